@@ -1,0 +1,62 @@
+package org.swarmkeeper.accounting;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.swarm.PeerState;
+
+/**
+ * The coalescing buffer between the announce path and PostgreSQL. Announces record into the pending batch;
+ * the flusher drains it. Recording happens under the swarm's lock, so one peer's entries arrive in order.
+ */
+@Component
+public class Ledger {
+
+    private LedgerBatch pending = new LedgerBatch();
+    private boolean flushRequested;
+
+    /** Records a peer's new state (its baseline) and the credit its announce earned, atomically. */
+    synchronized void record(PeerState state, LedgerBatch.HistoryDelta credit) {
+        pending.recordPeer(state);
+        if (credit != null) {
+            pending.history(state.userId(), state.torrentId()).add(credit);
+        }
+    }
+
+    /**
+     * A future that completes when everything recorded so far has committed, and a request to flush now
+     * rather than at the next interval (group commit: concurrent waiters share one flush).
+     */
+    public synchronized CompletableFuture<Void> durable() {
+        flushRequested = true;
+        notifyAll();
+        return pending.committed;
+    }
+
+    /** Number of peers whose state waits to be written. */
+    public synchronized int pendingPeers() {
+        return pending.peers.size();
+    }
+
+    /** Waits until a flush is requested or {@code maxWaitMillis} passed. */
+    synchronized void awaitFlushDue(long maxWaitMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + maxWaitMillis;
+        long remaining = maxWaitMillis;
+        while (!flushRequested && remaining > 0) {
+            wait(remaining);
+            remaining = deadline - System.currentTimeMillis();
+        }
+        flushRequested = false;
+    }
+
+    synchronized LedgerBatch drain() {
+        LedgerBatch batch = pending;
+        pending = new LedgerBatch();
+        return batch;
+    }
+
+    /** Puts a batch whose transaction rolled back in front of what was recorded since. */
+    synchronized void restore(LedgerBatch failed) {
+        pending.absorbOlder(failed);
+    }
+}

@@ -1,0 +1,17 @@
+package org.swarmkeeper.accounting;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param flushInterval how often pending credit is written, in one transaction
+ * @param durableWait   how long a {@code started}/{@code stopped}/{@code completed} announce waits for its
+ *                      flush to commit before it is answered with a warning instead
+ */
+@ConfigurationProperties("tracker.ledger")
+public record LedgerProperties(
+        @DefaultValue("1s") Duration flushInterval,
+        @DefaultValue("5s") Duration durableWait) {
+}

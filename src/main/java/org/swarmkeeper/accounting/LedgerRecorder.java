@@ -1,0 +1,61 @@
+package org.swarmkeeper.accounting;
+
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.swarm.PeerChange;
+import org.swarmkeeper.swarm.PeerChangeListener;
+import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.SwarmProperties;
+
+/**
+ * Turns peer transitions into credit. The delta is this announce's counters minus the baseline; first sight
+ * of a peer and a counter that went backwards (a client restart) credit nothing for that counter and start
+ * a new baseline. Seed and leech time accrue between two announces closer than the peer timeout.
+ */
+@Component
+class LedgerRecorder implements PeerChangeListener {
+
+    private final Ledger ledger;
+    private final long peerTimeoutMillis;
+
+    LedgerRecorder(Ledger ledger, SwarmProperties swarm) {
+        this.ledger = ledger;
+        this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
+    }
+
+    @Override
+    public void onPeerChange(PeerChange change) {
+        PeerState before = change.before();
+        PeerState after = change.after();
+        if (change.timedOut()) {
+            ledger.record(after, null);
+            return;
+        }
+        LedgerBatch.HistoryDelta credit = new LedgerBatch.HistoryDelta();
+        credit.firstSeenMillis = after.lastAnnounceMillis();
+        credit.lastSeenMillis = after.lastAnnounceMillis();
+        boolean snatched = change.event() == AnnounceEvent.COMPLETED;
+        if (before != null) {
+            credit.rawUploaded = increase(before.uploaded(), after.uploaded());
+            credit.rawDownloaded = increase(before.downloaded(), after.downloaded());
+            long elapsed = after.lastAnnounceMillis() - before.lastAnnounceMillis();
+            if (before.active() && elapsed > 0 && elapsed < peerTimeoutMillis) {
+                if (before.seeding() && after.seeding()) {
+                    credit.seedMillis = elapsed;
+                } else if (before.leeching() && after.leeching()) {
+                    credit.leechMillis = elapsed;
+                }
+            }
+            snatched |= !before.seeding() && after.seeding();
+        }
+        // Every byte counts as reported until ratio policy brings multipliers (freeleech, double upload).
+        credit.uploaded = credit.rawUploaded;
+        credit.downloaded = credit.rawDownloaded;
+        credit.completedAtMillis = snatched ? after.lastAnnounceMillis() : 0;
+        ledger.record(after, credit);
+    }
+
+    private static long increase(long baseline, long reported) {
+        return reported >= baseline ? reported - baseline : 0;
+    }
+}

@@ -1,0 +1,98 @@
+package org.swarmkeeper.accounting;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.SwarmProperties;
+import org.swarmkeeper.swarm.SwarmRegistry;
+
+/**
+ * The peers table outside the flush: at start-up it puts every peer seen within the retention period back
+ * into the swarms, so baselines survive restarts (before the web server accepts announces); afterwards it
+ * forgets peers past retention and answers per-user peer counts.
+ */
+@Component
+public class PeerStore implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerStore.class);
+
+    /** Per-user counts of peers in the peer lists, as of the last flush. */
+    public record ActivePeers(long seeding, long leeching) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final SwarmRegistry swarms;
+    private final SwarmProperties properties;
+
+    PeerStore(JdbcTemplate jdbc, SwarmRegistry swarms, SwarmProperties properties) {
+        this.jdbc = jdbc;
+        this.swarms = swarms;
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        long now = System.currentTimeMillis();
+        Timestamp staleBefore = new Timestamp(now - properties.peerTimeout().toMillis());
+        int stale = jdbc.update("UPDATE peers SET active = false WHERE active AND last_announce < ?", staleBefore);
+        int[] loaded = {0};
+        jdbc.query("""
+                SELECT p.*, t.snatches FROM peers p JOIN torrents t ON t.id = p.torrent_id
+                WHERE p.last_announce >= ?
+                """, rs -> {
+            swarms.restore(peer(rs), rs.getLong("snatches"));
+            loaded[0]++;
+        }, new Timestamp(now - properties.peerRetention().toMillis()));
+        log.info("Restored {} peers from PostgreSQL ({} marked inactive after the peer timeout)", loaded[0], stale);
+    }
+
+    private static PeerState peer(ResultSet rs) throws SQLException {
+        return new PeerState(rs.getLong("torrent_id"), rs.getLong("user_id"), PeerId.of(rs.getBytes("peer_id")),
+                rs.getBytes("peer_key"), endpoint(rs, "ipv4", "port4"), endpoint(rs, "ipv6", "port6"),
+                rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("bytes_left"),
+                rs.getBoolean("partial_seed"), rs.getString("user_agent"),
+                rs.getTimestamp("first_announce").getTime(), rs.getTimestamp("last_announce").getTime(),
+                rs.getBoolean("active"));
+    }
+
+    private static byte[] endpoint(ResultSet rs, String ipColumn, String portColumn) throws SQLException {
+        String ip = rs.getString(ipColumn);
+        if (ip == null) {
+            return null;
+        }
+        int slash = ip.indexOf('/');
+        try {
+            // A literal address: no name lookup happens.
+            InetAddress address = InetAddress.getByName(slash < 0 ? ip : ip.substring(0, slash));
+            return PeerAddresses.compact(address, rs.getInt(portColumn));
+        } catch (UnknownHostException e) {
+            throw new SQLException("unreadable address " + ip, e);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
+    public void forgetRetiredPeers() {
+        Timestamp forgetBefore = new Timestamp(System.currentTimeMillis() - properties.peerRetention().toMillis());
+        jdbc.update("DELETE FROM peers WHERE NOT active AND last_announce < ?", forgetBefore);
+    }
+
+    public ActivePeers activePeers(long userId) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE seeding) AS seeding,
+                       count(*) FILTER (WHERE NOT seeding AND NOT partial_seed) AS leeching
+                FROM peers WHERE user_id = ? AND active
+                """, (rs, row) -> new ActivePeers(rs.getLong("seeding"), rs.getLong("leeching")), userId);
+    }
+}

@@ -1,0 +1,111 @@
+package org.swarmkeeper.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Strict bencode decoder: integers become {@link Long}, strings {@code byte[]}, lists {@link List} and
+ * dictionaries {@link Map} with keys as ISO-8859-1 text (one char per byte, so binary keys survive).
+ */
+public final class BencodeReader {
+
+    /** Input that is not exactly one well-formed bencoded value. */
+    public static final class BencodeException extends Exception {
+        BencodeException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final int MAX_DEPTH = 64;
+
+    private final byte[] input;
+    private int position;
+
+    private BencodeReader(byte[] input) {
+        this.input = input;
+    }
+
+    public static Object decode(byte[] input) throws BencodeException {
+        BencodeReader reader = new BencodeReader(input);
+        Object value = reader.value(0);
+        if (reader.position != input.length) {
+            throw new BencodeException("trailing bytes at " + reader.position);
+        }
+        return value;
+    }
+
+    private Object value(int depth) throws BencodeException {
+        if (depth > MAX_DEPTH) {
+            throw new BencodeException("nesting too deep");
+        }
+        byte type = peek();
+        if (type == 'i') {
+            position++;
+            long value = number('e');
+            return value;
+        }
+        if (type == 'l') {
+            position++;
+            List<Object> list = new ArrayList<>();
+            while (peek() != 'e') {
+                list.add(value(depth + 1));
+            }
+            position++;
+            return list;
+        }
+        if (type == 'd') {
+            position++;
+            Map<String, Object> map = new LinkedHashMap<>();
+            while (peek() != 'e') {
+                String key = new String(string(), StandardCharsets.ISO_8859_1);
+                map.put(key, value(depth + 1));
+            }
+            position++;
+            return map;
+        }
+        return string();
+    }
+
+    private byte[] string() throws BencodeException {
+        long length = number(':');
+        if (length > input.length - position) {
+            throw new BencodeException("string longer than input at " + position);
+        }
+        byte[] bytes = new byte[(int) length];
+        System.arraycopy(input, position, bytes, 0, bytes.length);
+        position += bytes.length;
+        return bytes;
+    }
+
+    private long number(char terminator) throws BencodeException {
+        int start = position;
+        boolean negative = position < input.length && input[position] == '-';
+        if (negative) {
+            position++;
+        }
+        long value = 0;
+        int digits = 0;
+        while (position < input.length && input[position] != terminator) {
+            byte d = input[position++];
+            if (d < '0' || d > '9' || ++digits > 18) {
+                throw new BencodeException("invalid number at " + start);
+            }
+            value = value * 10 + (d - '0');
+        }
+        if (position >= input.length || digits == 0) {
+            throw new BencodeException("unterminated number at " + start);
+        }
+        position++;
+        return negative ? -value : value;
+    }
+
+    private byte peek() throws BencodeException {
+        if (position >= input.length) {
+            throw new BencodeException("unexpected end of input");
+        }
+        return input[position];
+    }
+}

@@ -1,0 +1,90 @@
+package org.swarmkeeper.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Streaming bencode writer into a growable byte array. Dictionary keys are written in the order the
+ * caller gives; callers write them sorted by raw bytes, as bencode requires.
+ */
+public final class BencodeWriter {
+
+    private byte[] buffer;
+    private int size;
+
+    public BencodeWriter(int initialCapacity) {
+        buffer = new byte[Math.max(16, initialCapacity)];
+    }
+
+    public BencodeWriter startDictionary() {
+        return raw('d');
+    }
+
+    public BencodeWriter startList() {
+        return raw('l');
+    }
+
+    public BencodeWriter end() {
+        return raw('e');
+    }
+
+    public BencodeWriter integer(long value) {
+        raw('i');
+        ascii(Long.toString(value));
+        return raw('e');
+    }
+
+    /** A string of ASCII text, such as a dictionary key. */
+    public BencodeWriter string(String text) {
+        return string(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public BencodeWriter string(byte[] bytes) {
+        return string(bytes, 0, bytes.length);
+    }
+
+    public BencodeWriter string(byte[] bytes, int offset, int length) {
+        ascii(Integer.toString(length));
+        raw(':');
+        ensure(length);
+        System.arraycopy(bytes, offset, buffer, size, length);
+        size += length;
+        return this;
+    }
+
+    /** Starts a string of {@code length} bytes whose content follows through {@link #bytes}. */
+    public BencodeWriter stringHeader(int length) {
+        ascii(Integer.toString(length));
+        return raw(':');
+    }
+
+    public BencodeWriter bytes(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, size, bytes.length);
+        size += bytes.length;
+        return this;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buffer, size);
+    }
+
+    private void ascii(String text) {
+        ensure(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            buffer[size++] = (byte) text.charAt(i);
+        }
+    }
+
+    private BencodeWriter raw(char c) {
+        ensure(1);
+        buffer[size++] = (byte) c;
+        return this;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.swarmkeeper.protocol;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Compact peer endpoints: 4-byte IPv4 or 16-byte IPv6 address followed by the port, big-endian (BEP 23, BEP 7). */
+public final class PeerAddresses {
+
+    public static final int COMPACT_V4 = 6;
+    public static final int COMPACT_V6 = 18;
+
+    private PeerAddresses() {
+    }
+
+    /** The address as a peer would be reached: IPv4-mapped IPv6 addresses become IPv4. */
+    public static InetAddress normalize(InetAddress address) {
+        if (address instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
+            }
+        }
+        return address;
+    }
+
+    public static byte[] compact(InetAddress address, int port) {
+        byte[] ip = address.getAddress();
+        byte[] out = new byte[ip.length + 2];
+        System.arraycopy(ip, 0, out, 0, ip.length);
+        out[ip.length] = (byte) (port >>> 8);
+        out[ip.length + 1] = (byte) port;
+        return out;
+    }
+
+    public static boolean isV4(InetAddress address) {
+        return address instanceof Inet4Address;
+    }
+
+    public static InetAddress address(byte[] compact) {
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOf(compact, compact.length - 2));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not a compact endpoint: " + compact.length + " bytes", e);
+        }
+    }
+
+    public static int port(byte[] compact) {
+        return (compact[compact.length - 2] & 0xff) << 8 | (compact[compact.length - 1] & 0xff);
+    }
+}

@@ -1,0 +1,15 @@
+package org.swarmkeeper.swarm;
+
+import org.swarmkeeper.protocol.AnnounceEvent;
+
+/**
+ * A peer's transition, reported while the swarm is locked so that listeners see every peer's changes in
+ * order. {@code before} is {@code null} on first sight of the peer.
+ */
+public record PeerChange(PeerState before, PeerState after, AnnounceEvent event) {
+
+    /** The peer left the peer lists because it fell silent, not because it announced. */
+    public boolean timedOut() {
+        return before != null && before.active() && !after.active() && event != AnnounceEvent.STOPPED;
+    }
+}

@@ -1,0 +1,41 @@
+package org.swarmkeeper.swarm;
+
+import org.swarmkeeper.protocol.PeerId;
+
+/**
+ * One peer as last announced: an immutable snapshot, replaced on every announce. Its counters are the
+ * baseline the next announce's delta is computed against. A peer is (torrent, user, peer_id).
+ *
+ * @param compactV4 the IPv4 endpoint in compact form, or {@code null}
+ * @param compactV6 the IPv6 endpoint in compact form, or {@code null} (BEP 7: one peer, two endpoints)
+ */
+public record PeerState(
+        long torrentId,
+        long userId,
+        PeerId peerId,
+        byte[] key,
+        byte[] compactV4,
+        byte[] compactV6,
+        long uploaded,
+        long downloaded,
+        long left,
+        boolean partialSeed,
+        String userAgent,
+        long firstAnnounceMillis,
+        long lastAnnounceMillis,
+        boolean active) {
+
+    public boolean seeding() {
+        return left == 0;
+    }
+
+    /** A leecher is downloading: not complete and not a BEP 21 partial seed. */
+    public boolean leeching() {
+        return left > 0 && !partialSeed;
+    }
+
+    PeerState inactive() {
+        return new PeerState(torrentId, userId, peerId, key, compactV4, compactV6, uploaded, downloaded, left,
+                partialSeed, userAgent, firstAnnounceMillis, lastAnnounceMillis, false);
+    }
+}

@@ -1,0 +1,197 @@
+package org.swarmkeeper.swarm;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.protocol.PeerList;
+
+/**
+ * The live peers of one torrent. Every method locks the swarm; peer changes reach the listener under that
+ * lock, so accounting sees each peer's transitions in the order they happened.
+ */
+public final class Swarm {
+
+    /** The result of one announce: the answer's numbers and peers. */
+    public record Outcome(SwarmCounts counts, PeerList peers, boolean unknownPeerStopped) {
+    }
+
+    private record PeerKey(long userId, PeerId peerId) {
+    }
+
+    /** A peer slot: its current state and its position in {@link #live} (-1 when inactive). */
+    private static final class Slot {
+        PeerState state;
+        int liveIndex = -1;
+
+        Slot(PeerState state) {
+            this.state = state;
+        }
+    }
+
+    private final long torrentId;
+    private final PeerChangeListener listener;
+    private final Map<PeerKey, Slot> peers = new HashMap<>();
+    private Slot[] live = new Slot[8];
+    private int liveCount;
+    private int seeders;
+    private int leechers;
+    private int partialSeeds;
+    private volatile long snatches;
+
+    Swarm(long torrentId, long snatches, PeerChangeListener listener) {
+        this.torrentId = torrentId;
+        this.snatches = snatches;
+        this.listener = listener;
+    }
+
+    public long torrentId() {
+        return torrentId;
+    }
+
+    /**
+     * Applies one announce of {@code userId} from {@code address} and chooses the peers to answer with:
+     * up to {@code numwant} at random, never the user's own peers, only leechers for a seeder or partial seed.
+     */
+    public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
+                                         String userAgent, long nowMillis, int numwant) {
+        PeerKey key = new PeerKey(userId, request.peerId());
+        Slot slot = peers.get(key);
+        PeerState before = slot == null ? null : slot.state;
+        boolean stopped = request.event() == AnnounceEvent.STOPPED;
+        if (stopped && before == null) {
+            return new Outcome(counts(), new PeerList(0), true);
+        }
+        PeerState after = next(before, userId, request, address, userAgent, nowMillis);
+        if (slot == null) {
+            slot = new Slot(after);
+            peers.put(key, slot);
+        } else {
+            leave(slot);
+            slot.state = after;
+        }
+        if (after.active()) {
+            join(slot);
+        }
+        listener.onPeerChange(new PeerChange(before, after, request.event()));
+        PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
+        return new Outcome(counts(), chosen, false);
+    }
+
+    private PeerState next(PeerState before, long userId, AnnounceRequest request, InetAddress address,
+                           String userAgent, long nowMillis) {
+        boolean sameSession = before != null && Arrays.equals(before.key(), request.key());
+        byte[] endpoint = PeerAddresses.compact(address, request.port());
+        boolean v4 = PeerAddresses.isV4(address);
+        byte[] compactV4 = v4 ? endpoint : sameSession ? before.compactV4() : null;
+        byte[] compactV6 = !v4 ? endpoint : sameSession ? before.compactV6() : null;
+        boolean partialSeed = request.event() == AnnounceEvent.PAUSED && request.left() > 0;
+        return new PeerState(torrentId, userId, request.peerId(), request.key(), compactV4, compactV6,
+                request.uploaded(), request.downloaded(), request.left(), partialSeed, userAgent,
+                before == null ? nowMillis : before.firstAnnounceMillis(), nowMillis,
+                request.event() != AnnounceEvent.STOPPED);
+    }
+
+    private PeerList choose(long userId, boolean onlyLeechers, int numwant) {
+        PeerList chosen = new PeerList(Math.min(numwant, liveCount));
+        if (liveCount == 0 || numwant <= 0) {
+            return chosen;
+        }
+        int start = ThreadLocalRandom.current().nextInt(liveCount);
+        for (int i = 0; i < liveCount && chosen.size() < numwant; i++) {
+            PeerState candidate = live[(start + i) % liveCount].state;
+            if (candidate.userId() != userId && (!onlyLeechers || candidate.leeching())) {
+                chosen.add(candidate.compactV4(), candidate.compactV6(), candidate.peerId());
+            }
+        }
+        return chosen;
+    }
+
+    private void join(Slot slot) {
+        if (live.length == liveCount) {
+            live = Arrays.copyOf(live, liveCount * 2);
+        }
+        slot.liveIndex = liveCount;
+        live[liveCount++] = slot;
+        count(slot.state, 1);
+    }
+
+    private void leave(Slot slot) {
+        if (slot.liveIndex < 0) {
+            return;
+        }
+        Slot last = live[--liveCount];
+        live[slot.liveIndex] = last;
+        last.liveIndex = slot.liveIndex;
+        live[liveCount] = null;
+        slot.liveIndex = -1;
+        count(slot.state, -1);
+    }
+
+    private void count(PeerState state, int delta) {
+        if (state.seeding()) {
+            seeders += delta;
+        } else if (state.partialSeed()) {
+            partialSeeds += delta;
+        } else {
+            leechers += delta;
+        }
+    }
+
+    /**
+     * Takes peers silent since {@code staleBeforeMillis} out of the peer lists (reported to the listener, so
+     * the database marks them inactive) and forgets inactive peers last seen before {@code forgetBeforeMillis}.
+     */
+    public synchronized void reap(long staleBeforeMillis, long forgetBeforeMillis) {
+        for (Iterator<Slot> it = peers.values().iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
+            PeerState state = slot.state;
+            if (state.active() && state.lastAnnounceMillis() < staleBeforeMillis) {
+                leave(slot);
+                slot.state = state.inactive();
+                listener.onPeerChange(new PeerChange(state, slot.state, AnnounceEvent.NONE));
+            } else if (!state.active() && state.lastAnnounceMillis() < forgetBeforeMillis) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Puts back a peer loaded from the database at start-up, without reporting it as a change. */
+    synchronized void restore(PeerState state) {
+        Slot slot = new Slot(state);
+        Slot previous = peers.put(new PeerKey(state.userId(), state.peerId()), slot);
+        if (previous != null) {
+            leave(previous);
+        }
+        if (state.active()) {
+            join(slot);
+        }
+    }
+
+    public synchronized SwarmCounts counts() {
+        return new SwarmCounts(seeders, leechers, partialSeeds, snatches);
+    }
+
+    /** The peers currently in the peer lists, for admin views. */
+    public synchronized List<PeerState> activePeers() {
+        List<PeerState> result = new ArrayList<>(liveCount);
+        for (int i = 0; i < liveCount; i++) {
+            result.add(live[i].state);
+        }
+        return result;
+    }
+
+    /** Set from the database after a flush recorded snatches: it counts each user once per torrent. */
+    public void snatches(long snatches) {
+        this.snatches = snatches;
+    }
+}

@@ -1,0 +1,145 @@
+package org.swarmkeeper.tracker;
+
+import java.net.InetAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Service;
+import org.swarmkeeper.accounting.Ledger;
+import org.swarmkeeper.accounting.LedgerProperties;
+import org.swarmkeeper.policy.AccessPolicy;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.MalformedRequestException;
+import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.swarm.Swarm;
+import org.swarmkeeper.swarm.SwarmRegistry;
+import org.swarmkeeper.torrents.RegisteredTorrent;
+import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.users.UserAccount;
+import org.swarmkeeper.users.UserDirectory;
+
+/**
+ * One announce, DESIGN.md §3: parse, identify, decide, update the swarm (which credits the ledger), and
+ * answer. Memory only, except that {@code started}, {@code stopped} and {@code completed} are answered after
+ * the flush that makes them durable has committed.
+ */
+@Service
+public class AnnounceService {
+
+    static final int MAX_CLIENT_NAME = 255;
+    static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
+
+    private final UserDirectory users;
+    private final TorrentCatalog torrents;
+    private final AccessPolicy policy;
+    private final SwarmRegistry swarms;
+    private final Ledger ledger;
+    private final TrackerProperties properties;
+    private final long durableWaitMillis;
+    private final MeterRegistry meters;
+
+    AnnounceService(UserDirectory users, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
+                    Ledger ledger, TrackerProperties properties, LedgerProperties ledgerProperties,
+                    MeterRegistry meters) {
+        this.users = users;
+        this.torrents = torrents;
+        this.policy = policy;
+        this.swarms = swarms;
+        this.ledger = ledger;
+        this.properties = properties;
+        this.durableWaitMillis = ledgerProperties.durableWait().toMillis();
+        this.meters = meters;
+    }
+
+    /** Answers an announce with a bencoded body; never throws for anything the client sent. */
+    public byte[] announce(String passkey, String rawQuery, InetAddress address, String userAgent) {
+        long start = System.nanoTime();
+        String result = "ok";
+        String event = "unparsed";
+        try {
+            AnnounceRequest request = AnnounceRequest.parse(rawQuery);
+            event = request.event().name().toLowerCase(java.util.Locale.ROOT);
+            if (!UserDirectory.isWellFormedPasskey(passkey)) {
+                result = "invalid_passkey";
+                return TrackerResponses.failure("invalid passkey: expected 32 hex digits");
+            }
+            UserAccount user = users.byPasskey(passkey);
+            if (user == null) {
+                result = "unknown_passkey";
+                return TrackerResponses.failure("unknown passkey");
+            }
+            RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
+            if (torrent == null) {
+                result = "unregistered_torrent";
+                return TrackerResponses.failure("torrent not registered");
+            }
+            AccessPolicy.Denial denial = policy.check(user, request);
+            if (denial != null) {
+                result = denial.code();
+                return TrackerResponses.failure(denial.reason());
+            }
+            return answer(user, torrent, request, address, clientName(userAgent));
+        } catch (MalformedRequestException e) {
+            result = "malformed";
+            return TrackerResponses.failure(e.getMessage());
+        } finally {
+            Timer.builder("tracker.announce").tag("result", result).tag("event", event)
+                    .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private byte[] answer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
+                          InetAddress address, String userAgent) {
+        int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
+                ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
+        Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
+        Swarm.Outcome outcome = swarm.announce(user.id(), request, address, userAgent, System.currentTimeMillis(),
+                numwant);
+        String warning = null;
+        if (!outcome.unknownPeerStopped() && mustBeDurable(request.event()) && !awaitDurable()) {
+            warning = DURABILITY_WARNING;
+        }
+        int interval = (int) properties.interval().toSeconds();
+        int jitter = (int) (interval * properties.intervalJitter());
+        return TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(
+                        interval + (jitter > 0 ? ThreadLocalRandom.current().nextInt(jitter + 1) : 0),
+                        (int) properties.minInterval().toSeconds(),
+                        outcome.counts().seeders(), outcome.counts().incomplete(), outcome.counts().snatches(),
+                        address.getAddress(), warning),
+                outcome.peers(), request.compact(), request.noPeerId());
+    }
+
+    /** The User-Agent as stored with the peer: printable and bounded, so no header can break a flush. */
+    static String clientName(String userAgent) {
+        if (userAgent == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(Math.min(userAgent.length(), MAX_CLIENT_NAME));
+        for (int i = 0; i < userAgent.length() && out.length() < MAX_CLIENT_NAME; i++) {
+            char c = userAgent.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private static boolean mustBeDurable(AnnounceEvent event) {
+        return event == AnnounceEvent.STARTED || event == AnnounceEvent.STOPPED || event == AnnounceEvent.COMPLETED;
+    }
+
+    private boolean awaitDurable() {
+        try {
+            ledger.durable().get(durableWaitMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.swarmkeeper.tracker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Service;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.MalformedRequestException;
+import org.swarmkeeper.protocol.ScrapeRequest;
+import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.TrackerResponses.ScrapeEntry;
+import org.swarmkeeper.swarm.Swarm;
+import org.swarmkeeper.swarm.SwarmCounts;
+import org.swarmkeeper.swarm.SwarmRegistry;
+import org.swarmkeeper.torrents.RegisteredTorrent;
+import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.users.UserDirectory;
+
+/** BEP 48 scrape of the requested registered torrents; unregistered hashes are left out. */
+@Service
+public class ScrapeService {
+
+    private final UserDirectory users;
+    private final TorrentCatalog torrents;
+    private final SwarmRegistry swarms;
+    private final TrackerProperties properties;
+    private final MeterRegistry meters;
+
+    ScrapeService(UserDirectory users, TorrentCatalog torrents, SwarmRegistry swarms, TrackerProperties properties,
+                  MeterRegistry meters) {
+        this.users = users;
+        this.torrents = torrents;
+        this.swarms = swarms;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    public byte[] scrape(String passkey, String rawQuery) {
+        long start = System.nanoTime();
+        String result = "ok";
+        try {
+            ScrapeRequest request = ScrapeRequest.parse(rawQuery, properties.maxScrapeHashes());
+            if (!UserDirectory.isWellFormedPasskey(passkey)) {
+                result = "invalid_passkey";
+                return TrackerResponses.failure("invalid passkey: expected 32 hex digits");
+            }
+            if (users.byPasskey(passkey) == null) {
+                result = "unknown_passkey";
+                return TrackerResponses.failure("unknown passkey");
+            }
+            Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
+            for (InfoHash hash : request.infoHashes()) {
+                RegisteredTorrent torrent = torrents.byInfoHash(hash);
+                if (torrent != null) {
+                    Swarm swarm = swarms.find(torrent.id());
+                    SwarmCounts counts = swarm != null ? swarm.counts() : new SwarmCounts(0, 0, 0, torrent.snatches());
+                    files.put(hash, new ScrapeEntry(counts.seeders(), counts.incomplete(), counts.snatches(),
+                            counts.leechers()));
+                }
+            }
+            return TrackerResponses.scrape(files);
+        } catch (MalformedRequestException e) {
+            result = "malformed";
+            return TrackerResponses.failure(e.getMessage());
+        } finally {
+            Timer.builder("tracker.scrape").tag("result", result)
+                    .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+}

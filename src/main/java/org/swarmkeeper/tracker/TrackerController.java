@@ -1,0 +1,60 @@
+package org.swarmkeeper.tracker;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.TrackerResponses;
+
+/**
+ * The BitTorrent-facing endpoints. {@code /announce/{passkey}} is the primary shape (libtorrent refuses
+ * {@code /{passkey}/announce} for local trackers); the Gazelle-style shape is an alias. Every answer is
+ * HTTP 200 with a bencoded body, failures included, because that is what every client shows to its user.
+ */
+@RestController
+class TrackerController {
+
+    private final AnnounceService announces;
+    private final ScrapeService scrapes;
+
+    TrackerController(AnnounceService announces, ScrapeService scrapes) {
+        this.announces = announces;
+        this.scrapes = scrapes;
+    }
+
+    @GetMapping({"/announce/{passkey}", "/{passkey}/announce"})
+    ResponseEntity<byte[]> announce(@PathVariable String passkey, HttpServletRequest request) {
+        return bencoded(announces.announce(passkey, request.getQueryString(), clientAddress(request),
+                request.getHeader(HttpHeaders.USER_AGENT)));
+    }
+
+    @GetMapping({"/scrape/{passkey}", "/{passkey}/scrape"})
+    ResponseEntity<byte[]> scrape(@PathVariable String passkey, HttpServletRequest request) {
+        return bencoded(scrapes.scrape(passkey, request.getQueryString()));
+    }
+
+    @GetMapping({"/announce", "/scrape"})
+    ResponseEntity<byte[]> withoutPasskey() {
+        return bencoded(TrackerResponses.failure("missing passkey: use the announce URL from your torrent file"));
+    }
+
+    /** The socket's address; the {@code ip}/{@code ipv4}/{@code ipv6} parameters are spoofable and ignored. */
+    private static InetAddress clientAddress(HttpServletRequest request) {
+        try {
+            return PeerAddresses.normalize(InetAddress.getByName(request.getRemoteAddr()));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("servlet container gave a non-literal address", e);
+        }
+    }
+
+    private static ResponseEntity<byte[]> bencoded(byte[] body) {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(body);
+    }
+}

@@ -1,0 +1,71 @@
+package org.swarmkeeper.users;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Users by passkey, in memory for the announce path, and the services that change users. Every change goes
+ * through here so the in-memory view follows the database.
+ */
+@Service
+public class UserDirectory implements SmartInitializingSingleton {
+
+    private static final Pattern PASSKEY = Pattern.compile("[0-9a-fA-F]{32}");
+
+    private final UserRepository repository;
+    private final PasskeyGenerator passkeys;
+    private final ConcurrentMap<String, UserAccount> byPasskey = new ConcurrentHashMap<>();
+
+    UserDirectory(UserRepository repository, PasskeyGenerator passkeys) {
+        this.repository = repository;
+        this.passkeys = passkeys;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        repository.findAll().forEach(user -> byPasskey.put(user.getPasskey(), user.account()));
+    }
+
+    public static boolean isWellFormedPasskey(String passkey) {
+        return passkey != null && PASSKEY.matcher(passkey).matches();
+    }
+
+    /** The account with this passkey (either hex case), or {@code null}. */
+    public UserAccount byPasskey(String passkey) {
+        return byPasskey.get(passkey.toLowerCase(Locale.ROOT));
+    }
+
+    /** Creates a user with a fresh passkey; empty when the name is taken. */
+    @Transactional
+    public Optional<User> create(String name) {
+        if (repository.existsByName(name)) {
+            return Optional.empty();
+        }
+        User user = repository.saveAndFlush(new User(name, passkeys.next()));
+        byPasskey.put(user.getPasskey(), user.account());
+        return Optional.of(user);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<User> find(long id) {
+        return repository.findById(id);
+    }
+
+    /** User names by id, for admin views of peers. */
+    @Transactional(readOnly = true)
+    public Map<Long, String> names(Collection<Long> ids) {
+        Map<Long, String> names = new HashMap<>();
+        repository.findAllById(ids).forEach(user -> names.put(user.getId(), user.getName()));
+        return names;
+    }
+}
