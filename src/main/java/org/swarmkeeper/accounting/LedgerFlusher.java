@@ -167,13 +167,13 @@ class LedgerFlusher implements SmartLifecycle {
         } finally {
             sample.stop(flushTimer);
         }
-        batch.committed.complete(null);
         snatchCounts.forEach((torrentId, snatches) -> {
             Swarm swarm = swarms.find(torrentId);
             if (swarm != null) {
                 swarm.snatches(snatches);
             }
         });
+        batch.committed.complete(null);
         return true;
     }
 

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -26,6 +27,10 @@ class UserApi {
     record CreateUser(String name) {
     }
 
+    /** Fields left out (null) keep their value. */
+    record UpdateUser(Boolean enabled, Boolean canLeech) {
+    }
+
     /** Returned once, at creation: the passkey and the announce URL to embed in this user's torrents. */
     record CreatedUser(long id, String name, String passkey, String announceUrl) {
     }
@@ -43,6 +48,10 @@ class UserApi {
         this.peers = peers;
     }
 
+    private static RuntimeException notFound(long id) {
+        return ApiProblems.notFound("no user with id " + id);
+    }
+
     @PostMapping
     ResponseEntity<CreatedUser> create(@RequestBody CreateUser body) {
         if (body == null || body.name() == null || !NAME.matcher(body.name()).matches()) {
@@ -57,9 +66,15 @@ class UserApi {
                 .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrl));
     }
 
+    @PatchMapping("/{id}")
+    UserView update(@PathVariable long id, @RequestBody UpdateUser body) {
+        users.update(id, body.enabled(), body.canLeech()).orElseThrow(() -> notFound(id));
+        return show(id);
+    }
+
     @GetMapping("/{id}")
     UserView show(@PathVariable long id) {
-        User user = users.find(id).orElseThrow(() -> ApiProblems.notFound("no user with id " + id));
+        User user = users.find(id).orElseThrow(() -> notFound(id));
         PeerStore.ActivePeers active = peers.activePeers(id);
         Double ratio = user.getDownloaded() == 0 ? null : (double) user.getUploaded() / user.getDownloaded();
         return new UserView(user.getId(), user.getName(), user.getUploaded(), user.getDownloaded(), ratio,

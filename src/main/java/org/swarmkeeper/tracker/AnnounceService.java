@@ -17,6 +17,7 @@ import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.TrackerResponses;
 import org.swarmkeeper.swarm.Swarm;
+import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
@@ -100,16 +101,21 @@ public class AnnounceService {
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
         Swarm.Outcome outcome = swarm.announce(user.id(), request, address, userAgent, System.currentTimeMillis(),
                 numwant);
+        SwarmCounts counts = outcome.counts();
         String warning = null;
-        if (!outcome.unknownPeerStopped() && mustBeDurable(request.event()) && !awaitDurable()) {
-            warning = DURABILITY_WARNING;
+        if (!outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
+            if (awaitDurable()) {
+                counts = swarm.counts(); // includes the snatch this flush may have recorded
+            } else {
+                warning = DURABILITY_WARNING;
+            }
         }
         int interval = (int) properties.interval().toSeconds();
         int jitter = (int) (interval * properties.intervalJitter());
         return TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(
                         interval + (jitter > 0 ? ThreadLocalRandom.current().nextInt(jitter + 1) : 0),
                         (int) properties.minInterval().toSeconds(),
-                        outcome.counts().seeders(), outcome.counts().incomplete(), outcome.counts().snatches(),
+                        counts.seeders(), counts.incomplete(), counts.snatches(),
                         address.getAddress(), warning),
                 outcome.peers(), request.compact(), request.noPeerId());
     }

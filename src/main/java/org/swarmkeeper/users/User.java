@@ -81,6 +81,16 @@ public class User {
         return createdAt;
     }
 
+    void changeAccess(Boolean enabled, Boolean canLeech) {
+        if (enabled != null) {
+            this.enabled = enabled;
+        }
+        if (canLeech != null) {
+            this.canLeech = canLeech;
+        }
+        this.updatedAt = Instant.now();
+    }
+
     UserAccount account() {
         return new UserAccount(id, passkey, enabled, canLeech);
     }

@@ -56,6 +56,17 @@ public class UserDirectory implements SmartInitializingSingleton {
         return Optional.of(user);
     }
 
+    /** Changes account state; {@code null} leaves a field as it is. Takes effect on the next announce. */
+    @Transactional
+    public Optional<User> update(long id, Boolean enabled, Boolean canLeech) {
+        Optional<User> found = repository.findById(id);
+        found.ifPresent(user -> {
+            user.changeAccess(enabled, canLeech);
+            byPasskey.put(user.getPasskey(), user.account());
+        });
+        return found;
+    }
+
     @Transactional(readOnly = true)
     public Optional<User> find(long id) {
         return repository.findById(id);

@@ -1,0 +1,67 @@
+package org.swarmkeeper.support;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.PeerId;
+
+/**
+ * One simulated BitTorrent client session on one torrent: a fixed peer_id, key and port, announcing
+ * cumulative counters over real HTTP from its own loopback address, as real clients do.
+ */
+public final class TestClient {
+
+    private final int trackerPort;
+    private final String passkey;
+    private final InfoHash infoHash;
+    private final PeerId peerId;
+    private final byte[] key;
+    private final int port;
+    private final InetAddress from;
+
+    public TestClient(int trackerPort, String passkey, InfoHash infoHash, String peerIdPrefix, String fromAddress) {
+        this.trackerPort = trackerPort;
+        this.passkey = passkey;
+        this.infoHash = infoHash;
+        byte[] id = new byte[20];
+        ThreadLocalRandom.current().nextBytes(id);
+        byte[] prefix = peerIdPrefix.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(prefix, 0, id, 0, prefix.length);
+        this.peerId = PeerId.of(id);
+        this.key = Integer.toHexString(ThreadLocalRandom.current().nextInt()).getBytes(StandardCharsets.ISO_8859_1);
+        this.port = 20000 + ThreadLocalRandom.current().nextInt(40000);
+        try {
+            this.from = InetAddress.getByName(fromAddress);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public PeerId peerId() {
+        return peerId;
+    }
+
+    public Bencode announce(long uploaded, long downloaded, long left, AnnounceEvent event) {
+        return announce(uploaded, downloaded, left, event, 50, true);
+    }
+
+    public Bencode announce(long uploaded, long downloaded, long left, AnnounceEvent event, int numwant,
+                            boolean compact) {
+        String query = new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, event, compact,
+                false, numwant, key).toQueryString();
+        return request("/announce/" + passkey + "?" + query).bencode();
+    }
+
+    public RawHttp.Response request(String pathAndQuery) {
+        return RawHttp.send(from, trackerPort, "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + trackerPort
+                + "\r\nUser-Agent: swarmkeeper-test/1.0\r\nConnection: close\r\n\r\n");
+    }
+}
