@@ -9,13 +9,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Sends a request exactly as written, byte for byte, the way BitTorrent clients do (no URI normalisation, no
- * Host header unless given), from a chosen local address, and reads the whole answer.
+ * Host header unless given), from a chosen local address, and reads one answer; keep-alive or not.
  */
 public final class RawHttp {
+
+    private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
 
     public record Response(int status, String headers, byte[] body) {
         public Bencode bencode() {
@@ -40,38 +42,61 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            return parse(readAll(socket.getInputStream()));
+            return read(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        in.transferTo(all);
-        return all.toByteArray();
+    /** Reads the head, then the body up to its Content-Length, or to EOF (decoding a chunked body). */
+    private static Response read(InputStream in) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int headEnd;
+        while ((headEnd = indexOf(received.toByteArray(), CRLFCRLF, 0)) < 0) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new AssertionError("connection closed before an HTTP answer: " + received);
+            }
+            received.write(buffer, 0, n);
+        }
+        byte[] all = received.toByteArray();
+        String head = new String(all, 0, headEnd, StandardCharsets.ISO_8859_1);
+        int status = Integer.parseInt(head.split(" ", 3)[1]);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(all, headEnd + 4, all.length - headEnd - 4);
+        long length = contentLength(head);
+        if (length >= 0) {
+            while (body.size() < length) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                body.write(buffer, 0, n);
+            }
+            return new Response(status, head, body.toByteArray());
+        }
+        in.transferTo(body);
+        boolean chunked = head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+        return new Response(status, head, chunked ? dechunk(body.toByteArray()) : body.toByteArray());
     }
 
-    private static Response parse(byte[] raw) {
-        int split = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        if (split < 0) {
-            throw new AssertionError("no HTTP answer: " + new String(raw, StandardCharsets.ISO_8859_1));
+    private static long contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Long.parseLong(line.substring(15).trim());
+            }
         }
-        String head = new String(raw, 0, split, StandardCharsets.ISO_8859_1);
-        int status = Integer.parseInt(head.split(" ", 3)[1]);
-        byte[] body = Arrays.copyOfRange(raw, split + 4, raw.length);
-        if (head.toLowerCase().contains("transfer-encoding: chunked")) {
-            body = dechunk(body);
-        }
-        return new Response(status, head, body);
+        return -1;
     }
 
     private static byte[] dechunk(byte[] chunked) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int position = 0;
         while (true) {
-            int lineEnd = indexOf(Arrays.copyOfRange(chunked, position, chunked.length), new byte[] {'\r', '\n'}) + position;
-            int size = Integer.parseInt(new String(chunked, position, lineEnd - position, StandardCharsets.ISO_8859_1).trim(), 16);
+            int lineEnd = indexOf(chunked, new byte[] {'\r', '\n'}, position);
+            int size = Integer.parseInt(
+                    new String(chunked, position, lineEnd - position, StandardCharsets.ISO_8859_1).trim(), 16);
             if (size == 0) {
                 return out.toByteArray();
             }
@@ -80,9 +105,9 @@ public final class RawHttp {
         }
     }
 
-    private static int indexOf(byte[] data, byte[] pattern) {
+    private static int indexOf(byte[] data, byte[] pattern, int from) {
         outer:
-        for (int i = 0; i + pattern.length <= data.length; i++) {
+        for (int i = from; i + pattern.length <= data.length; i++) {
             for (int j = 0; j < pattern.length; j++) {
                 if (data[i + j] != pattern[j]) {
                     continue outer;
