@@ -23,6 +23,16 @@ public final class TestClient {
     private final int port;
     private final InetAddress from;
 
+    private TestClient(TestClient session, int trackerPort) {
+        this.trackerPort = trackerPort;
+        this.passkey = session.passkey;
+        this.infoHash = session.infoHash;
+        this.peerId = session.peerId;
+        this.key = session.key;
+        this.port = session.port;
+        this.from = session.from;
+    }
+
     public TestClient(int trackerPort, String passkey, InfoHash infoHash, String peerIdPrefix, String fromAddress) {
         this.trackerPort = trackerPort;
         this.passkey = passkey;
@@ -39,6 +49,11 @@ public final class TestClient {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** The same client session (peer_id, key, counters) talking to a tracker on another port. */
+    public TestClient at(int otherTrackerPort) {
+        return new TestClient(this, otherTrackerPort);
     }
 
     public int port() {
