@@ -1,0 +1,187 @@
+package org.swarmkeeper.accounting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.swarmkeeper.SwarmkeeperApplication;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.TestClient;
+
+/**
+ * The tracker as a separate process on its own embedded PostgreSQL, killed with SIGKILL while clients announce
+ * and flushes run. After a restart (which must find and stop the PostgreSQL the killed tracker left running),
+ * every user's totals equal the sum of the deltas the clients reported: nothing lost, nothing counted twice.
+ */
+class CrashRecoveryTest {
+
+    private static final String TOKEN = "crash-token";
+
+    @TempDir
+    Path dataDirectory;
+
+    private Process tracker;
+
+    /** One client session with the cumulative counters it has reported (or tried to). */
+    private static final class Session {
+        final long userId;
+        final TestClient client;
+        long uploaded;
+        long downloaded;
+
+        Session(long userId, TestClient client) {
+            this.userId = userId;
+            this.client = client;
+        }
+    }
+
+    @Test
+    void killedTrackerLosesNoCreditAndCountsNothingTwice() throws Exception {
+        int port = freePort();
+        tracker = startTracker(port);
+        AdminClient admin = new AdminClient(port, TOKEN);
+        List<AdminClient.CreatedUser> users = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            users.add(admin.createUser("crash-user-" + i));
+        }
+        List<InfoHash> torrents = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            byte[] hash = new byte[20];
+            ThreadLocalRandom.current().nextBytes(hash);
+            admin.registerTorrent(HexFormat.of().formatHex(hash), 1L << 40);
+            torrents.add(InfoHash.of(hash));
+        }
+        List<Session> sessions = new ArrayList<>();
+        int address = 100;
+        for (AdminClient.CreatedUser user : users) {
+            for (InfoHash torrent : torrents) {
+                Session session = new Session(user.id(),
+                        new TestClient(port, user.passkey(), torrent, "-TR3000-", "127.0.0." + address++));
+                session.client.announce(0, 0, 1L << 40, AnnounceEvent.STARTED);
+                sessions.add(session);
+            }
+        }
+
+        AtomicBoolean loading = new AtomicBoolean(true);
+        ExecutorService load = Executors.newFixedThreadPool(sessions.size());
+        for (Session session : sessions) {
+            load.submit(() -> {
+                while (loading.get()) {
+                    // Like a real client: counters only grow, and are reported whether or not the last try got through.
+                    session.uploaded += ThreadLocalRandom.current().nextInt(1, 100_000);
+                    session.downloaded += ThreadLocalRandom.current().nextInt(1, 100_000);
+                    try {
+                        session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
+                    } catch (RuntimeException trackerDied) {
+                        return;
+                    }
+                }
+            });
+        }
+        Thread.sleep(2_000 + ThreadLocalRandom.current().nextInt(1_000));
+        tracker.destroyForcibly().waitFor(); // SIGKILL, in the middle of announces and flushes
+        loading.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(orphanedPostmaster()).as("the killed tracker left its PostgreSQL running").isPresent();
+
+        tracker = startTracker(port);
+        for (Session session : sessions) {
+            TestClient client = session.client;
+            client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
+            client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.STOPPED);
+        }
+        for (AdminClient.CreatedUser user : users) {
+            long reportedUp = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.uploaded).sum();
+            long reportedDown = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.downloaded).sum();
+            var view = admin.user(user.id());
+            assertThat(view.get("uploaded").asLong()).as("uploaded of " + user.id()).isEqualTo(reportedUp);
+            assertThat(view.get("downloaded").asLong()).as("downloaded of " + user.id()).isEqualTo(reportedDown);
+        }
+
+        tracker.destroy(); // SIGTERM: graceful, the tracker stops its PostgreSQL
+        assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(orphanedPostmaster()).as("a graceful stop leaves no PostgreSQL behind").isEmpty();
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (tracker != null && tracker.isAlive()) {
+            tracker.destroyForcibly();
+        }
+        orphanedPostmaster().ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private Process startTracker(int port) throws IOException, InterruptedException {
+        Path log = Files.createDirectories(Path.of("target")).resolve("crash-recovery-tracker.log");
+        Process process = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                SwarmkeeperApplication.class.getName(),
+                "--server.port=" + port,
+                "--tracker.admin.token=" + TOKEN,
+                "--tracker.embedded-db.data-directory=" + dataDirectory.resolve("postgres"),
+                "--tracker.ledger.flush-interval=100ms")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("tracker exited at start:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("tracker did not start within 120 s:\n" + Files.readString(log));
+    }
+
+    private Optional<ProcessHandle> orphanedPostmaster() {
+        try {
+            Path pid = dataDirectory.resolve("postgres").resolve("postmaster.pid");
+            if (!Files.exists(pid)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
