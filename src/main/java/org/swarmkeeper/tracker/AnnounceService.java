@@ -40,12 +40,12 @@ public class AnnounceService {
     private final AccessPolicy policy;
     private final SwarmRegistry swarms;
     private final Ledger ledger;
-    private final TrackerProperties properties;
+    private final AnnounceProperties properties;
     private final long durableWaitMillis;
     private final MeterRegistry meters;
 
     AnnounceService(UserDirectory users, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
-                    Ledger ledger, TrackerProperties properties, LedgerProperties ledgerProperties,
+                    Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
                     MeterRegistry meters) {
         this.users = users;
         this.torrents = torrents;

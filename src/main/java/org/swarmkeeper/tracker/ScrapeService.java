@@ -26,10 +26,10 @@ public class ScrapeService {
     private final UserDirectory users;
     private final TorrentCatalog torrents;
     private final SwarmRegistry swarms;
-    private final TrackerProperties properties;
+    private final ScrapeProperties properties;
     private final MeterRegistry meters;
 
-    ScrapeService(UserDirectory users, TorrentCatalog torrents, SwarmRegistry swarms, TrackerProperties properties,
+    ScrapeService(UserDirectory users, TorrentCatalog torrents, SwarmRegistry swarms, ScrapeProperties properties,
                   MeterRegistry meters) {
         this.users = users;
         this.torrents = torrents;
@@ -42,7 +42,7 @@ public class ScrapeService {
         long start = System.nanoTime();
         String result = "ok";
         try {
-            ScrapeRequest request = ScrapeRequest.parse(rawQuery, properties.maxScrapeHashes());
+            ScrapeRequest request = ScrapeRequest.parse(rawQuery, properties.maxInfoHashes());
             if (!UserDirectory.isWellFormedPasskey(passkey)) {
                 result = "invalid_passkey";
                 return TrackerResponses.failure("invalid passkey: expected 32 hex digits");

@@ -37,7 +37,7 @@ public final class TestDatabase {
     }
 
     private static Connection container() {
-        PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17-alpine");
+        PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:18-alpine");
         postgres.start();
         return new Connection(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
     }

@@ -12,14 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minInterval     the {@code min interval}; aria2 re-announces at this pace while short of peers
  * @param defaultNumwant  peers returned when the client sends no {@code numwant}
  * @param maxNumwant      cap on peers returned whatever the client asks
- * @param maxScrapeHashes cap on info hashes in one scrape
  */
 @ConfigurationProperties("tracker.announce")
-public record TrackerProperties(
+public record AnnounceProperties(
         @DefaultValue("30m") Duration interval,
         @DefaultValue("0.1") double intervalJitter,
         @DefaultValue("15m") Duration minInterval,
         @DefaultValue("50") int defaultNumwant,
-        @DefaultValue("100") int maxNumwant,
-        @DefaultValue("64") int maxScrapeHashes) {
+        @DefaultValue("100") int maxNumwant) {
 }
