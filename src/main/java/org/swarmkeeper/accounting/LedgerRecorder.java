@@ -34,7 +34,9 @@ class LedgerRecorder implements PeerChangeListener {
         LedgerBatch.HistoryDelta credit = new LedgerBatch.HistoryDelta();
         credit.firstSeenMillis = after.lastAnnounceMillis();
         credit.lastSeenMillis = after.lastAnnounceMillis();
-        boolean snatched = change.event() == AnnounceEvent.COMPLETED;
+        // A snatch is the transition to complete: announced with event=completed, or seen as left reaching 0.
+        boolean snatched = after.seeding()
+                && (change.event() == AnnounceEvent.COMPLETED || (before != null && !before.seeding()));
         if (before != null) {
             credit.rawUploaded = increase(before.uploaded(), after.uploaded());
             credit.rawDownloaded = increase(before.downloaded(), after.downloaded());
@@ -46,7 +48,6 @@ class LedgerRecorder implements PeerChangeListener {
                     credit.leechMillis = elapsed;
                 }
             }
-            snatched |= !before.seeding() && after.seeding();
         }
         // Every byte counts as reported until ratio policy brings multipliers (freeleech, double upload).
         credit.uploaded = credit.rawUploaded;

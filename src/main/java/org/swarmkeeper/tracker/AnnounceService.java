@@ -22,7 +22,6 @@ import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 import org.swarmkeeper.users.UserAccount;
-import org.swarmkeeper.users.UserDirectory;
 
 /**
  * One announce, DESIGN.md §3: parse, identify, decide, update the swarm (which credits the ledger), and
@@ -35,7 +34,7 @@ public class AnnounceService {
     static final int MAX_CLIENT_NAME = 255;
     static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
 
-    private final UserDirectory users;
+    private final Passkeys passkeys;
     private final TorrentCatalog torrents;
     private final AccessPolicy policy;
     private final SwarmRegistry swarms;
@@ -44,10 +43,10 @@ public class AnnounceService {
     private final long durableWaitMillis;
     private final MeterRegistry meters;
 
-    AnnounceService(UserDirectory users, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
+    AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
                     Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
                     MeterRegistry meters) {
-        this.users = users;
+        this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
         this.swarms = swarms;
@@ -65,29 +64,22 @@ public class AnnounceService {
         try {
             AnnounceRequest request = AnnounceRequest.parse(rawQuery);
             event = request.event().name().toLowerCase(java.util.Locale.ROOT);
-            if (!UserDirectory.isWellFormedPasskey(passkey)) {
-                result = "invalid_passkey";
-                return TrackerResponses.failure("invalid passkey: expected 32 hex digits");
-            }
-            UserAccount user = users.byPasskey(passkey);
-            if (user == null) {
-                result = "unknown_passkey";
-                return TrackerResponses.failure("unknown passkey");
-            }
+            UserAccount user = passkeys.authenticate(passkey);
             RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
             if (torrent == null) {
-                result = "unregistered_torrent";
-                return TrackerResponses.failure("torrent not registered");
+                throw new Refusal("unregistered_torrent", "torrent not registered");
             }
             AccessPolicy.Denial denial = policy.check(user, request);
             if (denial != null) {
-                result = denial.code();
-                return TrackerResponses.failure(denial.reason());
+                throw new Refusal(denial.code(), denial.reason());
             }
             return answer(user, torrent, request, address, clientName(userAgent));
         } catch (MalformedRequestException e) {
             result = "malformed";
             return TrackerResponses.failure(e.getMessage());
+        } catch (Refusal refusal) {
+            result = refusal.code();
+            return TrackerResponses.failure(refusal.getMessage());
         } finally {
             Timer.builder("tracker.announce").tag("result", result).tag("event", event)
                     .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -17,21 +17,20 @@ import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
-import org.swarmkeeper.users.UserDirectory;
 
 /** BEP 48 scrape of the requested registered torrents; unregistered hashes are left out. */
 @Service
 public class ScrapeService {
 
-    private final UserDirectory users;
+    private final Passkeys passkeys;
     private final TorrentCatalog torrents;
     private final SwarmRegistry swarms;
     private final ScrapeProperties properties;
     private final MeterRegistry meters;
 
-    ScrapeService(UserDirectory users, TorrentCatalog torrents, SwarmRegistry swarms, ScrapeProperties properties,
+    ScrapeService(Passkeys passkeys, TorrentCatalog torrents, SwarmRegistry swarms, ScrapeProperties properties,
                   MeterRegistry meters) {
-        this.users = users;
+        this.passkeys = passkeys;
         this.torrents = torrents;
         this.swarms = swarms;
         this.properties = properties;
@@ -43,14 +42,7 @@ public class ScrapeService {
         String result = "ok";
         try {
             ScrapeRequest request = ScrapeRequest.parse(rawQuery, properties.maxInfoHashes());
-            if (!UserDirectory.isWellFormedPasskey(passkey)) {
-                result = "invalid_passkey";
-                return TrackerResponses.failure("invalid passkey: expected 32 hex digits");
-            }
-            if (users.byPasskey(passkey) == null) {
-                result = "unknown_passkey";
-                return TrackerResponses.failure("unknown passkey");
-            }
+            passkeys.authenticate(passkey);
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
@@ -65,6 +57,9 @@ public class ScrapeService {
         } catch (MalformedRequestException e) {
             result = "malformed";
             return TrackerResponses.failure(e.getMessage());
+        } catch (Refusal refusal) {
+            result = refusal.code();
+            return TrackerResponses.failure(refusal.getMessage());
         } finally {
             Timer.builder("tracker.scrape").tag("result", result)
                     .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
