@@ -2,6 +2,11 @@
 -- history. Totals are only ever changed by additive updates (uploaded = uploaded + ?), so several tracker
 -- nodes can share this database.
 
+-- Credit stops at the bigint maximum rather than failing a whole flush on an absurd client counter.
+CREATE FUNCTION saturated_add(total bigint, delta bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT LEAST(total::numeric + delta, 9223372036854775807)::bigint $$;
+
 CREATE TABLE users (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        varchar(64) NOT NULL UNIQUE,
@@ -47,8 +52,8 @@ CREATE TABLE peers (
     active          boolean     NOT NULL,
     PRIMARY KEY (torrent_id, user_id, peer_id)
 );
--- GET /api/users/{id}: active seeding/leeching counts.
-CREATE INDEX peers_active_by_user ON peers (user_id) WHERE active;
+-- GET /api/users/{id}: active seeding/leeching counts; and the cascade when a user is deleted.
+CREATE INDEX peers_by_user ON peers (user_id);
 -- Start-up reload of recent peers and the clean-up of forgotten ones.
 CREATE INDEX peers_by_last_announce ON peers (last_announce);
 

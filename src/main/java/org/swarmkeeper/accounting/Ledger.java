@@ -14,6 +14,7 @@ public class Ledger {
 
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
+    private volatile boolean lastFlushFailed;
 
     /** Records a peer's new state (its baseline) and the credit its announce earned, atomically. */
     synchronized void record(PeerState state, LedgerBatch.HistoryDelta credit) {
@@ -28,14 +29,31 @@ public class Ledger {
      * rather than at the next interval (group commit: concurrent waiters share one flush).
      */
     public synchronized CompletableFuture<Void> durable() {
-        flushRequested = true;
-        notifyAll();
+        wakeFlusher();
         return pending.committed;
+    }
+
+    /**
+     * True while PostgreSQL refuses flushes: announces then answer at once (with a warning) instead of
+     * waiting for a commit that is not coming, and health reports it.
+     */
+    public boolean lastFlushFailed() {
+        return lastFlushFailed;
+    }
+
+    void flushOutcome(boolean failed) {
+        lastFlushFailed = failed;
     }
 
     /** Number of peers whose state waits to be written. */
     public synchronized int pendingPeers() {
         return pending.peers.size();
+    }
+
+    /** Wakes the flusher without making anyone wait, e.g. to stop it. */
+    synchronized void wakeFlusher() {
+        flushRequested = true;
+        notifyAll();
     }
 
     /** Waits until a flush is requested or {@code maxWaitMillis} passed. */

@@ -1,6 +1,9 @@
 package org.swarmkeeper.accounting;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,18 +36,24 @@ final class LedgerBatch {
         long lastSeenMillis;
 
         void add(HistoryDelta other) {
-            uploaded += other.uploaded;
-            downloaded += other.downloaded;
-            rawUploaded += other.rawUploaded;
-            rawDownloaded += other.rawDownloaded;
-            seedMillis += other.seedMillis;
-            leechMillis += other.leechMillis;
+            uploaded = saturatedAdd(uploaded, other.uploaded);
+            downloaded = saturatedAdd(downloaded, other.downloaded);
+            rawUploaded = saturatedAdd(rawUploaded, other.rawUploaded);
+            rawDownloaded = saturatedAdd(rawDownloaded, other.rawDownloaded);
+            seedMillis = saturatedAdd(seedMillis, other.seedMillis);
+            leechMillis = saturatedAdd(leechMillis, other.leechMillis);
             if (other.completedAtMillis != 0 && (completedAtMillis == 0 || other.completedAtMillis < completedAtMillis)) {
                 completedAtMillis = other.completedAtMillis;
             }
             firstSeenMillis = Math.min(firstSeenMillis, other.firstSeenMillis);
             lastSeenMillis = Math.max(lastSeenMillis, other.lastSeenMillis);
         }
+    }
+
+    /** Non-negative addition that stops at Long.MAX_VALUE: absurd client counters must not wrap around. */
+    static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     final Map<PeerKey, PeerState> peers = new HashMap<>();
@@ -62,6 +71,26 @@ final class LedgerBatch {
 
     boolean isEmpty() {
         return peers.isEmpty() && history.isEmpty();
+    }
+
+    /**
+     * This batch cut into one batch per user×torrent (its peers and its history), to find the entry PostgreSQL
+     * refuses without holding back everyone else's credit.
+     */
+    List<LedgerBatch> perUserAndTorrent() {
+        Map<HistoryKey, LedgerBatch> parts = new LinkedHashMap<>();
+        peers.forEach((key, state) -> parts.computeIfAbsent(new HistoryKey(key.userId(), key.torrentId()),
+                k -> new LedgerBatch()).peers.put(key, state));
+        history.forEach((key, delta) -> parts.computeIfAbsent(key, k -> new LedgerBatch()).history.put(key, delta));
+        return new ArrayList<>(parts.values());
+    }
+
+    /** Who a batch from {@link #perUserAndTorrent()} belongs to, for logs. */
+    String owner() {
+        HistoryKey key = history.isEmpty()
+                ? peers.keySet().stream().map(p -> new HistoryKey(p.userId(), p.torrentId())).findFirst().orElse(null)
+                : history.keySet().iterator().next();
+        return key == null ? "nobody" : "user " + key.userId() + " on torrent " + key.torrentId();
     }
 
     /** Takes back an older batch whose flush failed: newer peer states win, credit adds up. */

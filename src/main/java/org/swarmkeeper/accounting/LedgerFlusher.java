@@ -47,21 +47,24 @@ class LedgerFlusher implements SmartLifecycle {
                 downloaded = EXCLUDED.downloaded, bytes_left = EXCLUDED.bytes_left, seeding = EXCLUDED.seeding,
                 partial_seed = EXCLUDED.partial_seed, user_agent = EXCLUDED.user_agent,
                 last_announce = EXCLUDED.last_announce, active = EXCLUDED.active
+            WHERE peers.last_announce <= EXCLUDED.last_announce
             """;
     private static final String UPSERT_HISTORY = """
             INSERT INTO user_torrent_history AS h (user_id, torrent_id, uploaded, downloaded, raw_uploaded,
                                                    raw_downloaded, seed_seconds, leech_seconds, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id, torrent_id) DO UPDATE SET
-                uploaded = h.uploaded + EXCLUDED.uploaded, downloaded = h.downloaded + EXCLUDED.downloaded,
-                raw_uploaded = h.raw_uploaded + EXCLUDED.raw_uploaded,
-                raw_downloaded = h.raw_downloaded + EXCLUDED.raw_downloaded,
+                uploaded = saturated_add(h.uploaded, EXCLUDED.uploaded),
+                downloaded = saturated_add(h.downloaded, EXCLUDED.downloaded),
+                raw_uploaded = saturated_add(h.raw_uploaded, EXCLUDED.raw_uploaded),
+                raw_downloaded = saturated_add(h.raw_downloaded, EXCLUDED.raw_downloaded),
                 seed_seconds = h.seed_seconds + EXCLUDED.seed_seconds,
                 leech_seconds = h.leech_seconds + EXCLUDED.leech_seconds,
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
             """;
     private static final String CREDIT_USER =
-            "UPDATE users SET uploaded = uploaded + ?, downloaded = downloaded + ?, updated_at = now() WHERE id = ?";
+            "UPDATE users SET uploaded = saturated_add(uploaded, ?), downloaded = saturated_add(downloaded, ?), "
+            + "updated_at = now() WHERE id = ?";
     /** A snatch counts once per user×torrent: only the first completion sets completed_at and the count. */
     private static final String RECORD_SNATCH = """
             WITH snatched AS (
@@ -77,6 +80,8 @@ class LedgerFlusher implements SmartLifecycle {
     private final DataSource dataSource;
     private final SwarmRegistry swarms;
     private final long flushIntervalMillis;
+    private static final long SHUTDOWN_WAIT_MILLIS = 30_000;
+
     private final Timer flushTimer;
     private volatile boolean running;
     private Thread worker;
@@ -100,19 +105,22 @@ class LedgerFlusher implements SmartLifecycle {
         worker.start();
     }
 
-    /** Stops after the web server (lower phase), then writes what is left. */
+    /**
+     * Stops after the web server (lower phase). The worker itself does the last flush, so two flushes never
+     * run at once.
+     */
     @Override
     public void stop() {
         running = false;
-        worker.interrupt();
+        ledger.wakeFlusher();
         try {
-            worker.join(10_000);
+            worker.join(SHUTDOWN_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!flush()) {
-            log.error("Final ledger flush failed; clients' next announces recompute the unwritten credit "
-                    + "from the last committed baselines");
+        if (worker.isAlive()) {
+            log.error("The last ledger flush did not finish within {} ms; clients' next announces recompute the "
+                    + "unwritten credit from the last committed baselines", SHUTDOWN_WAIT_MILLIS);
         }
     }
 
@@ -127,25 +135,39 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     private void run() {
-        boolean failing = false;
         while (running) {
+            flushAndReport();
             try {
+                // After a failure, retry at the flush interval; announces do not wait meanwhile.
                 ledger.awaitFlushDue(flushIntervalMillis);
-                boolean ok = flush();
-                if (!ok) {
-                    Thread.sleep(flushIntervalMillis);
-                }
-                if (ok == failing) {
-                    log.info(ok ? "Ledger flushes succeed again" : "Ledger flush failed; retrying every {} ms",
-                            flushIntervalMillis);
-                    failing = !ok;
-                }
             } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.error("Unexpected error in the ledger flusher", e);
+                break;
             }
         }
+        if (!flushAndReport()) {
+            log.error("Final ledger flush failed; clients' next announces recompute the unwritten credit "
+                    + "from the last committed baselines");
+        }
+    }
+
+    private boolean flushAndReport() {
+        boolean ok;
+        try {
+            ok = flush();
+        } catch (RuntimeException e) {
+            log.error("Unexpected error in the ledger flusher; the batch is kept for the next flush", e);
+            ok = false;
+        }
+        if (ok == ledger.lastFlushFailed()) {
+            if (ok) {
+                log.info("Ledger flushes succeed again");
+            } else {
+                log.warn("Ledger flush failed; retrying every {} ms while announces are answered from memory",
+                        flushIntervalMillis);
+            }
+        }
+        ledger.flushOutcome(!ok);
+        return ok;
     }
 
     /** Writes one batch; true when it committed (or there was nothing to write). */
@@ -155,15 +177,70 @@ class LedgerFlusher implements SmartLifecycle {
             batch.committed.complete(null);
             return true;
         }
+        try {
+            commit(batch);
+            batch.committed.complete(null);
+            return true;
+        } catch (SQLException e) {
+            if (refusedData(e)) {
+                log.error("PostgreSQL refused the ledger batch ({}); writing it per user and torrent", cause(e));
+                return flushSeparately(batch);
+            }
+            giveBack(batch, e);
+            return false;
+        } catch (RuntimeException | Error e) {
+            giveBack(batch, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A batch PostgreSQL refuses for its content (a value out of range, a row deleted meanwhile) would fail
+     * forever if retried whole: write each user×torrent on its own and drop only what is refused. A dropped
+     * entry's baseline was not written either, so the peer's next valid announce recomputes its credit.
+     */
+    private boolean flushSeparately(LedgerBatch batch) {
+        List<LedgerBatch> parts = batch.perUserAndTorrent();
+        for (int i = 0; i < parts.size(); i++) {
+            try {
+                commit(parts.get(i));
+            } catch (SQLException e) {
+                if (!refusedData(e)) {
+                    parts.subList(i, parts.size()).forEach(ledger::restore);
+                    batch.committed.completeExceptionally(e);
+                    return false;
+                }
+                log.error("Dropped the ledger entry of {}: {}", parts.get(i).owner(), cause(e));
+            }
+        }
+        batch.committed.complete(null);
+        return true;
+    }
+
+    private void giveBack(LedgerBatch batch, Throwable cause) {
+        log.debug("Ledger flush of {} peers failed", batch.peers.size(), cause);
+        ledger.restore(batch);
+        batch.committed.completeExceptionally(cause);
+    }
+
+    /** PostgreSQL's own words: a failed JDBC batch hides them behind its next exception. */
+    private static String cause(SQLException e) {
+        SQLException next = e.getNextException();
+        return (next != null ? next : e).getMessage();
+    }
+
+    /** SQLState classes 22 (data exception) and 23 (integrity constraint violation). */
+    private static boolean refusedData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /** Writes a batch in one transaction (timed as {@code tracker.flush}), then tells the swarms their new snatch counts. */
+    private void commit(LedgerBatch batch) throws SQLException {
         Timer.Sample sample = Timer.start();
         Map<Long, Long> snatchCounts;
         try {
             snatchCounts = write(batch);
-        } catch (SQLException | RuntimeException e) {
-            log.debug("Ledger flush of {} peers failed", batch.peers.size(), e);
-            ledger.restore(batch);
-            batch.committed.completeExceptionally(e);
-            return false;
         } finally {
             sample.stop(flushTimer);
         }
@@ -173,8 +250,6 @@ class LedgerFlusher implements SmartLifecycle {
                 swarm.snatches(snatches);
             }
         });
-        batch.committed.complete(null);
-        return true;
     }
 
     private Map<Long, Long> write(LedgerBatch batch) throws SQLException {

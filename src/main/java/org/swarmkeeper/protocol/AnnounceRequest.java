@@ -40,8 +40,11 @@ public record AnnounceRequest(
         byte[] event = query.first("event");
         AnnounceEvent parsedEvent = event == null ? AnnounceEvent.NONE : AnnounceEvent.parse(ascii(event));
         byte[] key = query.first("key");
-        if (key != null && (key.length == 0 || key.length > MAX_KEY_BYTES)) {
-            throw new MalformedRequestException("invalid key");
+        if (key != null && key.length == 0) {
+            key = null; // optional: an empty one is the same as none
+        }
+        if (key != null && key.length > MAX_KEY_BYTES) {
+            throw new MalformedRequestException("invalid key: at most " + MAX_KEY_BYTES + " bytes");
         }
         return new AnnounceRequest(infoHash, peerId, (int) port, uploaded, downloaded, left, parsedEvent,
                 !"0".equals(ascii(query.first("compact"))), "1".equals(ascii(query.first("no_peer_id"))),

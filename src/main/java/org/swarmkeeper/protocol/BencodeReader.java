@@ -44,8 +44,7 @@ public final class BencodeReader {
         byte type = peek();
         if (type == 'i') {
             position++;
-            long value = number('e');
-            return value;
+            return number('e', true);
         }
         if (type == 'l') {
             position++;
@@ -70,7 +69,7 @@ public final class BencodeReader {
     }
 
     private byte[] string() throws BencodeException {
-        long length = number(':');
+        long length = number(':', false);
         if (length > input.length - position) {
             throw new BencodeException("string longer than input at " + position);
         }
@@ -80,23 +79,28 @@ public final class BencodeReader {
         return bytes;
     }
 
-    private long number(char terminator) throws BencodeException {
+    /** A canonical decimal: no leading zeros, no "-0", a sign only where allowed, at most 18 digits. */
+    private long number(char terminator, boolean signed) throws BencodeException {
         int start = position;
-        boolean negative = position < input.length && input[position] == '-';
+        boolean negative = signed && position < input.length && input[position] == '-';
         if (negative) {
             position++;
         }
+        int digitsStart = position;
         long value = 0;
-        int digits = 0;
         while (position < input.length && input[position] != terminator) {
             byte d = input[position++];
-            if (d < '0' || d > '9' || ++digits > 18) {
+            if (d < '0' || d > '9' || position - digitsStart > 18) {
                 throw new BencodeException("invalid number at " + start);
             }
             value = value * 10 + (d - '0');
         }
+        int digits = position - digitsStart;
         if (position >= input.length || digits == 0) {
             throw new BencodeException("unterminated number at " + start);
+        }
+        if ((digits > 1 && input[digitsStart] == '0') || (negative && value == 0)) {
+            throw new BencodeException("non-canonical number at " + start);
         }
         position++;
         return negative ? -value : value;

@@ -96,7 +96,7 @@ public class AnnounceService {
         SwarmCounts counts = outcome.counts();
         String warning = null;
         if (!outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
-            if (awaitDurable()) {
+            if (!ledger.lastFlushFailed() && awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded
             } else {
                 warning = DURABILITY_WARNING;

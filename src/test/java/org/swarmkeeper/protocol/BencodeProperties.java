@@ -1,12 +1,14 @@
 package org.swarmkeeper.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -63,6 +65,15 @@ class BencodeProperties {
             BencodeReader.decode(input);
         } catch (BencodeReader.BencodeException expected) {
             assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Example
+    void nonCanonicalOrNegativeLengthsAreBencodeErrors() {
+        for (String input : new String[] {"-5:abcde", "i03e", "i-0e", "i-e", "ie", "5:abc", "d1:ai1e", "i1ei2e",
+                "01:a", "l", "i99999999999999999999e"}) {
+            assertThatThrownBy(() -> BencodeReader.decode(input.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                    .as(input).isInstanceOf(BencodeReader.BencodeException.class);
         }
     }
 
