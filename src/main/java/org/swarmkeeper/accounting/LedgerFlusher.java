@@ -324,8 +324,8 @@ class LedgerFlusher implements SmartLifecycle {
                 upsert.setTimestamp(10, new Timestamp(delta.lastSeenMillis));
                 upsert.addBatch();
                 long[] credit = userCredit.computeIfAbsent(key.userId(), id -> new long[2]);
-                credit[0] += delta.uploaded;
-                credit[1] += delta.downloaded;
+                credit[0] = LedgerBatch.saturatedAdd(credit[0], delta.uploaded);
+                credit[1] = LedgerBatch.saturatedAdd(credit[1], delta.downloaded);
             }
             upsert.executeBatch();
         }

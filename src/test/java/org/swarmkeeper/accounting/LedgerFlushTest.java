@@ -63,8 +63,10 @@ class LedgerFlushTest extends TrackerIntegrationTest {
         huge.announce(Long.MAX_VALUE, 0, 0, AnnounceEvent.NONE);
         more.announce(1_000, 0, 0, AnnounceEvent.NONE); // the cheater's total would pass the bigint maximum
         fair.announce(400, 0, 0, AnnounceEvent.NONE);
+        long flushesBefore = flushes();
         ledger.durable().get(10, TimeUnit.SECONDS);
 
+        assertThat(flushes() - flushesBefore).as("one transaction, nothing refused").isEqualTo(1);
         assertThat(userColumn(cheater.id(), "uploaded")).isEqualTo(Long.MAX_VALUE);
         assertThat(userColumn(honest.id(), "uploaded")).isEqualTo(400);
         assertThat(ledger.lastFlushFailed()).isFalse();
