@@ -158,13 +158,8 @@ class LedgerFlusher implements SmartLifecycle {
             log.error("Unexpected error in the ledger flusher; the batch is kept for the next flush", e);
             ok = false;
         }
-        if (ok == ledger.lastFlushFailed()) {
-            if (ok) {
-                log.info("Ledger flushes succeed again");
-            } else {
-                log.warn("Ledger flush failed; retrying every {} ms while announces are answered from memory",
-                        flushIntervalMillis);
-            }
+        if (ok && ledger.lastFlushFailed()) {
+            log.info("Ledger flushes succeed again");
         }
         ledger.flushOutcome(!ok);
         return ok;
@@ -218,7 +213,10 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     private void giveBack(LedgerBatch batch, Throwable cause) {
-        log.debug("Ledger flush of {} peers failed", batch.peers.size(), cause);
+        if (!ledger.lastFlushFailed()) {
+            log.warn("Ledger flush failed ({}); retrying every {} ms while announces are answered from memory",
+                    cause instanceof SQLException sql ? cause(sql) : cause.toString(), flushIntervalMillis);
+        }
         ledger.restore(batch);
         batch.committed.completeExceptionally(cause);
     }
