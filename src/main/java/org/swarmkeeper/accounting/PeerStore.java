@@ -5,57 +5,78 @@ import java.net.UnknownHostException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.PeerLoader;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.SwarmProperties;
-import org.swarmkeeper.swarm.SwarmRegistry;
 
 /**
- * The peers table outside the flush: at start-up it puts every peer seen within the retention period back
- * into the swarms, so baselines survive restarts (before the web server accepts announces); afterwards it
- * forgets peers past retention and answers per-user peer counts.
+ * The peers table outside the flush: reads recorded peers back into the swarms (start-up, swarm miss),
+ * forgets peers past retention, and answers per-user peer counts.
  */
 @Component
-public class PeerStore implements SmartInitializingSingleton {
-
-    private static final Logger log = LoggerFactory.getLogger(PeerStore.class);
+public class PeerStore implements PeerLoader {
 
     /** Per-user counts of peers in the peer lists, as of the last flush. */
     public record ActivePeers(long seeding, long leeching) {
     }
 
     private final JdbcTemplate jdbc;
-    private final SwarmRegistry swarms;
     private final SwarmProperties properties;
 
-    PeerStore(JdbcTemplate jdbc, SwarmRegistry swarms, SwarmProperties properties) {
+    PeerStore(JdbcTemplate jdbc, SwarmProperties properties) {
         this.jdbc = jdbc;
-        this.swarms = swarms;
         this.properties = properties;
     }
 
+    /** Marks peers silent past the timeout inactive (a crash kept them active), then reads all recent ones. */
     @Override
-    public void afterSingletonsInstantiated() {
-        long now = System.currentTimeMillis();
-        Timestamp staleBefore = new Timestamp(now - properties.peerTimeout().toMillis());
-        int stale = jdbc.update("UPDATE peers SET active = false WHERE active AND last_announce < ?", staleBefore);
+    public int loadAll(RecordedPeerSink sink) {
+        jdbc.update("UPDATE peers SET active = false WHERE active AND last_announce < ?", timeoutStart());
         int[] loaded = {0};
         jdbc.query("""
                 SELECT p.*, t.snatches FROM peers p JOIN torrents t ON t.id = p.torrent_id
                 WHERE p.last_announce >= ?
                 """, rs -> {
-            swarms.restore(peer(rs), rs.getLong("snatches"));
+            sink.accept(peer(rs), rs.getLong("snatches"));
             loaded[0]++;
-        }, new Timestamp(now - properties.peerRetention().toMillis()));
-        log.info("Restored {} peers from PostgreSQL ({} marked inactive after the peer timeout)", loaded[0], stale);
+        }, retentionStart());
+        return loaded[0];
+    }
+
+    @Override
+    public List<PeerState> load(long torrentId) {
+        jdbc.update("UPDATE peers SET active = false WHERE torrent_id = ? AND active AND last_announce < ?",
+                torrentId, timeoutStart());
+        return jdbc.query("SELECT * FROM peers WHERE torrent_id = ? AND last_announce >= ?",
+                (rs, row) -> peer(rs), torrentId, retentionStart());
+    }
+
+    @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
+    public void forgetRetiredPeers() {
+        jdbc.update("DELETE FROM peers WHERE NOT active AND last_announce < ?", retentionStart());
+    }
+
+    public ActivePeers activePeers(long userId) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE seeding) AS seeding,
+                       count(*) FILTER (WHERE NOT seeding AND NOT partial_seed) AS leeching
+                FROM peers WHERE user_id = ? AND active
+                """, (rs, row) -> new ActivePeers(rs.getLong("seeding"), rs.getLong("leeching")), userId);
+    }
+
+    private Timestamp timeoutStart() {
+        return new Timestamp(System.currentTimeMillis() - properties.peerTimeout().toMillis());
+    }
+
+    private Timestamp retentionStart() {
+        return new Timestamp(System.currentTimeMillis() - properties.peerRetention().toMillis());
     }
 
     private static PeerState peer(ResultSet rs) throws SQLException {
@@ -80,19 +101,5 @@ public class PeerStore implements SmartInitializingSingleton {
         } catch (UnknownHostException e) {
             throw new SQLException("unreadable address " + ip, e);
         }
-    }
-
-    @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
-    public void forgetRetiredPeers() {
-        Timestamp forgetBefore = new Timestamp(System.currentTimeMillis() - properties.peerRetention().toMillis());
-        jdbc.update("DELETE FROM peers WHERE NOT active AND last_announce < ?", forgetBefore);
-    }
-
-    public ActivePeers activePeers(long userId) {
-        return jdbc.queryForObject("""
-                SELECT count(*) FILTER (WHERE seeding) AS seeding,
-                       count(*) FILTER (WHERE NOT seeding AND NOT partial_seed) AS leeching
-                FROM peers WHERE user_id = ? AND active
-                """, (rs, row) -> new ActivePeers(rs.getLong("seeding"), rs.getLong("leeching")), userId);
     }
 }

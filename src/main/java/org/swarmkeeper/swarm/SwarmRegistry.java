@@ -4,25 +4,44 @@ import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /** Every live swarm of this node, by torrent id. */
 @Component
-public class SwarmRegistry {
+public class SwarmRegistry implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(SwarmRegistry.class);
 
     private final ConcurrentMap<Long, Swarm> swarms = new ConcurrentHashMap<>();
     private final PeerChangeListener listener;
+    private final PeerLoader loader;
     private final SwarmProperties properties;
 
-    public SwarmRegistry(PeerChangeListener listener, SwarmProperties properties) {
+    public SwarmRegistry(PeerChangeListener listener, PeerLoader loader, SwarmProperties properties) {
         this.listener = listener;
+        this.loader = loader;
         this.properties = properties;
     }
 
-    /** The swarm of a torrent, created on first use with the torrent's recorded snatch count. */
+    /**
+     * The swarm of a torrent. On a miss it is created with the torrent's recorded snatch count and the peers
+     * PostgreSQL holds for it (DESIGN §4: start-up and a swarm miss reload peers); that read happens once per
+     * torrent and node.
+     */
     public Swarm swarm(long torrentId, long snatches) {
-        return swarms.computeIfAbsent(torrentId, id -> new Swarm(id, snatches, listener));
+        Swarm swarm = swarms.get(torrentId);
+        if (swarm != null) {
+            return swarm;
+        }
+        return swarms.computeIfAbsent(torrentId, id -> {
+            Swarm created = new Swarm(id, snatches, listener);
+            loader.load(id).forEach(created::restore);
+            return created;
+        });
     }
 
     /** The swarm of a torrent if it has one on this node, or {@code null}. */
@@ -34,9 +53,12 @@ public class SwarmRegistry {
         return swarms.values();
     }
 
-    /** Puts back a peer loaded from the database at start-up. */
-    public void restore(PeerState state, long snatches) {
-        swarm(state.torrentId(), snatches).restore(state);
+    /** Puts every recorded peer back before the web server accepts announces. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        int restored = loader.loadAll((peer, snatches) ->
+                swarms.computeIfAbsent(peer.torrentId(), id -> new Swarm(id, snatches, listener)).restore(peer));
+        log.info("Restored {} peers from PostgreSQL into {} swarms", restored, swarms.size());
     }
 
     @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
