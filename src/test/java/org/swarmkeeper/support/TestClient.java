@@ -23,14 +23,14 @@ public final class TestClient {
     private final int port;
     private final InetAddress from;
 
-    private TestClient(TestClient session, int trackerPort) {
+    private TestClient(TestClient session, int trackerPort, InetAddress from) {
         this.trackerPort = trackerPort;
         this.passkey = session.passkey;
         this.infoHash = session.infoHash;
         this.peerId = session.peerId;
         this.key = session.key;
         this.port = session.port;
-        this.from = session.from;
+        this.from = from;
     }
 
     public TestClient(int trackerPort, String passkey, InfoHash infoHash, String peerIdPrefix, String fromAddress) {
@@ -53,7 +53,16 @@ public final class TestClient {
 
     /** The same client session (peer_id, key, counters) talking to a tracker on another port. */
     public TestClient at(int otherTrackerPort) {
-        return new TestClient(this, otherTrackerPort);
+        return new TestClient(this, otherTrackerPort, from);
+    }
+
+    /** The same client session announcing from another local address, e.g. over IPv6 (BEP 7). */
+    public TestClient from(String otherAddress) {
+        try {
+            return new TestClient(this, trackerPort, InetAddress.getByName(otherAddress));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     public int port() {
