@@ -33,6 +33,7 @@ import org.swarmkeeper.support.TestClient;
  * The tracker as a separate process on its own embedded PostgreSQL, killed with SIGKILL while clients announce
  * and flushes run. After a restart (which must find and stop the PostgreSQL the killed tracker left running),
  * every user's totals equal the sum of the deltas the clients reported: nothing lost, nothing counted twice.
+ * A second tracker pointed at the same data directory meanwhile is refused.
  */
 class CrashRecoveryTest {
 
@@ -107,6 +108,7 @@ class CrashRecoveryTest {
         assertThat(orphanedPostmaster()).as("the killed tracker left its PostgreSQL running").isPresent();
 
         tracker = startTracker(port);
+        assertSecondTrackerOnTheSameDataIsRefused();
         for (Session session : sessions) {
             TestClient client = session.client;
             client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
@@ -125,6 +127,15 @@ class CrashRecoveryTest {
         assertThat(orphanedPostmaster()).as("a graceful stop leaves no PostgreSQL behind").isEmpty();
     }
 
+    private void assertSecondTrackerOnTheSameDataIsRefused() throws IOException, InterruptedException {
+        Path log = Path.of("target", "crash-recovery-second-tracker.log");
+        Process second = trackerProcess(freePort(), log);
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("Another running Swarmkeeper uses");
+        assertThat(tracker.isAlive()).isTrue();
+    }
+
     @AfterEach
     void stopEverything() {
         if (tracker != null && tracker.isAlive()) {
@@ -133,9 +144,9 @@ class CrashRecoveryTest {
         orphanedPostmaster().ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    private Process startTracker(int port) throws IOException, InterruptedException {
-        Path log = Files.createDirectories(Path.of("target")).resolve("crash-recovery-tracker.log");
-        Process process = new ProcessBuilder(
+    private Process trackerProcess(int port, Path log) throws IOException {
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 SwarmkeeperApplication.class.getName(),
@@ -146,6 +157,11 @@ class CrashRecoveryTest {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+    }
+
+    private Process startTracker(int port) throws IOException, InterruptedException {
+        Path log = Path.of("target", "crash-recovery-tracker.log");
+        Process process = trackerProcess(port, log);
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
