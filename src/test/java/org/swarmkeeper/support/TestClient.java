@@ -23,10 +23,10 @@ public final class TestClient {
     private final int port;
     private final InetAddress from;
 
-    private TestClient(TestClient session, int trackerPort, InetAddress from) {
+    private TestClient(TestClient session, int trackerPort, InetAddress from, InfoHash infoHash) {
         this.trackerPort = trackerPort;
         this.passkey = session.passkey;
-        this.infoHash = session.infoHash;
+        this.infoHash = infoHash;
         this.peerId = session.peerId;
         this.key = session.key;
         this.port = session.port;
@@ -53,16 +53,21 @@ public final class TestClient {
 
     /** The same client session (peer_id, key, counters) talking to a tracker on another port. */
     public TestClient at(int otherTrackerPort) {
-        return new TestClient(this, otherTrackerPort, from);
+        return new TestClient(this, otherTrackerPort, from, infoHash);
     }
 
     /** The same client session announcing from another local address, e.g. over IPv6 (BEP 7). */
     public TestClient from(String otherAddress) {
         try {
-            return new TestClient(this, trackerPort, InetAddress.getByName(otherAddress));
+            return new TestClient(this, trackerPort, InetAddress.getByName(otherAddress), infoHash);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** The same client session announcing another hash of the same torrent (BEP 52 hybrid). */
+    public TestClient under(InfoHash otherHash) {
+        return new TestClient(this, trackerPort, from, otherHash);
     }
 
     public int port() {
