@@ -104,10 +104,6 @@ public record AnnounceRequest(
         return value == null ? null : new String(value, StandardCharsets.ISO_8859_1);
     }
 
-    public boolean seeding() {
-        return left == 0;
-    }
-
     /** The query string a well-behaved client would send for this request, for tests and load generators. */
     public String toQueryString() {
         StringBuilder out = new StringBuilder(256).append("info_hash=");

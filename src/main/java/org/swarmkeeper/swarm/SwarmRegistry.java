@@ -1,6 +1,5 @@
 package org.swarmkeeper.swarm;
 
-import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -47,10 +46,6 @@ public class SwarmRegistry implements SmartInitializingSingleton {
     /** The swarm of a torrent if it has one on this node, or {@code null}. */
     public Swarm find(long torrentId) {
         return swarms.get(torrentId);
-    }
-
-    public Collection<Swarm> all() {
-        return swarms.values();
     }
 
     /** Puts every recorded peer back before the web server accepts announces. */
