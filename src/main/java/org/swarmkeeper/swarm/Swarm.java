@@ -101,19 +101,29 @@ public final class Swarm {
                 request.event() != AnnounceEvent.STOPPED);
     }
 
+    /**
+     * A uniform random sample: a partial Fisher-Yates shuffle of the live list, stopping once {@code numwant}
+     * peers qualified. Work is proportional to the peers looked at, not to the swarm.
+     */
     private PeerList choose(long userId, boolean onlyLeechers, int numwant) {
         PeerList chosen = new PeerList(Math.min(numwant, liveCount));
-        if (liveCount == 0 || numwant <= 0) {
-            return chosen;
-        }
-        int start = ThreadLocalRandom.current().nextInt(liveCount);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < liveCount && chosen.size() < numwant; i++) {
-            PeerState candidate = live[(start + i) % liveCount].state;
+            swapLive(i, i + random.nextInt(liveCount - i));
+            PeerState candidate = live[i].state;
             if (candidate.userId() != userId && (!onlyLeechers || candidate.leeching())) {
                 chosen.add(candidate.compactV4(), candidate.compactV6(), candidate.peerId());
             }
         }
         return chosen;
+    }
+
+    private void swapLive(int i, int j) {
+        Slot a = live[i];
+        live[i] = live[j];
+        live[j] = a;
+        live[i].liveIndex = i;
+        live[j].liveIndex = j;
     }
 
     private void join(Slot slot) {
