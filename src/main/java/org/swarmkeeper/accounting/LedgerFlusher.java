@@ -51,15 +51,15 @@ class LedgerFlusher implements SmartLifecycle {
             """;
     private static final String UPSERT_HISTORY = """
             INSERT INTO user_torrent_history AS h (user_id, torrent_id, uploaded, downloaded, raw_uploaded,
-                                                   raw_downloaded, seed_seconds, leech_seconds, first_seen, last_seen)
+                                                   raw_downloaded, seed_time_ms, leech_time_ms, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id, torrent_id) DO UPDATE SET
                 uploaded = saturated_add(h.uploaded, EXCLUDED.uploaded),
                 downloaded = saturated_add(h.downloaded, EXCLUDED.downloaded),
                 raw_uploaded = saturated_add(h.raw_uploaded, EXCLUDED.raw_uploaded),
                 raw_downloaded = saturated_add(h.raw_downloaded, EXCLUDED.raw_downloaded),
-                seed_seconds = h.seed_seconds + EXCLUDED.seed_seconds,
-                leech_seconds = h.leech_seconds + EXCLUDED.leech_seconds,
+                seed_time_ms = saturated_add(h.seed_time_ms, EXCLUDED.seed_time_ms),
+                leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
             """;
     private static final String CREDIT_USER =
@@ -190,9 +190,10 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     /**
-     * A batch PostgreSQL refuses for its content (a value out of range, a row deleted meanwhile) would fail
-     * forever if retried whole: write each user×torrent on its own and drop only what is refused. A dropped
-     * entry's baseline was not written either, so the peer's next valid announce recomputes its credit.
+     * A batch PostgreSQL refuses for its content would fail forever if retried whole: write each user×torrent
+     * on its own and drop only what is refused, logged at ERROR. The dropped credit is lost (the swarm's
+     * baseline has moved on). Client input cannot cause this any more (totals saturate, user agents are
+     * cleaned); it happens when a user or torrent is deleted in SQL behind the tracker's back.
      */
     private boolean flushSeparately(LedgerBatch batch) {
         List<LedgerBatch> parts = batch.perUserAndTorrent();
@@ -316,8 +317,8 @@ class LedgerFlusher implements SmartLifecycle {
                 upsert.setLong(4, delta.downloaded);
                 upsert.setLong(5, delta.rawUploaded);
                 upsert.setLong(6, delta.rawDownloaded);
-                upsert.setLong(7, delta.seedMillis / 1000);
-                upsert.setLong(8, delta.leechMillis / 1000);
+                upsert.setLong(7, delta.seedMillis);
+                upsert.setLong(8, delta.leechMillis);
                 upsert.setTimestamp(9, new Timestamp(delta.firstSeenMillis));
                 upsert.setTimestamp(10, new Timestamp(delta.lastSeenMillis));
                 upsert.addBatch();

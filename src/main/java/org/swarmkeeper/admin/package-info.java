@@ -1,0 +1,5 @@
+/** The admin API under {@code /api}. */
+@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "users", "torrents"})
+package org.swarmkeeper.admin;
+
+import org.springframework.modulith.ApplicationModule;
