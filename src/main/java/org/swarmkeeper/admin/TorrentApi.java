@@ -96,7 +96,7 @@ class TorrentApi {
         Torrent torrent = torrents.find(InfoHash.fromHex(infoHash))
                 .orElseThrow(() -> ApiProblems.notFound("no torrent registered under " + infoHash));
         Swarm swarm = swarms.find(torrent.getId());
-        SwarmCounts counts = swarm == null ? new SwarmCounts(0, 0, 0, torrent.getSnatches()) : swarm.counts();
+        SwarmCounts counts = swarms.counts(torrent.getId(), torrent.getSnatches());
         List<PeerState> peers = swarm == null ? List.of() : swarm.activePeers();
         Set<Long> userIds = peers.stream().map(PeerState::userId).collect(Collectors.toSet());
         Map<Long, String> names = users.names(userIds);

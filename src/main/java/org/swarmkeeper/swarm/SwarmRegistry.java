@@ -43,6 +43,12 @@ public class SwarmRegistry implements SmartInitializingSingleton {
         });
     }
 
+    /** A torrent's live numbers; all zero but the recorded snatches when this node holds no swarm for it. */
+    public SwarmCounts counts(long torrentId, long recordedSnatches) {
+        Swarm swarm = swarms.get(torrentId);
+        return swarm != null ? swarm.counts() : new SwarmCounts(0, 0, 0, recordedSnatches);
+    }
+
     /** The swarm of a torrent if it has one on this node, or {@code null}. */
     public Swarm find(long torrentId) {
         return swarms.get(torrentId);

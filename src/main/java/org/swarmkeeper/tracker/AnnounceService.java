@@ -62,7 +62,7 @@ public class AnnounceService {
         String result = "ok";
         String event = "unparsed";
         try {
-            AnnounceRequest request = AnnounceRequest.parse(rawQuery);
+            AnnounceRequest request = parse(rawQuery);
             event = request.event().name().toLowerCase(java.util.Locale.ROOT);
             UserAccount user = passkeys.authenticate(passkey);
             RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
@@ -74,15 +74,20 @@ public class AnnounceService {
                 throw new Refusal(denial.code(), denial.reason());
             }
             return answer(user, torrent, request, address, clientName(userAgent));
-        } catch (MalformedRequestException e) {
-            result = "malformed";
-            return TrackerResponses.failure(e.getMessage());
         } catch (Refusal refusal) {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
         } finally {
             Timer.builder("tracker.announce").tag("result", result).tag("event", event)
                     .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static AnnounceRequest parse(String rawQuery) throws Refusal {
+        try {
+            return AnnounceRequest.parse(rawQuery);
+        } catch (MalformedRequestException e) {
+            throw Refusal.malformed(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.swarmkeeper.tracker;
 
+import org.swarmkeeper.protocol.MalformedRequestException;
+
 /** A request the tracker refuses: a stable {@code code} for metrics and the client-facing failure reason. */
 final class Refusal extends Exception {
 
@@ -12,5 +14,10 @@ final class Refusal extends Exception {
 
     String code() {
         return code;
+    }
+
+    /** A request the protocol parser could not read: its reason goes to the client as it is. */
+    static Refusal malformed(MalformedRequestException e) {
+        return new Refusal("malformed", e.getMessage());
     }
 }

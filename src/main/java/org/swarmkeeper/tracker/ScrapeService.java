@@ -12,7 +12,6 @@ import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.ScrapeRequest;
 import org.swarmkeeper.protocol.TrackerResponses;
 import org.swarmkeeper.protocol.TrackerResponses.ScrapeEntry;
-import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
@@ -41,28 +40,32 @@ public class ScrapeService {
         long start = System.nanoTime();
         String result = "ok";
         try {
-            ScrapeRequest request = ScrapeRequest.parse(rawQuery, properties.maxInfoHashes());
+            ScrapeRequest request = parse(rawQuery);
             passkeys.authenticate(passkey);
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
                 if (torrent != null) {
-                    Swarm swarm = swarms.find(torrent.id());
-                    SwarmCounts counts = swarm != null ? swarm.counts() : new SwarmCounts(0, 0, 0, torrent.snatches());
+                    SwarmCounts counts = swarms.counts(torrent.id(), torrent.snatches());
                     files.put(hash, new ScrapeEntry(counts.seeders(), counts.incomplete(), counts.snatches(),
                             counts.leechers()));
                 }
             }
             return TrackerResponses.scrape(files);
-        } catch (MalformedRequestException e) {
-            result = "malformed";
-            return TrackerResponses.failure(e.getMessage());
         } catch (Refusal refusal) {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
         } finally {
             Timer.builder("tracker.scrape").tag("result", result)
                     .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private ScrapeRequest parse(String rawQuery) throws Refusal {
+        try {
+            return ScrapeRequest.parse(rawQuery, properties.maxInfoHashes());
+        } catch (MalformedRequestException e) {
+            throw Refusal.malformed(e);
         }
     }
 }
