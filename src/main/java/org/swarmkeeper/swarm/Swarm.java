@@ -54,10 +54,6 @@ public final class Swarm {
         this.listener = listener;
     }
 
-    public long torrentId() {
-        return torrentId;
-    }
-
     /**
      * Applies one announce of {@code userId} from {@code address} and chooses the peers to answer with:
      * up to {@code numwant} at random, never the user's own peers, only leechers for a seeder or partial seed.
