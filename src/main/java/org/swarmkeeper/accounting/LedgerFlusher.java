@@ -62,9 +62,11 @@ class LedgerFlusher implements SmartLifecycle {
                 leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
             """;
-    private static final String CREDIT_USER =
-            "UPDATE users SET uploaded = saturated_add(uploaded, ?), downloaded = saturated_add(downloaded, ?), "
-            + "updated_at = now() WHERE id = ?";
+    private static final String CREDIT_USER = """
+            UPDATE users SET uploaded = saturated_add(uploaded, ?), downloaded = saturated_add(downloaded, ?),
+                             raw_uploaded = saturated_add(raw_uploaded, ?), raw_downloaded = saturated_add(raw_downloaded, ?),
+                             updated_at = now()
+            WHERE id = ?""";
     /** A snatch counts once per user×torrent: only the first completion sets completed_at and the count. */
     private static final String RECORD_SNATCH = """
             WITH snatched AS (
@@ -322,18 +324,22 @@ class LedgerFlusher implements SmartLifecycle {
                 upsert.setTimestamp(9, new Timestamp(delta.firstSeenMillis));
                 upsert.setTimestamp(10, new Timestamp(delta.lastSeenMillis));
                 upsert.addBatch();
-                long[] credit = userCredit.computeIfAbsent(key.userId(), id -> new long[2]);
+                long[] credit = userCredit.computeIfAbsent(key.userId(), id -> new long[4]);
                 credit[0] = LedgerBatch.saturatedAdd(credit[0], delta.uploaded);
                 credit[1] = LedgerBatch.saturatedAdd(credit[1], delta.downloaded);
+                credit[2] = LedgerBatch.saturatedAdd(credit[2], delta.rawUploaded);
+                credit[3] = LedgerBatch.saturatedAdd(credit[3], delta.rawDownloaded);
             }
             upsert.executeBatch();
         }
         try (PreparedStatement update = connection.prepareStatement(CREDIT_USER)) {
             for (Map.Entry<Long, long[]> entry : userCredit.entrySet()) {
-                if (entry.getValue()[0] != 0 || entry.getValue()[1] != 0) {
-                    update.setLong(1, entry.getValue()[0]);
-                    update.setLong(2, entry.getValue()[1]);
-                    update.setLong(3, entry.getKey());
+                long[] credit = entry.getValue();
+                if (credit[0] != 0 || credit[1] != 0 || credit[2] != 0 || credit[3] != 0) {
+                    for (int i = 0; i < credit.length; i++) {
+                        update.setLong(i + 1, credit[i]);
+                    }
+                    update.setLong(credit.length + 1, entry.getKey());
                     update.addBatch();
                 }
             }

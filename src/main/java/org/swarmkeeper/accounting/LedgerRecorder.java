@@ -10,16 +10,19 @@ import org.swarmkeeper.swarm.SwarmProperties;
 /**
  * Turns peer transitions into credit. The delta is this announce's counters minus the baseline; first sight
  * of a peer and a counter that went backwards (a client restart) credit nothing for that counter and start
- * a new baseline. Seed and leech time accrue between two announces closer than the peer timeout.
+ * a new baseline. The credited amounts are the raw ones scaled by the {@link CreditRules} in force at the
+ * announce. Seed and leech time accrue between two announces closer than the peer timeout.
  */
 @Component
 class LedgerRecorder implements PeerChangeListener {
 
     private final Ledger ledger;
+    private final CreditRules rules;
     private final long peerTimeoutMillis;
 
-    LedgerRecorder(Ledger ledger, SwarmProperties swarm) {
+    LedgerRecorder(Ledger ledger, CreditRules rules, SwarmProperties swarm) {
         this.ledger = ledger;
+        this.rules = rules;
         this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
     }
 
@@ -49,9 +52,11 @@ class LedgerRecorder implements PeerChangeListener {
                 }
             }
         }
-        // Every byte counts as reported until ratio policy brings multipliers (freeleech, double upload).
-        credit.uploaded = credit.rawUploaded;
-        credit.downloaded = credit.rawDownloaded;
+        if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
+            CreditRules.Factors factors = rules.factors(after.userId(), after.torrentId(), after.lastAnnounceMillis());
+            credit.uploaded = CreditRules.credit(credit.rawUploaded, factors.upload());
+            credit.downloaded = CreditRules.credit(credit.rawDownloaded, factors.download());
+        }
         credit.completedAtMillis = snatched ? after.lastAnnounceMillis() : 0;
         ledger.record(after, credit);
     }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,10 +30,12 @@ public class PeerStore implements PeerLoader {
 
     private final JdbcTemplate jdbc;
     private final SwarmProperties properties;
+    private final Clock clock;
 
-    PeerStore(JdbcTemplate jdbc, SwarmProperties properties) {
+    PeerStore(JdbcTemplate jdbc, SwarmProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.properties = properties;
+        this.clock = clock;
     }
 
     /** Marks peers silent past the timeout inactive (a crash kept them active), then reads all recent ones. */
@@ -72,11 +75,11 @@ public class PeerStore implements PeerLoader {
     }
 
     private Timestamp timeoutStart() {
-        return new Timestamp(System.currentTimeMillis() - properties.peerTimeout().toMillis());
+        return new Timestamp(clock.millis() - properties.peerTimeout().toMillis());
     }
 
     private Timestamp retentionStart() {
-        return new Timestamp(System.currentTimeMillis() - properties.peerRetention().toMillis());
+        return new Timestamp(clock.millis() - properties.peerRetention().toMillis());
     }
 
     private static PeerState peer(ResultSet rs) throws SQLException {
@@ -85,7 +88,7 @@ public class PeerStore implements PeerLoader {
                 rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("bytes_left"),
                 rs.getBoolean("partial_seed"), rs.getString("user_agent"),
                 rs.getTimestamp("first_announce").getTime(), rs.getTimestamp("last_announce").getTime(),
-                rs.getBoolean("active"));
+                rs.getBoolean("active"), rs.getString("ipv4") == null);
     }
 
     private static byte[] endpoint(ResultSet rs, String ipColumn, String portColumn) throws SQLException {

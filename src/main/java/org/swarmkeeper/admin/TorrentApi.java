@@ -1,6 +1,7 @@
 package org.swarmkeeper.admin;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,7 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -40,7 +43,15 @@ class TorrentApi {
     record RegisterTorrent(String infoHash, String infoHashV2, String name, Long size) {
     }
 
-    record TorrentView(long id, String infoHash, String infoHashV2, String name, long size, Instant createdAt) {
+    record TorrentView(long id, String infoHash, String infoHashV2, String name, long size, double downloadFactor,
+                       double uploadFactor, Instant deletedAt, String deletionReason, Instant createdAt) {
+    }
+
+    /** Fields left out (null) keep their value; 0 = freeleech (download) or neutral, 2 = double upload. */
+    record ChangeFactors(Double downloadFactor, Double uploadFactor) {
+    }
+
+    record Deletion(String reason) {
     }
 
     record PeerView(long userId, String user, String client, String peerId, List<String> addresses,
@@ -48,18 +59,68 @@ class TorrentApi {
                     Instant lastAnnounce) {
     }
 
-    record SwarmView(long id, String infoHash, String name, long size, int seeders, int leechers,
-                     int partialSeeds, long snatches, List<PeerView> peers) {
+    record SwarmView(long id, String infoHash, String name, long size, double downloadFactor, double uploadFactor,
+                     Instant deletedAt, String deletionReason, int seeders, int leechers, int partialSeeds,
+                     long snatches, List<PeerView> peers) {
     }
 
     private final TorrentCatalog torrents;
     private final SwarmRegistry swarms;
     private final UserDirectory users;
+    private final Clock clock;
 
-    TorrentApi(TorrentCatalog torrents, SwarmRegistry swarms, UserDirectory users) {
+    TorrentApi(TorrentCatalog torrents, SwarmRegistry swarms, UserDirectory users, Clock clock) {
         this.torrents = torrents;
         this.swarms = swarms;
         this.users = users;
+        this.clock = clock;
+    }
+
+    static boolean isInfoHash(String hex) {
+        return hex != null && HEX40.matcher(hex).matches();
+    }
+
+    private static InfoHash infoHash(String hex) {
+        if (!isInfoHash(hex)) {
+            throw ApiProblems.invalid(Map.of("infoHash", "40 hex digits"));
+        }
+        return InfoHash.fromHex(hex);
+    }
+
+    private static RuntimeException notRegistered(String infoHash) {
+        return ApiProblems.notFound("no torrent registered under " + infoHash);
+    }
+
+    @PatchMapping("/{infoHash}")
+    TorrentView changeFactors(@PathVariable String infoHash, @RequestBody ChangeFactors body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (body == null || (body.downloadFactor() == null && body.uploadFactor() == null)) {
+            errors.put("downloadFactor", "give downloadFactor and/or uploadFactor");
+        } else {
+            checkFactor("downloadFactor", body.downloadFactor(), errors);
+            checkFactor("uploadFactor", body.uploadFactor(), errors);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        return view(torrents.changeFactors(infoHash(infoHash), body.downloadFactor(), body.uploadFactor())
+                .orElseThrow(() -> notRegistered(infoHash)));
+    }
+
+    static void checkFactor(String field, Double factor, Map<String, String> errors) {
+        if (factor != null && !(factor >= 0 && factor <= 10)) {
+            errors.put(field, "from 0 to 10: the share of bytes credited (0 = not counted, 2 = doubled)");
+        }
+    }
+
+    /** Clients announcing it are then told "torrent deleted: {@code reason}". */
+    @DeleteMapping("/{infoHash}")
+    TorrentView delete(@PathVariable String infoHash, @RequestBody Deletion body) {
+        if (body == null || body.reason() == null || body.reason().isBlank() || body.reason().length() > 200) {
+            throw ApiProblems.invalid(Map.of("reason", "required: 1 to 200 characters, shown to clients"));
+        }
+        return view(torrents.delete(infoHash(infoHash), body.reason(), clock.instant())
+                .orElseThrow(() -> notRegistered(infoHash)));
     }
 
     @PostMapping
@@ -90,11 +151,7 @@ class TorrentApi {
 
     @GetMapping("/{infoHash}")
     SwarmView show(@PathVariable String infoHash) {
-        if (!HEX40.matcher(infoHash).matches()) {
-            throw ApiProblems.invalid(Map.of("infoHash", "40 hex digits"));
-        }
-        Torrent torrent = torrents.find(InfoHash.fromHex(infoHash))
-                .orElseThrow(() -> ApiProblems.notFound("no torrent registered under " + infoHash));
+        Torrent torrent = torrents.find(infoHash(infoHash)).orElseThrow(() -> notRegistered(infoHash));
         Swarm swarm = swarms.find(torrent.getId());
         SwarmCounts counts = swarms.counts(torrent.getId(), torrent.getSnatches());
         List<PeerState> peers = swarm == null ? List.of() : swarm.activePeers();
@@ -115,13 +172,15 @@ class TorrentApi {
                     peer.seeding(), peer.partialSeed(), Instant.ofEpochMilli(peer.lastAnnounceMillis())));
         }
         return new SwarmView(torrent.getId(), torrent.getInfoHash().hex(), torrent.getName(), torrent.getSize(),
-                counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), peerViews);
+                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getDeletedAt(),
+                torrent.getDeletionReason(), counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), peerViews);
     }
 
     private static TorrentView view(Torrent torrent) {
         byte[] v2 = torrent.getInfoHashV2();
         return new TorrentView(torrent.getId(), torrent.getInfoHash().hex(),
                 v2 == null ? null : HexFormat.of().formatHex(v2), torrent.getName(), torrent.getSize(),
-                torrent.getCreatedAt());
+                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getDeletedAt(),
+                torrent.getDeletionReason(), torrent.getCreatedAt());
     }
 }

@@ -1,8 +1,14 @@
 package org.swarmkeeper.admin;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.http.ResponseEntity;
@@ -12,40 +18,69 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.accounting.PeerStore;
+import org.swarmkeeper.policy.FreeleechTokens;
+import org.swarmkeeper.policy.LeechRights;
+import org.swarmkeeper.policy.PolicyEvents;
+import org.swarmkeeper.policy.Standings;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.torrents.RegisteredTorrent;
+import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.users.AccountChanges;
 import org.swarmkeeper.users.User;
 import org.swarmkeeper.users.UserDirectory;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/users")
 class UserApi {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Set<String> CHANGEABLE = Set.of("enabled", "disabledReason", "canLeech", "immune",
+            "personalFreeleechUntil", "freeleechTokens");
 
     record CreateUser(String name) {
     }
 
-    /** Fields left out (null) keep their value. */
-    record UpdateUser(Boolean enabled, Boolean canLeech) {
+    record SpendToken(String infoHash) {
     }
 
     /** Returned once, at creation: the passkey and the announce URL to embed in this user's torrents. */
     record CreatedUser(long id, String name, String passkey, String announceUrl) {
     }
 
-    /** {@code ratio} is {@code null} while nothing was downloaded. */
-    record UserView(long id, String name, long uploaded, long downloaded, Double ratio, boolean enabled,
-                    boolean canLeech, long activeSeeding, long activeLeeching, Instant createdAt) {
+    /**
+     * {@code uploaded}/{@code downloaded} are credited (after freeleech and multipliers), the raw ones as the
+     * clients reported; {@code ratio} (credited) is {@code null} while nothing was downloaded.
+     */
+    record UserView(long id, String name, long uploaded, long downloaded, long rawUploaded, long rawDownloaded,
+                    Double ratio, boolean enabled, String disabledReason, boolean canLeech, boolean immune,
+                    Instant personalFreeleechUntil, int freeleechTokens, long activeSeeding, long activeLeeching,
+                    Standings.Standing standing, Instant createdAt) {
     }
 
     private final UserDirectory users;
     private final PeerStore peers;
+    private final Standings standings;
+    private final LeechRights leechRights;
+    private final FreeleechTokens tokens;
+    private final TorrentCatalog torrents;
+    private final PolicyEvents events;
+    private final Clock clock;
 
-    UserApi(UserDirectory users, PeerStore peers) {
+    UserApi(UserDirectory users, PeerStore peers, Standings standings, LeechRights leechRights,
+            FreeleechTokens tokens, TorrentCatalog torrents, PolicyEvents events, Clock clock) {
         this.users = users;
         this.peers = peers;
+        this.standings = standings;
+        this.leechRights = leechRights;
+        this.tokens = tokens;
+        this.torrents = torrents;
+        this.events = events;
+        this.clock = clock;
     }
 
     private static RuntimeException notFound(long id) {
@@ -66,10 +101,71 @@ class UserApi {
                 .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrl));
     }
 
+    /**
+     * Changes the given fields only: {@code enabled}, {@code disabledReason}, {@code canLeech}, {@code immune},
+     * {@code personalFreeleechUntil} (an ISO-8601 instant, or {@code null} to end it), {@code freeleechTokens}.
+     */
     @PatchMapping("/{id}")
-    UserView update(@PathVariable long id, @RequestBody UpdateUser body) {
-        users.update(id, body.enabled(), body.canLeech()).orElseThrow(() -> notFound(id));
+    UserView update(@PathVariable long id, @RequestBody JsonNode body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (body == null || !body.isObject()) {
+            throw ApiProblems.invalid(Map.of("body", "a JSON object with the fields to change"));
+        }
+        body.propertyNames().stream().filter(field -> !CHANGEABLE.contains(field))
+                .forEach(field -> errors.put(field, "unknown field; changeable: " + String.join(", ", CHANGEABLE)));
+        Boolean enabled = bool(body, "enabled", errors);
+        Boolean canLeech = bool(body, "canLeech", errors);
+        Boolean immune = bool(body, "immune", errors);
+        String disabledReason = null;
+        if (body.has("disabledReason")) {
+            JsonNode reason = body.get("disabledReason");
+            if (!reason.isString() || reason.asString().isBlank() || reason.asString().length() > 255) {
+                errors.put("disabledReason", "1 to 255 characters, shown to the user's clients");
+            } else {
+                disabledReason = reason.asString();
+            }
+        }
+        Optional<Instant> freeleechUntil = null;
+        if (body.has("personalFreeleechUntil")) {
+            JsonNode until = body.get("personalFreeleechUntil");
+            try {
+                freeleechUntil = until.isNull() ? Optional.empty() : Optional.of(Instant.parse(until.asString()));
+            } catch (DateTimeParseException | UnsupportedOperationException e) {
+                errors.put("personalFreeleechUntil", "an ISO-8601 instant such as 2026-12-01T00:00:00Z, or null");
+            }
+        }
+        Integer tokenBalance = null;
+        if (body.has("freeleechTokens")) {
+            JsonNode balance = body.get("freeleechTokens");
+            if (!balance.isIntegralNumber() || balance.asLong() < 0 || balance.asLong() > 1_000_000) {
+                errors.put("freeleechTokens", "a whole number from 0 to 1000000: the user's token balance");
+            } else {
+                tokenBalance = balance.asInt();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        users.update(id, new AccountChanges(enabled, disabledReason, canLeech, immune, freeleechUntil))
+                .orElseThrow(() -> notFound(id));
+        if (tokenBalance != null) {
+            tokens.grant(id, tokenBalance);
+        }
+        if (canLeech != null) {
+            leechRights.staffChanged(id, canLeech, clock.instant());
+        }
         return show(id);
+    }
+
+    private static Boolean bool(JsonNode body, String field, Map<String, String> errors) {
+        if (!body.has(field)) {
+            return null;
+        }
+        if (!body.get(field).isBoolean()) {
+            errors.put(field, "true or false");
+            return null;
+        }
+        return body.get(field).asBoolean();
     }
 
     @GetMapping("/{id}")
@@ -77,7 +173,37 @@ class UserApi {
         User user = users.find(id).orElseThrow(() -> notFound(id));
         PeerStore.ActivePeers active = peers.activePeers(id);
         Double ratio = user.getDownloaded() == 0 ? null : (double) user.getUploaded() / user.getDownloaded();
-        return new UserView(user.getId(), user.getName(), user.getUploaded(), user.getDownloaded(), ratio,
-                user.isEnabled(), user.isCanLeech(), active.seeding(), active.leeching(), user.getCreatedAt());
+        return new UserView(user.getId(), user.getName(), user.getUploaded(), user.getDownloaded(),
+                user.getRawUploaded(), user.getRawDownloaded(), ratio, user.isEnabled(), user.getDisabledReason(),
+                user.isCanLeech(), user.isImmune(), user.getPersonalFreeleechUntil(), user.getFreeleechTokens(),
+                active.seeding(), active.leeching(), standings.of(users.byId(id)), user.getCreatedAt());
+    }
+
+    /** "Why was I denied?": the user's policy decisions, newest first. */
+    @GetMapping("/{id}/events")
+    List<PolicyEvents.Event> events(@PathVariable long id, @RequestParam(defaultValue = "100") int limit) {
+        users.find(id).orElseThrow(() -> notFound(id));
+        if (limit < 1 || limit > 1000) {
+            throw ApiProblems.invalid(Map.of("limit", "1 to 1000"));
+        }
+        return events.forUser(id, limit);
+    }
+
+    /** Spends one of the user's freeleech tokens on a torrent. */
+    @PostMapping("/{id}/freeleech-tokens")
+    ResponseEntity<UserView> spendToken(@PathVariable long id, @RequestBody SpendToken body) {
+        users.find(id).orElseThrow(() -> notFound(id));
+        if (body == null || !TorrentApi.isInfoHash(body.infoHash())) {
+            throw ApiProblems.invalid(Map.of("infoHash", "required: 40 hex digits"));
+        }
+        RegisteredTorrent torrent = torrents.byInfoHash(InfoHash.fromHex(body.infoHash()));
+        if (torrent == null) {
+            throw ApiProblems.notFound("no torrent registered under " + body.infoHash());
+        }
+        return switch (tokens.spend(id, torrent.id())) {
+            case SPENT -> ResponseEntity.ok(show(id));
+            case NONE_LEFT -> throw ApiProblems.conflict("user has no freeleech token left");
+            case ALREADY_SPENT -> throw ApiProblems.conflict("a token is already spent on this torrent");
+        };
     }
 }

@@ -1,5 +1,5 @@
 /** The admin API under {@code /api}. */
-@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "users", "torrents"})
+@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "policy", "users", "torrents"})
 package org.swarmkeeper.admin;
 
 import org.springframework.modulith.ApplicationModule;

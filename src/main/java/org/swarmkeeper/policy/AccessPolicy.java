@@ -1,35 +1,137 @@
 package org.swarmkeeper.policy;
 
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.IntSupplier;
+
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.UserAccount;
 
 /**
- * Per-announce rules after the user and torrent are known, in a fixed order; the first denial wins. Seeding
- * stays allowed without leech rights, so users can repair their ratio; a BEP 21 partial seed is not leeching.
+ * The per-announce rules, in a fixed order; the first denial wins. Before the swarm: address ban, account
+ * disabled, torrent deleted, client allow-list, port, leech rights. In the swarm (under its lock, see
+ * {@link #checkPeer}): peers per user and torrent, then re-announcing before {@code min interval}, which is
+ * a warning, never a refusal. Every denial and warning is logged with {@link PolicyEvents}.
  */
 @Component
 public class AccessPolicy {
 
-    /** A refusal: a stable code for metrics and the client-facing {@code failure reason}. */
-    public record Denial(String code, String reason) {
+    static final String ACCOUNT_RULE = "account";
+    static final String TORRENT_RULE = "torrent";
+    static final String PORT_RULE = "port";
+    static final String PEER_LIMIT_RULE = "peer_limit";
+    static final String MIN_INTERVAL_RULE = "min_interval";
+
+    private final IpBans ipBans;
+    private final ClientAllowList clients;
+    private final LeechRights leechRights;
+    private final PolicyEvents events;
+    private final BitSet blockedPorts;
+    private final boolean enforceClientList;
+    private final int maxPeersPerTorrent;
+    private final long minIntervalToleranceMillis;
+
+    AccessPolicy(IpBans ipBans, ClientAllowList clients, LeechRights leechRights, PolicyEvents events,
+                 PolicyProperties properties) {
+        this.ipBans = ipBans;
+        this.clients = clients;
+        this.leechRights = leechRights;
+        this.events = events;
+        this.blockedPorts = ports(properties.blockedPorts());
+        this.enforceClientList = properties.enforceClientList();
+        this.maxPeersPerTorrent = properties.maxPeersPerTorrent();
+        this.minIntervalToleranceMillis = properties.minIntervalTolerance().toMillis();
     }
 
-    static final Denial ACCOUNT_DISABLED = new Denial("account_disabled", "account disabled");
-    static final Denial LEECHING_DISABLED =
-            new Denial("leeching_disabled", "leeching disabled for this account: seed to restore it");
-
-    /** The denial for this announce, or {@code null} when it may proceed. */
-    public Denial check(UserAccount user, AnnounceRequest request) {
-        if (!user.enabled()) {
-            return ACCOUNT_DISABLED;
+    /** The denial of this announce before it reaches the swarm, or {@code null} when it may proceed. */
+    public Decision check(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, InetAddress address,
+                          String userAgent, long nowMillis) {
+        Decision denial = firstDenial(user, torrent, request, address, userAgent);
+        if (denial != null) {
+            events.recordLater(user.id(), torrent.id(), denial, nowMillis);
         }
-        boolean leeching = request.left() > 0 && request.event() != AnnounceEvent.PAUSED
-                && request.event() != AnnounceEvent.STOPPED;
-        if (leeching && !user.canLeech()) {
-            return LEECHING_DISABLED;
+        return denial;
+    }
+
+    private Decision firstDenial(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
+                                 InetAddress address, String userAgent) {
+        Decision banned = ipBans.check(address);
+        if (banned != null) {
+            return banned;
+        }
+        if (!user.enabled()) {
+            return Decision.denied(ACCOUNT_RULE, "account_disabled", user.disabledReason() == null
+                    ? "account disabled" : "account disabled: " + user.disabledReason());
+        }
+        if (torrent.deleted()) {
+            return Decision.denied(TORRENT_RULE, "torrent_deleted", "torrent deleted: " + torrent.deletionReason());
+        }
+        if (enforceClientList) {
+            Decision client = clients.check(request.peerId(), userAgent);
+            if (client != null) {
+                return client;
+            }
+        }
+        if (blockedPorts.get(request.port())) {
+            return Decision.denied(PORT_RULE, "port_blocked", "port " + request.port()
+                    + " is not allowed: configure your client to listen on another port");
+        }
+        if (leeching(request)) {
+            return leechRights.checkLeeching(user, torrent.id());
         }
         return null;
+    }
+
+    /**
+     * The swarm's rules for this announce, given the peer's {@code previous} state (or {@code null}) and, for a
+     * peer joining, the user's active peers in the swarm; {@code minInterval} is the one sent to clients. Call while holding the swarm's lock, so that the
+     * check and the announce it admits are one step. A denial refuses the announce; a warning admits it
+     * (credited as usual) but answers without peers.
+     */
+    public Decision checkPeer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
+                              PeerState previous, IntSupplier activePeersOfUser, boolean viaV6, Duration minInterval,
+                              long nowMillis) {
+        Decision decision = null;
+        boolean joining = previous == null || !previous.active();
+        if (joining && request.event() != AnnounceEvent.STOPPED && activePeersOfUser.getAsInt() >= maxPeersPerTorrent) {
+            decision = Decision.denied(PEER_LIMIT_RULE, "peer_limit", "too many clients: at most "
+                    + maxPeersPerTorrent + " active peers per user on one torrent; stop one of the others first");
+        } else if (!joining && request.event() == AnnounceEvent.NONE && previous.lastViaV6() == viaV6
+                && Arrays.equals(previous.key(), request.key())
+                && nowMillis - previous.lastAnnounceMillis() < minInterval.toMillis() - minIntervalToleranceMillis) {
+            decision = new Decision(MIN_INTERVAL_RULE, "warned", "announce_too_soon", "announced too soon: wait "
+                    + minInterval.toMinutes() + " min between announces (min interval); no peers this time");
+        }
+        if (decision != null) {
+            events.recordLater(user.id(), torrent.id(), decision, nowMillis);
+        }
+        return decision;
+    }
+
+    /** Downloading: not complete, not a BEP 21 partial seed, not leaving. */
+    private static boolean leeching(AnnounceRequest request) {
+        return request.left() > 0 && request.event() != AnnounceEvent.PAUSED && request.event() != AnnounceEvent.STOPPED;
+    }
+
+    private static BitSet ports(List<String> entries) {
+        BitSet blocked = new BitSet(65536);
+        for (String entry : entries) {
+            String[] range = entry.trim().split("-");
+            int from = Integer.parseInt(range[0].trim());
+            int to = range.length > 1 ? Integer.parseInt(range[1].trim()) : from;
+            if (range.length > 2 || from < 0 || to > 65535 || from > to) {
+                throw new IllegalArgumentException("tracker.policy.blocked-ports entry '" + entry
+                        + "' is not a port or a from-to range within 0-65535");
+            }
+            blocked.set(from, to + 1);
+        }
+        return blocked;
     }
 }

@@ -1,5 +1,9 @@
-/** Per-announce rules. Uses {@code users} for account state, beyond DESIGN.md §2's list. */
-@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "users"})
+/**
+ * Ratio policing: per-announce rules, credit factors, and the scheduled ratio watch and hit-and-run rules,
+ * every decision logged. Uses {@code users} and {@code torrents} for account and torrent state, beyond
+ * DESIGN.md §2's list.
+ */
+@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "users", "torrents"})
 package org.swarmkeeper.policy;
 
 import org.springframework.modulith.ApplicationModule;

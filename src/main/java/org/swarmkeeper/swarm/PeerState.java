@@ -8,6 +8,7 @@ import org.swarmkeeper.protocol.PeerId;
  *
  * @param compactV4 the IPv4 endpoint in compact form, or {@code null}
  * @param compactV6 the IPv6 endpoint in compact form, or {@code null} (BEP 7: one peer, two endpoints)
+ * @param lastViaV6 whether the last announce came over IPv6: a dual-stack client announces once per family
  */
 public record PeerState(
         long torrentId,
@@ -23,7 +24,8 @@ public record PeerState(
         String userAgent,
         long firstAnnounceMillis,
         long lastAnnounceMillis,
-        boolean active) {
+        boolean active,
+        boolean lastViaV6) {
 
     public boolean seeding() {
         return left == 0;
@@ -36,6 +38,6 @@ public record PeerState(
 
     PeerState inactive() {
         return new PeerState(torrentId, userId, peerId, key, compactV4, compactV6, uploaded, downloaded, left,
-                partialSeed, userAgent, firstAnnounceMillis, lastAnnounceMillis, false);
+                partialSeed, userAgent, firstAnnounceMillis, lastAnnounceMillis, false, lastViaV6);
     }
 }

@@ -17,7 +17,8 @@ import org.swarmkeeper.protocol.PeerList;
 
 /**
  * The live peers of one torrent. Every method locks the swarm; peer changes reach the listener under that
- * lock, so accounting sees each peer's transitions in the order they happened.
+ * lock, so accounting sees each peer's transitions in the order they happened. A caller may hold the swarm's
+ * monitor around {@link #peer}, {@link #activePeersOf} and {@link #announce} to decide and announce in one step.
  */
 public final class Swarm {
 
@@ -83,6 +84,23 @@ public final class Swarm {
         return new Outcome(counts(), chosen, false);
     }
 
+    /** The peer's current state, or {@code null} when this swarm has never seen it. */
+    public synchronized PeerState peer(long userId, PeerId peerId) {
+        Slot slot = peers.get(new PeerKey(userId, peerId));
+        return slot == null ? null : slot.state;
+    }
+
+    /** How many peers of this user are in the peer lists; proportional to the swarm, so ask only for joins. */
+    public synchronized int activePeersOf(long userId) {
+        int count = 0;
+        for (int i = 0; i < liveCount; i++) {
+            if (live[i].state.userId() == userId) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private PeerState next(PeerState before, long userId, AnnounceRequest request, InetAddress address,
                            String userAgent, long nowMillis) {
         boolean sameSession = before != null && Arrays.equals(before.key(), request.key());
@@ -94,7 +112,7 @@ public final class Swarm {
         return new PeerState(torrentId, userId, request.peerId(), request.key(), compactV4, compactV6,
                 request.uploaded(), request.downloaded(), request.left(), partialSeed, userAgent,
                 before == null ? nowMillis : before.firstAnnounceMillis(), nowMillis,
-                request.event() != AnnounceEvent.STOPPED);
+                request.event() != AnnounceEvent.STOPPED, !v4);
     }
 
     /**

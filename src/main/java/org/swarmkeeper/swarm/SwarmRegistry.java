@@ -1,5 +1,6 @@
 package org.swarmkeeper.swarm;
 
+import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -19,11 +20,13 @@ public class SwarmRegistry implements SmartInitializingSingleton {
     private final PeerChangeListener listener;
     private final PeerLoader loader;
     private final SwarmProperties properties;
+    private final Clock clock;
 
-    public SwarmRegistry(PeerChangeListener listener, PeerLoader loader, SwarmProperties properties) {
+    public SwarmRegistry(PeerChangeListener listener, PeerLoader loader, SwarmProperties properties, Clock clock) {
         this.listener = listener;
         this.loader = loader;
         this.properties = properties;
+        this.clock = clock;
     }
 
     /**
@@ -64,7 +67,7 @@ public class SwarmRegistry implements SmartInitializingSingleton {
 
     @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
     public void reapStalePeers() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long staleBefore = now - properties.peerTimeout().toMillis();
         long forgetBefore = now - properties.peerRetention().toMillis();
         for (Swarm swarm : swarms.values()) {

@@ -3,9 +3,17 @@ package org.swarmkeeper.torrents;
 import org.swarmkeeper.protocol.InfoHash;
 
 /**
- * What the announce path needs to know about a torrent, held in memory by info hash.
+ * What the announce path needs to know about a torrent, held in memory by info hash and by id.
  *
- * @param snatches the count recorded when the torrent was loaded; live swarms keep the current one
+ * @param snatches       the count recorded when the torrent was loaded; live swarms keep the current one
+ * @param downloadFactor share of downloaded bytes that is credited (0 = freeleech)
+ * @param uploadFactor   share of uploaded bytes that is credited (2 = double upload)
+ * @param deletionReason why staff deleted the torrent, or {@code null} while it is live
  */
-public record RegisteredTorrent(long id, InfoHash infoHash, String name, long size, long snatches) {
+public record RegisteredTorrent(long id, InfoHash infoHash, String name, long size, long snatches,
+                                double downloadFactor, double uploadFactor, String deletionReason) {
+
+    public boolean deleted() {
+        return deletionReason != null;
+    }
 }

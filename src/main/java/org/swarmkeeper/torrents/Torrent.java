@@ -32,6 +32,14 @@ public class Torrent {
     @Column(insertable = false, updatable = false)
     private long snatches;
 
+    private double downloadFactor = 1;
+
+    private double uploadFactor = 1;
+
+    private Instant deletedAt;
+
+    private String deletionReason;
+
     private Instant createdAt;
 
     private Instant updatedAt;
@@ -76,7 +84,41 @@ public class Torrent {
         return createdAt;
     }
 
+    public double getDownloadFactor() {
+        return downloadFactor;
+    }
+
+    public double getUploadFactor() {
+        return uploadFactor;
+    }
+
+    public Instant getDeletedAt() {
+        return deletedAt;
+    }
+
+    public String getDeletionReason() {
+        return deletionReason;
+    }
+
+    /** {@code null} leaves a factor as it is. */
+    void changeFactors(Double downloadFactor, Double uploadFactor) {
+        if (downloadFactor != null) {
+            this.downloadFactor = downloadFactor;
+        }
+        if (uploadFactor != null) {
+            this.uploadFactor = uploadFactor;
+        }
+        this.updatedAt = Instant.now();
+    }
+
+    void delete(String reason, Instant at) {
+        this.deletionReason = reason;
+        this.deletedAt = at;
+        this.updatedAt = at;
+    }
+
     RegisteredTorrent registered() {
-        return new RegisteredTorrent(id, getInfoHash(), name, size, snatches);
+        return new RegisteredTorrent(id, getInfoHash(), name, size, snatches, downloadFactor, uploadFactor,
+                deletionReason);
     }
 }

@@ -1,6 +1,8 @@
 package org.swarmkeeper.torrents;
 
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -18,6 +20,7 @@ public class TorrentCatalog implements SmartInitializingSingleton {
 
     private final TorrentRepository repository;
     private final ConcurrentMap<InfoHash, RegisteredTorrent> byInfoHash = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, RegisteredTorrent> byId = new ConcurrentHashMap<>();
 
     TorrentCatalog(TorrentRepository repository) {
         this.repository = repository;
@@ -28,9 +31,14 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         repository.findAll().forEach(this::remember);
     }
 
-    /** The torrent announced under this hash, or {@code null}. */
+    /** The torrent announced under this hash, deleted ones included, or {@code null}. */
     public RegisteredTorrent byInfoHash(InfoHash infoHash) {
         return byInfoHash.get(infoHash);
+    }
+
+    /** The torrent with this id, or {@code null}. */
+    public RegisteredTorrent byId(long id) {
+        return byId.get(id);
     }
 
     /** Registers a torrent; empty when either hash is already registered. */
@@ -51,8 +59,34 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         return registered == null ? Optional.empty() : repository.findById(registered.id());
     }
 
+    /** Changes the credit factors; {@code null} leaves one as it is. Applies to the next announce. */
+    @Transactional
+    public Optional<Torrent> changeFactors(InfoHash infoHash, Double downloadFactor, Double uploadFactor) {
+        return change(infoHash, torrent -> torrent.changeFactors(downloadFactor, uploadFactor));
+    }
+
+    /**
+     * Deletes a torrent for clients: its announces fail with "torrent deleted: {@code reason}". The row, its
+     * history and its peers' baselines stay, so users keep their credit and staff their evidence.
+     */
+    @Transactional
+    public Optional<Torrent> delete(InfoHash infoHash, String reason, Instant at) {
+        return change(infoHash, torrent -> torrent.delete(reason, at));
+    }
+
+    private Optional<Torrent> change(InfoHash infoHash, Consumer<Torrent> change) {
+        RegisteredTorrent registered = byInfoHash.get(infoHash);
+        Optional<Torrent> found = registered == null ? Optional.empty() : repository.findById(registered.id());
+        found.ifPresent(torrent -> {
+            change.accept(torrent);
+            remember(repository.saveAndFlush(torrent));
+        });
+        return found;
+    }
+
     private void remember(Torrent torrent) {
         RegisteredTorrent registered = torrent.registered();
+        byId.put(registered.id(), registered);
         byInfoHash.put(registered.infoHash(), registered);
         if (torrent.getInfoHashV2() != null) {
             byInfoHash.put(InfoHash.truncatedV2(torrent.getInfoHashV2()), registered);

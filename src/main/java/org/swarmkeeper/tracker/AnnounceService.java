@@ -1,6 +1,7 @@
 package org.swarmkeeper.tracker;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +13,11 @@ import org.springframework.stereotype.Service;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.accounting.LedgerProperties;
 import org.swarmkeeper.policy.AccessPolicy;
+import org.swarmkeeper.policy.Decision;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
+import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.TrackerResponses;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
@@ -42,10 +45,11 @@ public class AnnounceService {
     private final AnnounceProperties properties;
     private final long durableWaitMillis;
     private final MeterRegistry meters;
+    private final Clock clock;
 
     AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
                     Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
-                    MeterRegistry meters) {
+                    MeterRegistry meters, Clock clock) {
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
@@ -54,6 +58,7 @@ public class AnnounceService {
         this.properties = properties;
         this.durableWaitMillis = ledgerProperties.durableWait().toMillis();
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** Answers an announce with a bencoded body; never throws for anything the client sent. */
@@ -69,11 +74,12 @@ public class AnnounceService {
             if (torrent == null) {
                 throw new Refusal("unregistered_torrent", "torrent not registered");
             }
-            AccessPolicy.Denial denial = policy.check(user, request);
+            long now = clock.millis();
+            Decision denial = policy.check(user, torrent, request, address, userAgent, now);
             if (denial != null) {
-                throw new Refusal(denial.code(), denial.reason());
+                throw new Refusal(denial.code(), denial.message());
             }
-            return answer(user, torrent, request, address, clientName(userAgent));
+            return answer(user, torrent, request, address, clientName(userAgent), now);
         } catch (Refusal refusal) {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
@@ -92,14 +98,25 @@ public class AnnounceService {
     }
 
     private byte[] answer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
-                          InetAddress address, String userAgent) {
+                          InetAddress address, String userAgent, long now) throws Refusal {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
-        Swarm.Outcome outcome = swarm.announce(user.id(), request, address, userAgent, System.currentTimeMillis(),
-                numwant);
-        SwarmCounts counts = outcome.counts();
+        Swarm.Outcome outcome;
         String warning = null;
+        synchronized (swarm) { // the swarm's rules and the announce they admit as one step
+            Decision decision = policy.checkPeer(user, torrent, request, swarm.peer(user.id(), request.peerId()),
+                    () -> swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
+            if (decision != null && decision.denied()) {
+                throw new Refusal(decision.code(), decision.message());
+            }
+            if (decision != null) {
+                warning = decision.message();
+                numwant = 0;
+            }
+            outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant);
+        }
+        SwarmCounts counts = outcome.counts();
         if (!outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
             if (!ledger.lastFlushFailed() && awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded

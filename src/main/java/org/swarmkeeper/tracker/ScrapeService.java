@@ -17,7 +17,7 @@ import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 
-/** BEP 48 scrape of the requested registered torrents; unregistered hashes are left out. */
+/** BEP 48 scrape of the requested registered torrents; unregistered and deleted ones are left out. */
 @Service
 public class ScrapeService {
 
@@ -45,7 +45,7 @@ public class ScrapeService {
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
-                if (torrent != null) {
+                if (torrent != null && !torrent.deleted()) {
                     SwarmCounts counts = swarms.counts(torrent.id(), torrent.snatches());
                     files.put(hash, new ScrapeEntry(counts.seeders(), counts.incomplete(), counts.snatches(),
                             counts.leechers()));

@@ -10,8 +10,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * A member of the community. {@code uploaded} and {@code downloaded} are written only by the ledger's
- * additive updates, never through JPA, so an admin edit cannot overwrite credit.
+ * A member of the community. The totals ({@code uploaded}, {@code downloaded} as credited, and their raw
+ * counterparts as reported) are written only by the ledger's additive updates, never through JPA, so an
+ * admin edit cannot overwrite credit.
  */
 @Entity
 @Table(name = "users")
@@ -31,9 +32,25 @@ public class User {
     @Column(insertable = false, updatable = false)
     private long downloaded;
 
+    @Column(insertable = false, updatable = false)
+    private long rawUploaded;
+
+    @Column(insertable = false, updatable = false)
+    private long rawDownloaded;
+
     private boolean enabled = true;
 
+    private String disabledReason;
+
     private boolean canLeech = true;
+
+    private boolean immune;
+
+    private Instant personalFreeleechUntil;
+
+    /** Spent and granted through the ratio policy's token service, never through JPA. */
+    @Column(insertable = false, updatable = false)
+    private int freeleechTokens;
 
     private Instant createdAt;
 
@@ -69,29 +86,66 @@ public class User {
         return downloaded;
     }
 
+    public long getRawUploaded() {
+        return rawUploaded;
+    }
+
+    public long getRawDownloaded() {
+        return rawDownloaded;
+    }
+
     public boolean isEnabled() {
         return enabled;
+    }
+
+    public String getDisabledReason() {
+        return disabledReason;
     }
 
     public boolean isCanLeech() {
         return canLeech;
     }
 
+    public boolean isImmune() {
+        return immune;
+    }
+
+    public Instant getPersonalFreeleechUntil() {
+        return personalFreeleechUntil;
+    }
+
+    public int getFreeleechTokens() {
+        return freeleechTokens;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
     }
 
-    void changeAccess(Boolean enabled, Boolean canLeech) {
-        if (enabled != null) {
-            this.enabled = enabled;
+    void apply(AccountChanges changes) {
+        if (changes.enabled() != null) {
+            this.enabled = changes.enabled();
+            if (enabled) {
+                this.disabledReason = null;
+            }
         }
-        if (canLeech != null) {
-            this.canLeech = canLeech;
+        if (changes.disabledReason() != null) {
+            this.disabledReason = changes.disabledReason();
+        }
+        if (changes.canLeech() != null) {
+            this.canLeech = changes.canLeech();
+        }
+        if (changes.immune() != null) {
+            this.immune = changes.immune();
+        }
+        if (changes.personalFreeleechUntil() != null) {
+            this.personalFreeleechUntil = changes.personalFreeleechUntil().orElse(null);
         }
         this.updatedAt = Instant.now();
     }
 
     UserAccount account() {
-        return new UserAccount(id, passkey, enabled, canLeech);
+        return new UserAccount(id, passkey, enabled, disabledReason, canLeech, immune,
+                personalFreeleechUntil == null ? 0 : personalFreeleechUntil.toEpochMilli());
     }
 }

@@ -25,6 +25,7 @@ public class UserDirectory implements SmartInitializingSingleton {
     private final UserRepository repository;
     private final PasskeyGenerator passkeys;
     private final ConcurrentMap<String, UserAccount> byPasskey = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, UserAccount> byId = new ConcurrentHashMap<>();
 
     UserDirectory(UserRepository repository, PasskeyGenerator passkeys) {
         this.repository = repository;
@@ -33,7 +34,13 @@ public class UserDirectory implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        repository.findAll().forEach(user -> byPasskey.put(user.getPasskey(), user.account()));
+        repository.findAll().forEach(this::remember);
+    }
+
+    private void remember(User user) {
+        UserAccount account = user.account();
+        byPasskey.put(account.passkey(), account);
+        byId.put(account.id(), account);
     }
 
     public static boolean isWellFormedPasskey(String passkey) {
@@ -45,6 +52,11 @@ public class UserDirectory implements SmartInitializingSingleton {
         return byPasskey.get(passkey.toLowerCase(Locale.ROOT));
     }
 
+    /** The account with this id, or {@code null}. */
+    public UserAccount byId(long id) {
+        return byId.get(id);
+    }
+
     /** Creates a user with a fresh passkey; empty when the name is taken. */
     @Transactional
     public Optional<User> create(String name) {
@@ -52,17 +64,17 @@ public class UserDirectory implements SmartInitializingSingleton {
             return Optional.empty();
         }
         User user = repository.saveAndFlush(new User(name, passkeys.next()));
-        byPasskey.put(user.getPasskey(), user.account());
+        remember(user);
         return Optional.of(user);
     }
 
-    /** Changes account state; {@code null} leaves a field as it is. Takes effect on the next announce. */
+    /** Changes account state. Takes effect on the next announce. */
     @Transactional
-    public Optional<User> update(long id, Boolean enabled, Boolean canLeech) {
+    public Optional<User> update(long id, AccountChanges changes) {
         Optional<User> found = repository.findById(id);
         found.ifPresent(user -> {
-            user.changeAccess(enabled, canLeech);
-            byPasskey.put(user.getPasskey(), user.account());
+            user.apply(changes);
+            remember(repository.saveAndFlush(user));
         });
         return found;
     }

@@ -16,7 +16,7 @@ class LedgerRecorderTest {
 
     private static final long MINUTE = 60_000;
     private final Ledger ledger = new Ledger();
-    private final LedgerRecorder recorder = new LedgerRecorder(ledger,
+    private final LedgerRecorder recorder = new LedgerRecorder(ledger, (user, torrent, at) -> new CreditRules.Factors(1, 1),
             new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
     private final PeerId peerId = PeerId.of(new byte[20]);
 
@@ -56,7 +56,7 @@ class LedgerRecorderTest {
     }
 
     private PeerState peer(long atMillis, long left, boolean active) {
-        return new PeerState(1, 2, peerId, null, new byte[6], null, 0, 0, left, false, "test", 0, atMillis, active);
+        return new PeerState(1, 2, peerId, null, new byte[6], null, 0, 0, left, false, "test", 0, atMillis, active, false);
     }
 
     private LedgerBatch.HistoryDelta onlyHistory() {

@@ -7,7 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -19,7 +23,19 @@ import org.swarmkeeper.protocol.InfoHash;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN)
+@Import(TrackerIntegrationTest.TestTime.class)
 public abstract class TrackerIntegrationTest {
+
+    /** Time moves only when a test advances it: announces, seed time, ratio watch and hit-and-run all follow. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestTime {
+
+        @Bean
+        @Primary
+        MutableClock mutableClock() {
+            return new MutableClock();
+        }
+    }
 
     public static final String ADMIN_TOKEN = "test-admin-token";
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -29,6 +45,9 @@ public abstract class TrackerIntegrationTest {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected MutableClock clock;
 
     protected AdminClient admin;
 

@@ -8,6 +8,8 @@ import static org.swarmkeeper.protocol.AnnounceEvent.STOPPED;
 
 import java.util.Map;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
@@ -117,6 +119,7 @@ class AnnounceLifecycleTest extends TrackerIntegrationTest {
         aliceSecondBox.announce(0, 0, SIZE, STARTED);
         bobSeed.announce(0, 0, 0, STARTED);
         carolLeech.announce(0, 0, SIZE, STARTED);
+        clock.advance(Duration.ofMinutes(30)); // re-announcing sooner than min interval gets no peers
 
         // Bob seeds: leechers only (Alice's second box and Carol), never the seeder Alice.
         assertThat(endpoints(bobSeed.announce(0, 0, 0, NONE))).containsExactlyInAnyOrder(

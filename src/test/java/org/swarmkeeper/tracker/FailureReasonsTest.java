@@ -68,7 +68,7 @@ class FailureReasonsTest extends TrackerIntegrationTest {
 
         admin.patch("/api/users/" + user.id(), "{\"canLeech\":false}");
         assertThat(leech.announce(0, 0, 10, AnnounceEvent.STARTED).text("failure reason"))
-                .isEqualTo("leeching disabled for this account: seed to restore it");
+                .isEqualTo("leeching disabled for this account by staff");
         assertThat(leech.announce(0, 0, 0, AnnounceEvent.STARTED).has("failure reason")).isFalse();
 
         admin.patch("/api/users/" + user.id(), "{\"enabled\":false}");

@@ -1,0 +1,172 @@
+package org.swarmkeeper.admin;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.swarmkeeper.policy.ClientAllowList;
+import org.swarmkeeper.policy.IpBans;
+import org.swarmkeeper.policy.SiteEvents;
+
+/** Site-wide policy: the client allow-list, IP bans, and freeleech / double-upload events. */
+@RestController
+@RequestMapping("/api")
+class PolicyApi {
+
+    private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7e]{1,8}");
+    private static final String VERSION_HINT = "dotted numbers such as 4.5.2";
+
+    record NewClient(String prefix, String name, String minVersion) {
+    }
+
+    record ChangeClient(String minVersion) {
+    }
+
+    record NewBan(String network, String reason) {
+    }
+
+    record NewSiteEvent(String name, Double downloadFactor, Double uploadFactor, String startsAt, String endsAt) {
+    }
+
+    private final ClientAllowList clients;
+    private final IpBans bans;
+    private final SiteEvents siteEvents;
+
+    PolicyApi(ClientAllowList clients, IpBans bans, SiteEvents siteEvents) {
+        this.clients = clients;
+        this.bans = bans;
+        this.siteEvents = siteEvents;
+    }
+
+    @GetMapping("/clients")
+    List<ClientAllowList.ClientRule> clients() {
+        return clients.rules();
+    }
+
+    /** Allows a client by peer_id prefix: {@code -XX} (Azureus style, 4 version characters) or e.g. {@code A2-}. */
+    @PostMapping("/clients")
+    ResponseEntity<ClientAllowList.ClientRule> addClient(@RequestBody NewClient body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (body == null || body.prefix() == null || !PREFIX.matcher(body.prefix()).matches()) {
+            errors.put("prefix", "required: the peer_id prefix, 1 to 8 printable characters, e.g. -qB or A2-");
+        }
+        if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 64) {
+            errors.put("name", "required: 1 to 64 characters");
+        }
+        if (body == null || !ClientAllowList.isVersion(body.minVersion())) {
+            errors.put("minVersion", "required: " + VERSION_HINT);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(clients.add(body.prefix(), body.name(), body.minVersion())
+                .orElseThrow(() -> ApiProblems.conflict("a rule for " + body.prefix() + " exists already")));
+    }
+
+    @PatchMapping("/clients/{id}")
+    List<ClientAllowList.ClientRule> changeClient(@PathVariable long id, @RequestBody ChangeClient body) {
+        if (body == null || !ClientAllowList.isVersion(body.minVersion())) {
+            throw ApiProblems.invalid(Map.of("minVersion", "required: " + VERSION_HINT));
+        }
+        if (!clients.changeMinVersion(id, body.minVersion())) {
+            throw ApiProblems.notFound("no client rule with id " + id);
+        }
+        return clients.rules();
+    }
+
+    @DeleteMapping("/clients/{id}")
+    ResponseEntity<Void> removeClient(@PathVariable long id) {
+        if (!clients.remove(id)) {
+            throw ApiProblems.notFound("no client rule with id " + id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/ip-bans")
+    List<IpBans.Ban> bans() {
+        return bans.bans();
+    }
+
+    @PostMapping("/ip-bans")
+    ResponseEntity<IpBans.Ban> ban(@RequestBody NewBan body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        IpBans.Network network = body == null ? null : IpBans.Network.parse(body.network()).orElse(null);
+        if (network == null) {
+            errors.put("network", "required: an IPv4 or IPv6 address, or a network such as 192.0.2.0/24 or 2001:db8::/32");
+        }
+        if (body == null || body.reason() == null || body.reason().isBlank() || body.reason().length() > 200) {
+            errors.put("reason", "required: 1 to 200 characters, shown to clients");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(bans.add(network, body.reason())
+                .orElseThrow(() -> ApiProblems.conflict(network.text() + " is banned already")));
+    }
+
+    @DeleteMapping("/ip-bans/{id}")
+    ResponseEntity<Void> unban(@PathVariable long id) {
+        if (!bans.remove(id)) {
+            throw ApiProblems.notFound("no ban with id " + id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/site-events")
+    List<SiteEvents.SiteEvent> siteEvents() {
+        return siteEvents.events();
+    }
+
+    /** A global freeleech ({@code downloadFactor} 0) and/or double upload ({@code uploadFactor} 2) for a period. */
+    @PostMapping("/site-events")
+    ResponseEntity<SiteEvents.SiteEvent> addSiteEvent(@RequestBody NewSiteEvent body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 255) {
+            errors.put("name", "required: 1 to 255 characters");
+        }
+        Double download = body == null || body.downloadFactor() == null ? Double.valueOf(1) : body.downloadFactor();
+        Double upload = body == null || body.uploadFactor() == null ? Double.valueOf(1) : body.uploadFactor();
+        TorrentApi.checkFactor("downloadFactor", download, errors);
+        TorrentApi.checkFactor("uploadFactor", upload, errors);
+        Instant startsAt = instant("startsAt", body == null ? null : body.startsAt(), errors);
+        Instant endsAt = instant("endsAt", body == null ? null : body.endsAt(), errors);
+        if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
+            errors.put("endsAt", "must be after startsAt");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(siteEvents.add(body.name(), download, upload, startsAt, endsAt));
+    }
+
+    @DeleteMapping("/site-events/{id}")
+    ResponseEntity<Void> removeSiteEvent(@PathVariable long id) {
+        if (!siteEvents.remove(id)) {
+            throw ApiProblems.notFound("no site event with id " + id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private static Instant instant(String field, String value, Map<String, String> errors) {
+        try {
+            return Instant.parse(value == null ? "" : value);
+        } catch (DateTimeParseException e) {
+            errors.put(field, "required: an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.swarmkeeper.policy;
+
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.accounting.CreditRules;
+import org.swarmkeeper.torrents.RegisteredTorrent;
+import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.users.UserAccount;
+import org.swarmkeeper.users.UserDirectory;
+
+/**
+ * The credit factors in force for a user×torrent at an instant. Downloads take the lowest factor of the
+ * torrent, active site-wide events, personal freeleech and a spent freeleech token (any freeleech wins);
+ * uploads take the highest of the torrent and active events (any double upload wins).
+ */
+@Component
+class CreditFactorRules implements CreditRules {
+
+    private final UserDirectory users;
+    private final TorrentCatalog torrents;
+    private final SiteEvents siteEvents;
+    private final FreeleechTokens tokens;
+
+    CreditFactorRules(UserDirectory users, TorrentCatalog torrents, SiteEvents siteEvents, FreeleechTokens tokens) {
+        this.users = users;
+        this.torrents = torrents;
+        this.siteEvents = siteEvents;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Factors factors(long userId, long torrentId, long atMillis) {
+        RegisteredTorrent torrent = torrents.byId(torrentId);
+        double download = torrent == null ? 1 : torrent.downloadFactor();
+        double upload = torrent == null ? 1 : torrent.uploadFactor();
+        for (SiteEvents.SiteEvent event : siteEvents.activeAt(atMillis)) {
+            download = Math.min(download, event.downloadFactor());
+            upload = Math.max(upload, event.uploadFactor());
+        }
+        UserAccount user = users.byId(userId);
+        if ((user != null && atMillis < user.personalFreeleechUntilMillis()) || tokens.spentOn(userId, torrentId)) {
+            download = 0;
+        }
+        return new Factors(download, upload);
+    }
+}

@@ -1,0 +1,144 @@
+package org.swarmkeeper.policy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Banned addresses and networks, IPv4 and IPv6, in {@code ip_bans}. A lookup masks the address once per
+ * prefix length in use and looks the network up in a hash map, so it costs a few map lookups however many
+ * bans there are.
+ */
+@Component
+public class IpBans implements SmartInitializingSingleton {
+
+    static final String RULE = "ip_ban";
+
+    public record Ban(long id, String network, String reason, Instant createdAt) {
+    }
+
+    /** A parsed {@code address/prefix}. */
+    public record Network(byte[] address, int prefixLength) {
+
+        /** Parses {@code 192.0.2.0/24}, {@code 2001:db8::/32} or a single address; empty when malformed. */
+        public static Optional<Network> parse(String text) {
+            if (text == null) {
+                return Optional.empty();
+            }
+            int slash = text.indexOf('/');
+            String host = slash < 0 ? text : text.substring(0, slash);
+            // Literal addresses only: InetAddress would otherwise resolve host names.
+            if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
+                return Optional.empty();
+            }
+            try {
+                byte[] address = InetAddress.getByName(host).getAddress();
+                int bits = address.length * 8;
+                int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
+                if (prefix < 0 || prefix > bits) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Network(mask(address, prefix), prefix));
+            } catch (UnknownHostException | NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        public String text() {
+            try {
+                return InetAddress.getByAddress(address).getHostAddress() + "/" + prefixLength;
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    /** Per prefix length in use (IPv4 and IPv6 apart by key length), the banned networks and their bans. */
+    private volatile Map<Integer, Map<ByteBuffer, Ban>> byPrefix = Map.of();
+    private volatile List<Ban> bans = List.of();
+
+    IpBans(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        reload();
+    }
+
+    public List<Ban> bans() {
+        return bans;
+    }
+
+    /** Bans a network; empty when it is already banned. */
+    public synchronized Optional<Ban> add(Network network, String reason) {
+        int added = jdbc.update("INSERT INTO ip_bans (network, reason) VALUES (?::cidr, ?) ON CONFLICT DO NOTHING",
+                network.text(), reason);
+        reload();
+        return added == 0 ? Optional.empty()
+                : bans.stream().filter(ban -> ban.network().equals(network.text())).findFirst();
+    }
+
+    public synchronized boolean remove(long id) {
+        boolean removed = jdbc.update("DELETE FROM ip_bans WHERE id = ?", id) == 1;
+        reload();
+        return removed;
+    }
+
+    private void reload() {
+        List<Ban> loaded = jdbc.query("SELECT id, network, reason, created_at FROM ip_bans ORDER BY id",
+                (rs, i) -> new Ban(rs.getLong(1), Network.parse(rs.getString(2)).orElseThrow().text(),
+                        rs.getString(3), rs.getTimestamp(4).toInstant()));
+        Map<Integer, Map<ByteBuffer, Ban>> index = new TreeMap<>();
+        for (Ban ban : loaded) {
+            Network network = Network.parse(ban.network()).orElseThrow();
+            index.computeIfAbsent(key(network.address().length, network.prefixLength()), k -> new HashMap<>())
+                    .put(ByteBuffer.wrap(network.address()), ban);
+        }
+        bans = loaded;
+        byPrefix = index;
+    }
+
+    /** The refusal of this address, or {@code null} when it is not banned. */
+    Decision check(InetAddress address) {
+        Map<Integer, Map<ByteBuffer, Ban>> index = byPrefix;
+        if (index.isEmpty()) {
+            return null;
+        }
+        byte[] raw = address.getAddress();
+        for (Map.Entry<Integer, Map<ByteBuffer, Ban>> entry : index.entrySet()) {
+            int length = entry.getKey() >>> 8;
+            if (length != raw.length) {
+                continue;
+            }
+            Ban ban = entry.getValue().get(ByteBuffer.wrap(mask(raw, entry.getKey() & 0xff)));
+            if (ban != null) {
+                return Decision.denied(RULE, "ip_banned", "address banned: " + ban.reason());
+            }
+        }
+        return null;
+    }
+
+    private static int key(int addressLength, int prefixLength) {
+        return addressLength << 8 | prefixLength;
+    }
+
+    private static byte[] mask(byte[] address, int prefixLength) {
+        byte[] masked = address.clone();
+        for (int bit = prefixLength; bit < masked.length * 8; bit++) {
+            masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        return masked;
+    }
+}

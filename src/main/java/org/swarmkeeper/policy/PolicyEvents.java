@@ -1,0 +1,126 @@
+package org.swarmkeeper.policy;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The decision log: every denial, warning, watch change, hit-and-run step and rights change becomes a row in
+ * {@code policy_events} and counts in {@code tracker.policy.decisions{rule,outcome}}. Announce-time decisions
+ * are buffered and written every second (never a database round trip per announce); scheduled ones are
+ * written in the transaction that changes the state they explain.
+ */
+@Component
+public class PolicyEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(PolicyEvents.class);
+    /** Beyond this many unwritten rows (PostgreSQL away and a flood of denials), new ones are only counted. */
+    static final int MAX_PENDING = 100_000;
+    private static final String INSERT = """
+            INSERT INTO policy_events (user_id, torrent_id, rule, outcome, code, message, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+
+    /** One row of the log, as the API shows it. */
+    public record Event(long id, Long torrentId, String rule, String outcome, String code, String message,
+                        Instant at) {
+    }
+
+    private record Pending(long userId, Long torrentId, Decision decision, long atMillis) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final MeterRegistry meters;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Counter dropped;
+    private List<Pending> pending = new ArrayList<>();
+
+    PolicyEvents(JdbcTemplate jdbc, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.meters = meters;
+        this.dropped = Counter.builder("tracker.policy.events.dropped")
+                .description("Decision log rows not written because the buffer was full").register(meters);
+    }
+
+    /** Logs an announce-time decision; written with the next batch. */
+    void recordLater(long userId, Long torrentId, Decision decision, long atMillis) {
+        count(decision);
+        synchronized (this) {
+            if (pending.size() < MAX_PENDING) {
+                pending.add(new Pending(userId, torrentId, decision, atMillis));
+                return;
+            }
+        }
+        dropped.increment();
+    }
+
+    /** Logs a scheduled decision inside the caller's transaction. */
+    void recordNow(long userId, Long torrentId, Decision decision, Instant at) {
+        jdbc.update(INSERT, userId, torrentId, decision.rule(), decision.outcome(), decision.code(),
+                decision.message(), Timestamp.from(at));
+        count(decision);
+    }
+
+    private void count(Decision decision) {
+        counters.computeIfAbsent(decision.rule() + '/' + decision.outcome(), key -> Counter
+                .builder("tracker.policy.decisions").description("Policy decisions by rule and outcome")
+                .tag("rule", decision.rule()).tag("outcome", decision.outcome()).register(meters)).increment();
+    }
+
+    @Scheduled(fixedDelayString = "1s")
+    void writePending() {
+        List<Pending> batch;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            batch = pending;
+            pending = new ArrayList<>();
+        }
+        try {
+            jdbc.batchUpdate(INSERT, batch, batch.size(), (statement, row) -> {
+                statement.setLong(1, row.userId());
+                statement.setObject(2, row.torrentId());
+                statement.setString(3, row.decision().rule());
+                statement.setString(4, row.decision().outcome());
+                statement.setString(5, row.decision().code());
+                statement.setString(6, row.decision().message());
+                statement.setTimestamp(7, new Timestamp(row.atMillis()));
+            });
+        } catch (DataIntegrityViolationException e) {
+            log.error("Dropped {} policy decisions PostgreSQL refuses ({})", batch.size(),
+                    e.getMostSpecificCause().getMessage());
+        } catch (DataAccessException e) {
+            log.warn("Could not write {} policy decisions ({}); keeping them for the next try", batch.size(),
+                    e.getMostSpecificCause().getMessage());
+            synchronized (this) {
+                batch.addAll(pending);
+                pending = batch;
+            }
+        }
+    }
+
+    /** A user's newest decisions first. */
+    public List<Event> forUser(long userId, int limit) {
+        writePending();
+        return jdbc.query("""
+                SELECT id, torrent_id, rule, outcome, code, message, created_at FROM policy_events
+                WHERE user_id = ? ORDER BY id DESC LIMIT ?""",
+                (rs, i) -> new Event(rs.getLong("id"), (Long) rs.getObject("torrent_id"), rs.getString("rule"),
+                        rs.getString("outcome"), rs.getString("code"), rs.getString("message"),
+                        rs.getTimestamp("created_at").toInstant()),
+                userId, limit);
+    }
+}

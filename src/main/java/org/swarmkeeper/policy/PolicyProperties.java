@@ -1,0 +1,61 @@
+package org.swarmkeeper.policy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every number of the ratio policy ({@code tracker.policy.*}); README lists them with their meaning.
+ *
+ * @param evaluateInterval     how often ratio watch and hit-and-run are evaluated
+ * @param requiredRatio        Gazelle's table: {@code upTo:atNoneSeeded:atAllSeeded} per bracket of credited
+ *                             download, {@code *} for the last; linear in the share of snatches still seeded
+ * @param maxPeersPerTorrent   active peers one user may have in one swarm
+ * @param minIntervalTolerance re-announcing this much before {@code min interval} is still in time
+ * @param blockedPorts         ports (and {@code from-to} ranges) peers may not announce
+ * @param enforceClientList    refuse peer_ids the client allow-list does not name
+ */
+@ConfigurationProperties("tracker.policy")
+public record PolicyProperties(
+        @DefaultValue("1m") Duration evaluateInterval,
+        @DefaultValue({"5GB:0.00:0.00", "10GB:0.15:0.00", "20GB:0.20:0.00", "30GB:0.30:0.05", "40GB:0.40:0.10",
+                "50GB:0.50:0.20", "60GB:0.60:0.30", "80GB:0.60:0.40", "100GB:0.60:0.50", "*:0.60:0.60"})
+        List<String> requiredRatio,
+        @DefaultValue RatioWatch ratioWatch,
+        @DefaultValue HitAndRun hitAndRun,
+        @DefaultValue("3") int maxPeersPerTorrent,
+        @DefaultValue("30s") Duration minIntervalTolerance,
+        @DefaultValue("1-1023") List<String> blockedPorts,
+        @DefaultValue("true") boolean enforceClientList) {
+
+    /**
+     * @param duration      how long a user under the requirement has to recover
+     * @param downloadLimit downloading more than this during the watch ends it early, without leech rights
+     */
+    public record RatioWatch(
+            @DefaultValue("14d") Duration duration,
+            @DefaultValue("10GB") DataSize downloadLimit) {
+    }
+
+    /**
+     * @param minDownloadedShare a snatch is an obligation when at least this share of the torrent was downloaded
+     * @param seedTime           seeding time that fulfils it
+     * @param gracePeriod        time after the snatch to fulfil it
+     * @param torrentRatio       uploaded/downloaded on the torrent that fulfils it as well
+     * @param prewarningBefore   a pre-warning is recorded this long before the deadline (at once when not seeding)
+     * @param strikeExpiry       a strike stops counting after this long
+     * @param strikeLimit        this many active strikes take leech rights away
+     */
+    public record HitAndRun(
+            @DefaultValue("0.1") double minDownloadedShare,
+            @DefaultValue("72h") Duration seedTime,
+            @DefaultValue("14d") Duration gracePeriod,
+            @DefaultValue("1.0") double torrentRatio,
+            @DefaultValue("2d") Duration prewarningBefore,
+            @DefaultValue("30d") Duration strikeExpiry,
+            @DefaultValue("3") int strikeLimit) {
+    }
+}
