@@ -1,20 +1,24 @@
 package org.swarmkeeper.support;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.swarmkeeper.accounting.Ledger;
+import org.swarmkeeper.policy.ScheduledRules;
 import org.swarmkeeper.protocol.InfoHash;
 
 /**
@@ -22,20 +26,11 @@ import org.swarmkeeper.protocol.InfoHash;
  * the database, so each creates its own users and torrents.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN)
-@Import(TrackerIntegrationTest.TestTime.class)
+        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN,
+                // Tests run the scheduled rules themselves (evaluatePolicy), at the moments they choose.
+                "tracker.policy.evaluate-interval=1d"})
+@Import(TestTimeConfiguration.class)
 public abstract class TrackerIntegrationTest {
-
-    /** Time moves only when a test advances it: announces, seed time, ratio watch and hit-and-run all follow. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestTime {
-
-        @Bean
-        @Primary
-        MutableClock mutableClock() {
-            return new MutableClock();
-        }
-    }
 
     public static final String ADMIN_TOKEN = "test-admin-token";
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -48,6 +43,15 @@ public abstract class TrackerIntegrationTest {
 
     @Autowired
     protected MutableClock clock;
+
+    @Autowired
+    private Ledger ledger;
+
+    @Autowired
+    private ScheduledRules scheduledRules;
+
+    @Autowired
+    private MeterRegistry meters;
 
     protected AdminClient admin;
 
@@ -82,6 +86,31 @@ public abstract class TrackerIntegrationTest {
 
     protected TestClient client(AdminClient.CreatedUser user, InfoHash torrent, String peerIdPrefix, String from) {
         return new TestClient(port, user.passkey(), torrent, peerIdPrefix, from);
+    }
+
+    /** Writes pending credit, then runs ratio watch and hit-and-run as the schedule would. */
+    protected void evaluatePolicy() {
+        try {
+            ledger.durable().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("ledger flush failed", e);
+        }
+        scheduledRules.evaluate();
+    }
+
+    /** How many times the policy decided {@code outcome} by {@code rule}. */
+    protected double decisions(String rule, String outcome) {
+        Counter counter = meters.find("tracker.policy.decisions").tag("rule", rule).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The user's decision log, newest first, as {@code rule/outcome/code: message}. */
+    protected List<String> events(long userId) {
+        List<String> lines = new ArrayList<>();
+        admin.get("/api/users/" + userId + "/events").json().forEach(event -> lines.add(event.get("rule").asString()
+                + "/" + event.get("outcome").asString() + "/" + event.get("code").asString() + ": "
+                + event.get("message").asString()));
+        return lines;
     }
 
     protected long userColumn(long userId, String column) {

@@ -6,9 +6,8 @@ import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
 import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
 import static org.swarmkeeper.protocol.AnnounceEvent.STOPPED;
 
-import java.util.Map;
-
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.InfoHash;
