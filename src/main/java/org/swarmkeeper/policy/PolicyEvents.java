@@ -66,8 +66,9 @@ public class PolicyEvents {
         dropped.increment();
     }
 
-    /** Logs a scheduled decision inside the caller's transaction. */
+    /** Logs a scheduled or staff decision inside the caller's transaction, after what announces logged before it. */
     void recordNow(long userId, Long torrentId, Decision decision, Instant at) {
+        writePending();
         jdbc.update(INSERT, userId, torrentId, decision.rule(), decision.outcome(), decision.code(),
                 decision.message(), Timestamp.from(at));
         count(decision);

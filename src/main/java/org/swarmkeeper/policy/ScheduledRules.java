@@ -2,6 +2,7 @@ package org.swarmkeeper.policy;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,8 @@ public class ScheduledRules {
 
     /** Evaluates both rules now (unless another node is at it) and reloads leech rights. */
     public void evaluate() {
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         transactions.executeWithoutResult(status -> {
             if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
                     EVALUATION_LOCK))) {
