@@ -29,7 +29,7 @@ class SwarmMissReloadTest extends TrackerIntegrationTest {
                 SELECT id, ?, ?, NULL, '127.0.0.90', ?, 5000, 0, 0, true, false, 'elsewhere', ?, ?, true
                 FROM torrents WHERE info_hash = ?
                 """, seederUser.id(), seeder.peerId().toBytes(), seeder.port(),
-                new Timestamp(System.currentTimeMillis() - 60_000), new Timestamp(System.currentTimeMillis() - 60_000),
+                new Timestamp(clock.millis() - 60_000), new Timestamp(clock.millis() - 60_000),
                 torrent.toBytes());
 
         Bencode leecherView = client(newUser(), torrent, "-qB4520-", "127.0.0.91").announce(0, 0, 10_000,

@@ -132,7 +132,9 @@ class AnnounceLifecycleTest extends TrackerIntegrationTest {
         assertThat(carolView.integer("complete")).isEqualTo(2);
         assertThat(carolView.integer("incomplete")).isEqualTo(2);
         // numwant caps the list.
+        clock.advance(Duration.ofMinutes(30));
         assertThat(endpoints(carolLeech.announce(0, 0, SIZE, NONE, 1, true))).hasSize(1);
+        clock.advance(Duration.ofMinutes(30));
         assertThat(endpoints(carolLeech.announce(0, 0, SIZE, NONE, 0, true))).isEmpty();
     }
 
