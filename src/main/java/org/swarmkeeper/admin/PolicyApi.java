@@ -89,10 +89,7 @@ class PolicyApi {
 
     @DeleteMapping("/clients/{id}")
     ResponseEntity<Void> removeClient(@PathVariable long id) {
-        if (!clients.remove(id)) {
-            throw ApiProblems.notFound("no client rule with id " + id);
-        }
-        return ResponseEntity.noContent().build();
+        return removed(clients.remove(id), "no client rule with id " + id);
     }
 
     @GetMapping("/ip-bans")
@@ -119,10 +116,7 @@ class PolicyApi {
 
     @DeleteMapping("/ip-bans/{id}")
     ResponseEntity<Void> unban(@PathVariable long id) {
-        if (!bans.remove(id)) {
-            throw ApiProblems.notFound("no ban with id " + id);
-        }
-        return ResponseEntity.noContent().build();
+        return removed(bans.remove(id), "no ban with id " + id);
     }
 
     @GetMapping("/site-events")
@@ -155,8 +149,13 @@ class PolicyApi {
 
     @DeleteMapping("/site-events/{id}")
     ResponseEntity<Void> removeSiteEvent(@PathVariable long id) {
-        if (!siteEvents.remove(id)) {
-            throw ApiProblems.notFound("no site event with id " + id);
+        return removed(siteEvents.remove(id), "no site event with id " + id);
+    }
+
+    /** 204 when something was removed, else 404 with {@code missing} as the detail. */
+    private static ResponseEntity<Void> removed(boolean removed, String missing) {
+        if (!removed) {
+            throw ApiProblems.notFound(missing);
         }
         return ResponseEntity.noContent().build();
     }
