@@ -17,12 +17,12 @@ ALTER TABLE torrents
     ADD COLUMN deleted_at      timestamptz,
     ADD COLUMN deletion_reason varchar(255);
 
--- Global freeleech / double upload between two instants.
+-- Global freeleech / double upload between two instants; a NULL factor leaves the torrents' own.
 CREATE TABLE site_events (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name            varchar(255)     NOT NULL,
-    download_factor double precision NOT NULL CHECK (download_factor BETWEEN 0 AND 10),
-    upload_factor   double precision NOT NULL CHECK (upload_factor BETWEEN 0 AND 10),
+    download_factor double precision CHECK (download_factor BETWEEN 0 AND 10),
+    upload_factor   double precision CHECK (upload_factor BETWEEN 0 AND 10),
     starts_at       timestamptz      NOT NULL,
     ends_at         timestamptz      NOT NULL CHECK (ends_at > starts_at),
     created_at      timestamptz      NOT NULL DEFAULT now()

@@ -1,5 +1,7 @@
 package org.swarmkeeper.admin;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -12,6 +14,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /** RFC 9457 problem details for the admin API; field-level messages go under {@code errors}. */
 @RestControllerAdvice(basePackages = "org.swarmkeeper.admin")
 class ApiProblems {
+
+    private static final Instant EPOCH = Instant.EPOCH;
+    private static final Instant YEAR_10000 = Instant.parse("+10000-01-01T00:00:00Z");
 
     static ErrorResponseException invalid(Map<String, String> fieldErrors) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "request has invalid fields");
@@ -27,6 +32,27 @@ class ApiProblems {
     static ErrorResponseException notFound(String detail) {
         return new ErrorResponseException(HttpStatus.NOT_FOUND,
                 ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail), null);
+    }
+
+    /**
+     * Reads an ISO-8601 instant within what PostgreSQL and {@code java.sql.Timestamp} hold (years 1970 to
+     * 9999); otherwise notes the field in {@code errors} and returns {@code null}.
+     */
+    static Instant instant(String field, String value, Map<String, String> errors) {
+        Instant instant = parseInstant(value);
+        if (instant != null && !instant.isBefore(EPOCH) && instant.isBefore(YEAR_10000)) {
+            return instant;
+        }
+        errors.put(field, "an ISO-8601 instant between 1970 and 9999, such as 2026-12-01T00:00:00Z");
+        return null;
+    }
+
+    private static Instant parseInstant(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Two admins creating the same name or hash at once: the database's unique constraint decides. */

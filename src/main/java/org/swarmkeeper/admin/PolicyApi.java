@@ -1,7 +1,6 @@
 package org.swarmkeeper.admin;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +59,10 @@ class PolicyApi {
     @PostMapping("/clients")
     ResponseEntity<ClientAllowList.ClientRule> addClient(@RequestBody NewClient body) {
         Map<String, String> errors = new LinkedHashMap<>();
-        if (body == null || body.prefix() == null || !PREFIX.matcher(body.prefix()).matches()) {
-            errors.put("prefix", "required: the peer_id prefix, 1 to 8 printable characters, e.g. -qB or A2-");
+        if (body == null || body.prefix() == null || !PREFIX.matcher(body.prefix()).matches()
+                || (body.prefix().startsWith("-") && body.prefix().length() != 3)) {
+            errors.put("prefix", "required: the peer_id prefix, '-' and two characters (Azureus style, e.g. -qB) "
+                    + "or 1 to 8 printable characters ending before dash-separated numbers (Mainline style, e.g. A2-)");
         }
         if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 64) {
             errors.put("name", "required: 1 to 64 characters");
@@ -131,12 +132,15 @@ class PolicyApi {
         if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 255) {
             errors.put("name", "required: 1 to 255 characters");
         }
-        Double download = body == null || body.downloadFactor() == null ? Double.valueOf(1) : body.downloadFactor();
-        Double upload = body == null || body.uploadFactor() == null ? Double.valueOf(1) : body.uploadFactor();
+        Double download = body == null ? null : body.downloadFactor();
+        Double upload = body == null ? null : body.uploadFactor();
+        if (download == null && upload == null) {
+            errors.put("downloadFactor", "give downloadFactor and/or uploadFactor (one left out keeps the torrents' own)");
+        }
         TorrentApi.checkFactor("downloadFactor", download, errors);
         TorrentApi.checkFactor("uploadFactor", upload, errors);
-        Instant startsAt = instant("startsAt", body == null ? null : body.startsAt(), errors);
-        Instant endsAt = instant("endsAt", body == null ? null : body.endsAt(), errors);
+        Instant startsAt = ApiProblems.instant("startsAt", body == null ? null : body.startsAt(), errors);
+        Instant endsAt = ApiProblems.instant("endsAt", body == null ? null : body.endsAt(), errors);
         if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
             errors.put("endsAt", "must be after startsAt");
         }
@@ -160,12 +164,4 @@ class PolicyApi {
         return ResponseEntity.noContent().build();
     }
 
-    private static Instant instant(String field, String value, Map<String, String> errors) {
-        try {
-            return Instant.parse(value == null ? "" : value);
-        } catch (DateTimeParseException e) {
-            errors.put(field, "required: an ISO-8601 instant such as 2026-12-01T00:00:00Z");
-            return null;
-        }
-    }
 }

@@ -3,7 +3,6 @@ package org.swarmkeeper.admin;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.accounting.PeerStore;
 import org.swarmkeeper.policy.FreeleechTokens;
@@ -31,6 +31,7 @@ import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 import org.swarmkeeper.users.AccountChanges;
 import org.swarmkeeper.users.User;
+import org.swarmkeeper.users.UserAccount;
 import org.swarmkeeper.users.UserDirectory;
 import tools.jackson.databind.JsonNode;
 
@@ -69,10 +70,12 @@ class UserApi {
     private final FreeleechTokens tokens;
     private final TorrentCatalog torrents;
     private final PolicyEvents events;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     UserApi(UserDirectory users, PeerStore peers, Standings standings, LeechRights leechRights,
-            FreeleechTokens tokens, TorrentCatalog torrents, PolicyEvents events, Clock clock) {
+            FreeleechTokens tokens, TorrentCatalog torrents, PolicyEvents events, TransactionTemplate transactions,
+            Clock clock) {
         this.users = users;
         this.peers = peers;
         this.standings = standings;
@@ -80,6 +83,7 @@ class UserApi {
         this.tokens = tokens;
         this.torrents = torrents;
         this.events = events;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -128,16 +132,19 @@ class UserApi {
         Optional<Instant> freeleechUntil = null;
         if (body.has("personalFreeleechUntil")) {
             JsonNode until = body.get("personalFreeleechUntil");
-            try {
-                freeleechUntil = until.isNull() ? Optional.empty() : Optional.of(Instant.parse(until.asString()));
-            } catch (DateTimeParseException | UnsupportedOperationException e) {
-                errors.put("personalFreeleechUntil", "an ISO-8601 instant such as 2026-12-01T00:00:00Z, or null");
+            if (until.isNull()) {
+                freeleechUntil = Optional.empty();
+            } else {
+                Instant instant = ApiProblems.instant("personalFreeleechUntil", until.isString() ? until.asString() : null,
+                        errors);
+                freeleechUntil = instant == null ? null : Optional.of(instant);
             }
         }
         Integer tokenBalance = null;
         if (body.has("freeleechTokens")) {
             JsonNode balance = body.get("freeleechTokens");
-            if (!balance.isIntegralNumber() || balance.asLong() < 0 || balance.asLong() > 1_000_000) {
+            if (!balance.isIntegralNumber() || !balance.canConvertToInt() || balance.asInt() < 0
+                    || balance.asInt() > 1_000_000) {
                 errors.put("freeleechTokens", "a whole number from 0 to 1000000: the user's token balance");
             } else {
                 tokenBalance = balance.asInt();
@@ -146,14 +153,24 @@ class UserApi {
         if (!errors.isEmpty()) {
             throw ApiProblems.invalid(errors);
         }
-        users.update(id, new AccountChanges(enabled, disabledReason, canLeech, immune, freeleechUntil))
-                .orElseThrow(() -> notFound(id));
-        if (tokenBalance != null) {
-            tokens.grant(id, tokenBalance);
+        UserAccount before = users.byId(id);
+        if (before == null) {
+            throw notFound(id);
         }
-        if (canLeech != null) {
-            leechRights.staffChanged(id, canLeech, clock.instant());
-        }
+        AccountChanges changes = new AccountChanges(enabled, disabledReason, canLeech, immune, freeleechUntil);
+        Integer balance = tokenBalance;
+        events.flush(); // what announces logged so far comes before this change in the log
+        transactions.executeWithoutResult(status -> {
+            users.update(id, changes).orElseThrow(() -> notFound(id));
+            if (balance != null) {
+                tokens.grant(id, balance);
+            }
+            // Staff switching the flag, or giving back rights the ratio watch took; a form re-sending the
+            // current state changes nothing.
+            if (canLeech != null && (canLeech != before.canLeech() || (canLeech && leechRights.ratioRevoked(id)))) {
+                leechRights.staffChanged(id, canLeech, clock.instant());
+            }
+        });
         return show(id);
     }
 

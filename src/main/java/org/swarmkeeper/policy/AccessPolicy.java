@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.function.IntSupplier;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.AnnounceEvent;
@@ -90,17 +89,17 @@ public class AccessPolicy {
     }
 
     /**
-     * The swarm's rules for this announce, given the peer's {@code previous} state (or {@code null}) and, for a
-     * peer joining, the user's active peers in the swarm; {@code minInterval} is the one sent to clients. Call while holding the swarm's lock, so that the
+     * The swarm's rules for this announce, given the peer's {@code previous} state (or {@code null}) and the
+     * user's active peers in the swarm; {@code minInterval} is the one sent to clients. Call while holding the swarm's lock, so that the
      * check and the announce it admits are one step. A denial refuses the announce; a warning admits it
      * (credited as usual) but answers without peers.
      */
     public Decision checkPeer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
-                              PeerState previous, IntSupplier activePeersOfUser, boolean viaV6, Duration minInterval,
+                              PeerState previous, int activePeersOfUser, boolean viaV6, Duration minInterval,
                               long nowMillis) {
         Decision decision = null;
         boolean joining = previous == null || !previous.active();
-        if (joining && request.event() != AnnounceEvent.STOPPED && activePeersOfUser.getAsInt() >= maxPeersPerTorrent) {
+        if (joining && request.event() != AnnounceEvent.STOPPED && activePeersOfUser >= maxPeersPerTorrent) {
             decision = Decision.denied(PEER_LIMIT_RULE, "peer_limit", "too many clients: at most "
                     + maxPeersPerTorrent + " active peers per user on one torrent; stop one of the others first");
         } else if (!joining && request.event() == AnnounceEvent.NONE && previous.lastViaV6() == viaV6

@@ -2,7 +2,6 @@ package org.swarmkeeper.policy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -114,10 +113,20 @@ public class ClientAllowList implements SmartInitializingSingleton {
                 "client not allowed: " + peerId.printable().substring(0, 8) + " is not on this tracker's client list");
     }
 
+    /** Case-insensitive, without copying the header: this runs on every announce. */
     private static boolean looksLikeBrowserOrCrawler(String userAgent) {
-        String agent = userAgent.toLowerCase(Locale.ROOT);
-        return agent.startsWith("mozilla/") || agent.startsWith("opera/") || agent.contains("bot")
-                || agent.contains("crawl") || agent.contains("spider");
+        return userAgent.regionMatches(true, 0, "mozilla/", 0, 8) || userAgent.regionMatches(true, 0, "opera/", 0, 6)
+                || containsIgnoreCase(userAgent, "bot") || containsIgnoreCase(userAgent, "crawl")
+                || containsIgnoreCase(userAgent, "spider");
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0; i + word.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean startsWith(byte[] id, byte[] prefix) {

@@ -10,7 +10,8 @@ import org.swarmkeeper.users.UserDirectory;
 /**
  * The credit factors in force for a user×torrent at an instant. Downloads take the lowest factor of the
  * torrent, active site-wide events, personal freeleech and a spent freeleech token (any freeleech wins);
- * uploads take the highest of the torrent and active events (any double upload wins).
+ * uploads take the highest of the torrent and active events (any double upload wins), except on a torrent
+ * whose upload factor is 0: staff made it neutral on purpose, and no event overrides that.
  */
 @Component
 class CreditFactorRules implements CreditRules {
@@ -32,9 +33,15 @@ class CreditFactorRules implements CreditRules {
         RegisteredTorrent torrent = torrents.byId(torrentId);
         double download = torrent == null ? 1 : torrent.downloadFactor();
         double upload = torrent == null ? 1 : torrent.uploadFactor();
-        for (SiteEvents.SiteEvent event : siteEvents.activeAt(atMillis)) {
-            download = Math.min(download, event.downloadFactor());
-            upload = Math.max(upload, event.uploadFactor());
+        for (SiteEvents.SiteEvent event : siteEvents.events()) {
+            if (event.activeAt(atMillis)) {
+                if (event.downloadFactor() != null) {
+                    download = Math.min(download, event.downloadFactor());
+                }
+                if (event.uploadFactor() != null && upload != 0) {
+                    upload = Math.max(upload, event.uploadFactor());
+                }
+            }
         }
         UserAccount user = users.byId(userId);
         if ((user != null && atMillis < user.personalFreeleechUntilMillis()) || tokens.spentOn(userId, torrentId)) {

@@ -106,7 +106,9 @@ class HitAndRuns {
             return;
         }
         if (o.state() == null) {
-            Instant deadline = o.completedAt().plus(properties.gracePeriod());
+            // A pre-warning always leaves at least prewarningBefore to act, also for snatches found late
+            // (the first evaluation after an upgrade or an outage).
+            Instant deadline = max(o.completedAt().plus(properties.gracePeriod()), now.plus(properties.prewarningBefore()));
             if (!o.seedingNow() || !now.isBefore(deadline.minus(properties.prewarningBefore()))) {
                 jdbc.update("""
                         INSERT INTO hit_and_runs (user_id, torrent_id, state, deadline, prewarned_at)
@@ -141,6 +143,10 @@ class HitAndRuns {
         jdbc.query("SELECT user_id, count(*) FROM hit_and_runs WHERE state = 'struck' GROUP BY user_id",
                 rs -> { strikes.put(rs.getLong(1), rs.getInt(2)); });
         return strikes;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static String hours(long millis) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,6 +31,10 @@ public class IpBans implements SmartInitializingSingleton {
     /** A parsed {@code address/prefix}. */
     public record Network(byte[] address, int prefixLength) {
 
+        private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+        private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+        private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
+
         /** Parses {@code 192.0.2.0/24}, {@code 2001:db8::/32} or a single address; empty when malformed. */
         public static Optional<Network> parse(String text) {
             if (text == null) {
@@ -37,8 +42,9 @@ public class IpBans implements SmartInitializingSingleton {
             }
             int slash = text.indexOf('/');
             String host = slash < 0 ? text : text.substring(0, slash);
-            // Literal addresses only: InetAddress would otherwise resolve host names.
-            if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
+            // Literal addresses only (a dotted quad, or IPv6 with its colons): InetAddress resolves anything else
+            // as a host name.
+            if (!IPV4.matcher(host).matches() && !(host.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(host).matches())) {
                 return Optional.empty();
             }
             try {

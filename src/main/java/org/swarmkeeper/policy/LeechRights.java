@@ -12,6 +12,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.swarmkeeper.users.UserAccount;
 
 /**
@@ -49,7 +51,8 @@ public class LeechRights implements SmartInitializingSingleton {
         reload();
     }
 
-    void reload() {
+    /** Synchronized: each caller reloads after its own commit, so the last reload sees every commit before it. */
+    synchronized void reload() {
         Map<Long, RatioRevocation> revoked = new HashMap<>();
         jdbc.query("SELECT user_id, ratio, required_ratio FROM user_standing WHERE revoked_at IS NOT NULL",
                 rs -> { revoked.put(rs.getLong(1), new RatioRevocation(rs.getDouble(2), rs.getDouble(3))); });
@@ -64,10 +67,12 @@ public class LeechRights implements SmartInitializingSingleton {
 
     /**
      * Logs staff switching a user's leech rights. Giving them back also lifts a revocation by the ratio watch
-     * and ends the watch: a user still under the requirement starts a fresh one at the next evaluation.
+     * and ends the watch: a user still under the requirement starts a fresh one at the next evaluation. Waits
+     * for a running evaluation, which would otherwise write back the state it read before this change.
      */
     @Transactional
     public void staffChanged(long userId, boolean canLeech, Instant now) {
+        jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class, ScheduledRules.EVALUATION_LOCK);
         if (canLeech) {
             jdbc.update("""
                     UPDATE user_standing SET watch_started_at = NULL, watch_ends_at = NULL,
@@ -78,13 +83,23 @@ public class LeechRights implements SmartInitializingSingleton {
             events.recordNow(userId, null, new Decision(RULE, "revoked", "staff",
                     "leeching disabled for this account by staff"), now);
         }
-        reload();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                reload();
+            }
+        });
     }
 
     /** Why this user may not leech in general (strike torrents aside), or {@code null}. */
     public String leechingDeniedBecause(UserAccount user) {
         Decision denial = checkLeeching(user, -1);
         return denial == null ? null : denial.message();
+    }
+
+    /** Whether the ratio watch has taken this user's leech rights. */
+    public boolean ratioRevoked(long userId) {
+        return ratioRevoked.containsKey(userId);
     }
 
     public int strikeLimit() {

@@ -16,6 +16,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The decision log: every denial, warning, watch change, hit-and-run step and rights change becomes a row in
@@ -66,12 +68,23 @@ public class PolicyEvents {
         dropped.increment();
     }
 
-    /** Logs a scheduled or staff decision inside the caller's transaction, after what announces logged before it. */
+    /**
+     * Logs a scheduled or staff decision inside the caller's transaction; it is counted once that commits.
+     * Callers {@link #flush()} first, outside their transaction, so the log keeps the order of decisions.
+     */
     void recordNow(long userId, Long torrentId, Decision decision, Instant at) {
-        writePending();
         jdbc.update(INSERT, userId, torrentId, decision.rule(), decision.outcome(), decision.code(),
                 decision.message(), Timestamp.from(at));
-        count(decision);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    count(decision);
+                }
+            });
+        } else {
+            count(decision);
+        }
     }
 
     private void count(Decision decision) {
@@ -80,8 +93,9 @@ public class PolicyEvents {
                 .tag("rule", decision.rule()).tag("outcome", decision.outcome()).register(meters)).increment();
     }
 
+    /** Writes the announce-time decisions logged so far; runs every second on its own. */
     @Scheduled(fixedDelayString = "1s")
-    void writePending() {
+    public void flush() {
         List<Pending> batch;
         synchronized (this) {
             if (pending.isEmpty()) {
@@ -108,6 +122,11 @@ public class PolicyEvents {
                     e.getMostSpecificCause().getMessage());
             synchronized (this) {
                 batch.addAll(pending);
+                int excess = batch.size() - MAX_PENDING;
+                if (excess > 0) {
+                    batch.subList(batch.size() - excess, batch.size()).clear();
+                    dropped.increment(excess);
+                }
                 pending = batch;
             }
         }
@@ -115,7 +134,7 @@ public class PolicyEvents {
 
     /** A user's newest decisions first. */
     public List<Event> forUser(long userId, int limit) {
-        writePending();
+        flush();
         return jdbc.query("""
                 SELECT id, torrent_id, rule, outcome, code, message, created_at FROM policy_events
                 WHERE user_id = ? ORDER BY id DESC LIMIT ?""",

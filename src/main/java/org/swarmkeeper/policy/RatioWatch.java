@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The ratio watch, evaluated on a schedule: a user whose credited ratio falls under the requirement is put
+ * The ratio watch, evaluated on a schedule (snatches of deleted torrents, which cannot be seeded any more,
+ * leave the seeding share): a user whose credited ratio falls under the requirement is put
  * on watch; still under when it ends, or having downloaded more than the limit meanwhile, they lose leech
  * rights; meeting the requirement again ends the watch or gives the rights back. Immune users are left out.
  */
@@ -24,7 +25,8 @@ class RatioWatch {
 
     /** A user's totals, snatches and the standing stored by the previous evaluation. */
     private record Row(long userId, long uploaded, long downloaded, boolean immune, long snatched, long seeding,
-                       boolean evaluated, Double storedRatio, double storedRequired, Instant watchStartedAt,
+                       boolean evaluated, Double storedRatio, double storedRequired, double storedShare,
+                       Instant watchStartedAt,
                        Instant watchEndsAt, long watchDownloadedAtStart, Instant revokedAt, String revokedCode) {
 
         boolean watching() {
@@ -35,14 +37,15 @@ class RatioWatch {
     private static final String USERS = """
             SELECT u.id, u.uploaded, u.downloaded, u.immune,
                    coalesce(s.snatched, 0) AS snatched, coalesce(s.seeding, 0) AS seeding,
-                   st.user_id IS NOT NULL AS evaluated, st.ratio, st.required_ratio, st.watch_started_at,
+                   st.user_id IS NOT NULL AS evaluated, st.ratio, st.required_ratio, st.seeding_share, st.watch_started_at,
                    st.watch_ends_at, st.watch_downloaded_at_start, st.revoked_at, st.revoked_code
             FROM users u
             LEFT JOIN (SELECT h.user_id, count(*) AS snatched,
                               count(*) FILTER (WHERE EXISTS (
                                   SELECT 1 FROM peers p WHERE p.user_id = h.user_id AND p.torrent_id = h.torrent_id
                                   AND p.active AND p.seeding)) AS seeding
-                       FROM user_torrent_history h WHERE h.completed_at IS NOT NULL GROUP BY h.user_id) s
+                       FROM user_torrent_history h JOIN torrents t ON t.id = h.torrent_id
+                       WHERE h.completed_at IS NOT NULL AND t.deleted_at IS NULL GROUP BY h.user_id) s
                    ON s.user_id = u.id
             LEFT JOIN user_standing st ON st.user_id = u.id
             """;
@@ -129,6 +132,7 @@ class RatioWatch {
             }
         }
         boolean changed = !user.evaluated() || !same(ratio, user.storedRatio()) || required != user.storedRequired()
+                || share != user.storedShare()
                 || !Objects.equals(watchStartedAt, user.watchStartedAt()) || !Objects.equals(revokedAt, user.revokedAt());
         if (changed) {
             jdbc.update(SAVE, user.userId(), ratio, required, share, timestamp(watchStartedAt), timestamp(watchEndsAt),
@@ -155,7 +159,7 @@ class RatioWatch {
         Timestamp revoked = rs.getTimestamp("revoked_at");
         return new Row(rs.getLong("id"), rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getBoolean("immune"),
                 rs.getLong("snatched"), rs.getLong("seeding"), rs.getBoolean("evaluated"),
-                (Double) rs.getObject("ratio"), rs.getDouble("required_ratio"),
+                (Double) rs.getObject("ratio"), rs.getDouble("required_ratio"), rs.getDouble("seeding_share"),
                 started == null ? null : started.toInstant(), ends == null ? null : ends.toInstant(),
                 rs.getLong("watch_downloaded_at_start"), revoked == null ? null : revoked.toInstant(),
                 rs.getString("revoked_code"));

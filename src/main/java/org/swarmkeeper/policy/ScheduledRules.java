@@ -21,23 +21,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ScheduledRules {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledRules.class);
-    /** Arbitrary, fixed: identifies this evaluation among PostgreSQL advisory locks. */
-    private static final long EVALUATION_LOCK = 0x5357524d_00000001L;
+    /** Arbitrary, fixed: identifies the evaluation among PostgreSQL advisory locks; staff changes take it too. */
+    static final long EVALUATION_LOCK = 0x5357524d_00000001L;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final RatioWatch ratioWatch;
     private final HitAndRuns hitAndRuns;
     private final LeechRights leechRights;
+    private final PolicyEvents events;
     private final Clock clock;
 
     ScheduledRules(JdbcTemplate jdbc, TransactionTemplate transactions, RatioWatch ratioWatch, HitAndRuns hitAndRuns,
-                   LeechRights leechRights, Clock clock) {
+                   LeechRights leechRights, PolicyEvents events, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.ratioWatch = ratioWatch;
         this.hitAndRuns = hitAndRuns;
         this.leechRights = leechRights;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -55,6 +57,7 @@ public class ScheduledRules {
     public void evaluate() {
         // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        events.flush(); // announces' decisions so far come before this evaluation's in the log
         transactions.executeWithoutResult(status -> {
             if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
                     EVALUATION_LOCK))) {

@@ -9,11 +9,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
 
-/** Site-wide credit events (global freeleech, double upload) between a start and an end, in {@code site_events}. */
+/**
+ * Site-wide credit events (global freeleech, double upload) between a start and an end, in
+ * {@code site_events}. A factor left out ({@code null}) leaves the torrents' own factor alone.
+ */
 @Component
 public class SiteEvents implements SmartInitializingSingleton {
 
-    public record SiteEvent(long id, String name, double downloadFactor, double uploadFactor, Instant startsAt,
+    public record SiteEvent(long id, String name, Double downloadFactor, Double uploadFactor, Instant startsAt,
                             Instant endsAt) {
 
         boolean activeAt(long millis) {
@@ -37,12 +40,7 @@ public class SiteEvents implements SmartInitializingSingleton {
         return events;
     }
 
-    List<SiteEvent> activeAt(long millis) {
-        List<SiteEvent> all = events;
-        return all.isEmpty() ? all : all.stream().filter(event -> event.activeAt(millis)).toList();
-    }
-
-    public synchronized SiteEvent add(String name, double downloadFactor, double uploadFactor, Instant startsAt,
+    public synchronized SiteEvent add(String name, Double downloadFactor, Double uploadFactor, Instant startsAt,
                                       Instant endsAt) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         jdbc.update(connection -> {
@@ -50,8 +48,8 @@ public class SiteEvents implements SmartInitializingSingleton {
                     INSERT INTO site_events (name, download_factor, upload_factor, starts_at, ends_at)
                     VALUES (?, ?, ?, ?, ?)""", new String[] {"id"});
             insert.setString(1, name);
-            insert.setDouble(2, downloadFactor);
-            insert.setDouble(3, uploadFactor);
+            insert.setObject(2, downloadFactor);
+            insert.setObject(3, uploadFactor);
             insert.setTimestamp(4, Timestamp.from(startsAt));
             insert.setTimestamp(5, Timestamp.from(endsAt));
             return insert;
@@ -69,7 +67,7 @@ public class SiteEvents implements SmartInitializingSingleton {
     private void reload() {
         events = jdbc.query("""
                 SELECT id, name, download_factor, upload_factor, starts_at, ends_at FROM site_events ORDER BY starts_at""",
-                (rs, i) -> new SiteEvent(rs.getLong(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4),
+                (rs, i) -> new SiteEvent(rs.getLong(1), rs.getString(2), (Double) rs.getObject(3), (Double) rs.getObject(4),
                         rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
     }
 }

@@ -47,6 +47,8 @@ public final class Swarm {
     private int seeders;
     private int leechers;
     private int partialSeeds;
+    /** Live peers per user, changed only when a peer joins or leaves the lists. */
+    private final Map<Long, Integer> activeByUser = new HashMap<>();
     private volatile long snatches;
 
     Swarm(long torrentId, long snatches, PeerChangeListener listener) {
@@ -72,12 +74,20 @@ public final class Swarm {
         if (slot == null) {
             slot = new Slot(after);
             peers.put(key, slot);
+            if (after.active()) {
+                join(slot);
+            }
+        } else if (slot.liveIndex >= 0 && after.active()) {
+            // The usual re-announce: stays in the peer lists, maybe seeding now.
+            count(slot.state, -1);
+            slot.state = after;
+            count(after, 1);
         } else {
             leave(slot);
             slot.state = after;
-        }
-        if (after.active()) {
-            join(slot);
+            if (after.active()) {
+                join(slot);
+            }
         }
         listener.onPeerChange(new PeerChange(before, after, request.event()));
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
@@ -90,15 +100,10 @@ public final class Swarm {
         return slot == null ? null : slot.state;
     }
 
-    /** How many peers of this user are in the peer lists; proportional to the swarm, so ask only for joins. */
+    /** How many peers of this user are in the peer lists. */
     public synchronized int activePeersOf(long userId) {
-        int count = 0;
-        for (int i = 0; i < liveCount; i++) {
-            if (live[i].state.userId() == userId) {
-                count++;
-            }
-        }
-        return count;
+        Integer count = activeByUser.get(userId);
+        return count == null ? 0 : count;
     }
 
     private PeerState next(PeerState before, long userId, AnnounceRequest request, InetAddress address,
@@ -147,6 +152,7 @@ public final class Swarm {
         slot.liveIndex = liveCount;
         live[liveCount++] = slot;
         count(slot.state, 1);
+        activeByUser.merge(slot.state.userId(), 1, Integer::sum);
     }
 
     private void leave(Slot slot) {
@@ -159,6 +165,7 @@ public final class Swarm {
         live[liveCount] = null;
         slot.liveIndex = -1;
         count(slot.state, -1);
+        activeByUser.computeIfPresent(slot.state.userId(), (user, count) -> count == 1 ? null : count - 1);
     }
 
     private void count(PeerState state, int delta) {

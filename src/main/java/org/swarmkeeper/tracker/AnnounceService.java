@@ -106,7 +106,7 @@ public class AnnounceService {
         String warning = null;
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
             Decision decision = policy.checkPeer(user, torrent, request, swarm.peer(user.id(), request.peerId()),
-                    () -> swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
+                    swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
             if (decision != null && decision.denied()) {
                 throw new Refusal(decision.code(), decision.message());
             }

@@ -42,6 +42,35 @@ class AdminApiTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void policyInputsOfTheWrongTypeOrOutOfRangeAreProblemDetailsNeverServerErrors() {
+        CreatedUser user = newUser();
+        String[][] patches = {
+                {"{\"freeleechTokens\":99999999999999999999}", "freeleechTokens"},
+                {"{\"freeleechTokens\":-1}", "freeleechTokens"},
+                {"{\"freeleechTokens\":1.5}", "freeleechTokens"},
+                {"{\"personalFreeleechUntil\":{}}", "personalFreeleechUntil"},
+                {"{\"personalFreeleechUntil\":\"+1000000000-01-01T00:00:00Z\"}", "personalFreeleechUntil"},
+                {"{\"personalFreeleechUntil\":\"tomorrow\"}", "personalFreeleechUntil"},
+                {"{\"canLeech\":\"yes\"}", "canLeech"},
+                {"{\"disabledReason\":\"\"}", "disabledReason"},
+                {"{\"ratio\":10}", "ratio"}};
+        for (String[] patch : patches) {
+            Answer answer = admin.patch("/api/users/" + user.id(), patch[0]);
+            assertThat(answer.status()).as(patch[0]).isEqualTo(400);
+            assertThat(answer.json().get("errors").propertyNames()).as(patch[0]).containsExactly(patch[1]);
+        }
+        Answer farFuture = admin.post("/api/site-events", "{\"name\":\"x\",\"downloadFactor\":0,"
+                + "\"startsAt\":\"+1000000000-01-01T00:00:00Z\",\"endsAt\":\"+1000000001-01-01T00:00:00Z\"}");
+        assertThat(farFuture.status()).isEqualTo(400);
+        assertThat(farFuture.json().get("errors").propertyNames()).containsExactlyInAnyOrder("startsAt", "endsAt");
+        Answer azureusPrefix = admin.post("/api/clients", "{\"prefix\":\"-q\",\"name\":\"x\",\"minVersion\":\"1\"}");
+        assertThat(azureusPrefix.status()).isEqualTo(400);
+        assertThat(admin.patch("/api/torrents/" + "ab".repeat(20), "{\"downloadFactor\":\"free\"}").status())
+                .isEqualTo(400);
+        assertThat(admin.user(user.id()).get("freeleechTokens").asInt()).as("nothing changed").isZero();
+    }
+
+    @Test
     void unknownUsersAndTorrentsAreNotFoundAndDuplicateHashesConflict() {
         assertThat(admin.get("/api/users/999999999").status()).isEqualTo(404);
         assertThat(admin.get("/api/torrents/" + "ab".repeat(20)).status()).isEqualTo(404);

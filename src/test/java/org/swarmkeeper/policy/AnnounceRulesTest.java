@@ -65,7 +65,10 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
                     .isNull();
             assertThat(admin.post("/api/ip-bans", "{\"network\":\"127.0.2.9/24\",\"reason\":\"again\"}").status())
                     .as("the same network, written with host bits").isEqualTo(409);
-            assertThat(admin.post("/api/ip-bans", "{\"network\":\"example.org\",\"reason\":\"x\"}").status()).isEqualTo(400);
+            for (String notAnAddress : new String[] {"example.org", "cafe", "dead.beef", "10.0.0.256", "::1/129"}) {
+                assertThat(admin.post("/api/ip-bans", "{\"network\":\"" + notAnAddress + "\",\"reason\":\"x\"}")
+                        .status()).as(notAnAddress).isEqualTo(400);
+            }
         } finally {
             admin.delete("/api/ip-bans/" + v4.json().get("id").asLong());
             admin.delete("/api/ip-bans/" + v6.json().get("id").asLong());
@@ -179,6 +182,8 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
         assertThat(early.text("warning message"))
                 .isEqualTo("announced too soon: wait 15 min between announces (min interval); no peers this time");
         assertThat(early.bytes("peers")).isEmpty();
+        flushLedger();
+        assertThat(userColumn(user.id(), "downloaded")).as("the early announce is credited").isEqualTo(500);
         Bencode completed = leecher.announce(0, SIZE, 0, COMPLETED);
         assertThat(completed.has("warning message")).as("completed is never held back").isFalse();
 

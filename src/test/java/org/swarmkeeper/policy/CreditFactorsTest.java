@@ -101,22 +101,48 @@ class CreditFactorsTest extends TrackerIntegrationTest {
     void siteEventAppliesBetweenItsStartAndEnd() {
         InfoHash torrent = newTorrent(SIZE);
         Instant start = clock.instant().plus(INTERVAL);
-        var event = admin.post("/api/site-events", "{\"name\":\"weekend\",\"downloadFactor\":0,\"uploadFactor\":2,"
+        long event = siteEvent("{\"name\":\"weekend\",\"downloadFactor\":0,\"uploadFactor\":2,"
                 + "\"startsAt\":\"" + start + "\",\"endsAt\":\"" + start.plus(Duration.ofHours(1)) + "\"}");
-        assertThat(event.status()).isEqualTo(201);
         try {
             CreatedUser user = newUser();
             TestClient client = client(user, torrent, "-TR3000-", "127.0.1.3");
             client.announce(0, 0, SIZE, STARTED);
+            clock.advance(Duration.ofMinutes(20));
             client.announce(100, 100, SIZE - 100, NONE);      // before the event: 100 up, 100 down
-            clock.advance(INTERVAL);
+            clock.advance(Duration.ofMinutes(20));
             client.announce(200, 300, SIZE - 300, NONE);      // during: +100 up doubled, +200 down free
             clock.advance(Duration.ofHours(1));
             client.announce(300, 400, SIZE - 400, STOPPED);   // after: +100, +100
             assertTotals(admin.user(user.id()), 100 + 200 + 100, 100 + 0 + 100, 300, 400);
         } finally {
-            admin.delete("/api/site-events/" + event.json().get("id").asLong());
+            admin.delete("/api/site-events/" + event);
         }
+    }
+
+    @Test
+    void anEventLeavesTheFactorsItDoesNotNameAndNeverOverridesANeutralTorrent() {
+        InfoHash doubleUpload = newTorrent(SIZE);
+        factors(doubleUpload, "{\"uploadFactor\":2.0}");
+        InfoHash neutral = newTorrent(SIZE);
+        factors(neutral, "{\"downloadFactor\":0.0,\"uploadFactor\":0.0}");
+        Instant now = clock.instant();
+        long freeleech = siteEvent("{\"name\":\"freeleech only\",\"downloadFactor\":0,\"startsAt\":\""
+                + now + "\",\"endsAt\":\"" + now.plus(Duration.ofDays(1)) + "\"}");
+        long bonus = siteEvent("{\"name\":\"triple upload\",\"uploadFactor\":3,\"startsAt\":\""
+                + now + "\",\"endsAt\":\"" + now.plus(Duration.ofDays(1)) + "\"}");
+        try {
+            assertTotals(transfer(newUser(), doubleUpload, 300, 800), 900, 0, 300, 800);
+            assertTotals(transfer(newUser(), neutral, 300, 800), 0, 0, 300, 800);
+        } finally {
+            admin.delete("/api/site-events/" + freeleech);
+            admin.delete("/api/site-events/" + bonus);
+        }
+    }
+
+    private long siteEvent(String json) {
+        var created = admin.post("/api/site-events", json);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asLong();
     }
 
     @Test

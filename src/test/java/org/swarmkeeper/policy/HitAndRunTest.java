@@ -122,6 +122,22 @@ class HitAndRunTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void aSnatchFoundAfterItsDeadlineIsPrewarnedFirstWithTimeToAct() {
+        CreatedUser user = newUser();
+        snatchAndLeave(user, "127.0.9.30", SIZE);
+        clock.advance(Duration.ofDays(20)); // no evaluation meanwhile: an upgrade, or the evaluator was down
+        evaluatePolicy();
+        evaluatePolicy();
+        assertThat(hitAndRunEvents(user)).singleElement().asString().startsWith("hit_and_run/prewarned/");
+        clock.advance(Duration.ofDays(2).minusMinutes(1));
+        evaluatePolicy();
+        assertThat(hitAndRunEvents(user)).hasSize(1);
+        clock.advance(Duration.ofMinutes(1));
+        evaluatePolicy();
+        assertThat(hitAndRunEvents(user).get(0)).startsWith("hit_and_run/struck/");
+    }
+
+    @Test
     void snatchesSeededEnoughOrBarelyDownloadedCreateNoObligation() {
         CreatedUser user = newUser();
         InfoHash seededTorrent = newTorrent(SIZE);

@@ -90,12 +90,17 @@ public abstract class TrackerIntegrationTest {
 
     /** Writes pending credit, then runs ratio watch and hit-and-run as the schedule would. */
     protected void evaluatePolicy() {
+        flushLedger();
+        scheduledRules.evaluate();
+    }
+
+    /** Writes everything the ledger holds now. */
+    protected void flushLedger() {
         try {
             ledger.durable().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("ledger flush failed", e);
         }
-        scheduledRules.evaluate();
     }
 
     /** How many times the policy decided {@code outcome} by {@code rule}. */
