@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -47,7 +48,7 @@ public class ScheduledRules {
     void scheduled() {
         try {
             evaluate();
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Ratio watch and hit-and-run evaluation failed ({}); retrying at the next interval",
                     e.getMostSpecificCause().getMessage());
         }
