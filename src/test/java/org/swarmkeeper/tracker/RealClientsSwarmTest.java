@@ -1,0 +1,403 @@
+package org.swarmkeeper.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.swarmkeeper.accounting.Ledger;
+import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.TrackerIntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A swarm of real BitTorrent clients from Debian's packages, each with its own user, passkey and loopback
+ * address, with DHT, PEX and local peer discovery off, so that they can only find each other through this
+ * tracker: Transmission seeds, aria2, qBittorrent and rTorrent leech. Runs on the real clock. Skipped where
+ * the clients are not installed, unless {@code SWARMKEEPER_REAL_CLIENTS=required} (as in {@code .ci/run}).
+ * Each client's log is kept under {@code target/real-clients/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN)
+class RealClientsSwarmTest {
+
+    private static final int SIZE = 24 << 20;
+    private static final List<String> TOOLS = List.of("mktorrent", "transmission-daemon", "transmission-remote",
+            "aria2c", "qbittorrent-nox", "rtorrent");
+    private static final Duration DOWNLOAD_LIMIT = Duration.ofMinutes(3);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Ledger ledger;
+
+    private final Path work = Path.of("target", "real-clients").toAbsolutePath();
+    private final List<Process> processes = new ArrayList<>();
+    private AdminClient admin;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TrackerIntegrationTest.registerDatabase(registry);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        for (Process process : processes) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void transmissionSeedsAndAria2QbittorrentAndRtorrentLeechThroughTheTrackerOnly() throws Exception {
+        requireClients();
+        admin = new AdminClient(port, TrackerIntegrationTest.ADMIN_TOKEN);
+        prepareWorkDirectory();
+        byte[] payload = new byte[SIZE];
+        new Random().nextBytes(payload);
+        Files.write(work.resolve("payload.bin"), payload);
+        String payloadSha256 = sha256(payload);
+
+        Map<String, AdminClient.CreatedUser> users = Map.of(
+                "transmission", createUser("transmission"), "aria2", createUser("aria2"),
+                "qbittorrent", createUser("qbittorrent"), "rtorrent", createUser("rtorrent"));
+        String infoHash = null;
+        for (Map.Entry<String, AdminClient.CreatedUser> user : users.entrySet()) {
+            Path torrent = work.resolve(user.getKey() + ".torrent");
+            run(work, "mktorrent", "-p", "-l", "18", "-a",
+                    "http://127.0.0.1:" + port + "/announce/" + user.getValue().passkey(), "-o", torrent.toString(),
+                    "payload.bin");
+            String hash = infoHash(Files.readAllBytes(torrent));
+            assertThat(infoHash == null || infoHash.equals(hash)).as("one info hash whatever the announce URL").isTrue();
+            infoHash = hash;
+        }
+        assertThat(admin.post("/api/torrents", "{\"infoHash\":\"" + infoHash + "\",\"name\":\"payload.bin\",\"size\":"
+                + SIZE + "}").status()).isEqualTo(201);
+        String swarm = "/api/torrents/" + infoHash;
+
+        int rpcPort = freePort();
+        startTransmission(rpcPort);
+        await("the seeder announced", Duration.ofSeconds(60), () -> admin.get(swarm).json().get("seeders").asInt() == 1);
+
+        Path aria2Dir = directory("aria2/data");
+        Process aria2 = start("aria2", work, "aria2c", "--dir=" + aria2Dir, "--enable-dht=false",
+                "--enable-dht6=false", "--enable-peer-exchange=false", "--bt-enable-lpd=false",
+                "--interface=127.0.0.32", "--listen-port=" + freePort(), "--seed-time=0",
+                "--console-log-level=notice", "--summary-interval=0", "--bt-save-metadata=false",
+                "--follow-torrent=mem", work.resolve("aria2.torrent").toString());
+        Path qbittorrentDir = startQbittorrent();
+        Path rtorrentDir = startRtorrent();
+
+        // A file can be whole on disk before its client has checked its last pieces and counts itself done.
+        assertThat(aria2.waitFor(DOWNLOAD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("aria2 quits once done").isTrue();
+        String qbittorrentUser = "real-qbittorrent-";
+        String torrentHash = infoHash;
+        await("qBittorrent announced completed", DOWNLOAD_LIMIT, () -> history(torrentHash).stream().anyMatch(
+                row -> row.get("name").toString().startsWith(qbittorrentUser) && row.get("completed_at") != null));
+        await("rTorrent's download.finished event", DOWNLOAD_LIMIT, () -> Files.exists(work.resolve("rtorrent/finished")));
+        for (Path done : List.of(aria2Dir, qbittorrentDir, rtorrentDir)) {
+            assertThat(sha256(done.resolve("payload.bin"))).as("the copy in " + done).isEqualTo(payloadSha256);
+        }
+
+        // Everyone leaves the way a user would: aria2 quits once done, Transmission's torrent is stopped over RPC
+        // (it sends no "stopped" on SIGTERM), qBittorrent and rTorrent get SIGTERM.
+        run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "-t", "all", "-S");
+        for (Process process : processes) {
+            if (process != aria2 && !process.info().command().orElse("").endsWith("transmission-daemon")) {
+                process.destroy();
+            }
+        }
+        try {
+            await("every peer left the swarm", Duration.ofSeconds(60), () -> {
+                JsonNode view = admin.get(swarm).json();
+                return view.get("seeders").asInt() == 0 && view.get("leechers").asInt() == 0;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; still there: " + admin.get(swarm).json().get("peers"), e);
+        }
+        ledger.durable().get(10, TimeUnit.SECONDS);
+
+        JsonNode torrent = admin.get(swarm).json();
+        assertThat(torrent.get("snatches").asLong()).as("one snatch per leecher; history: " + history(infoHash))
+                .isEqualTo(3);
+        long downloadedByLeechers = 0;
+        long uploadedByAll = 0;
+        StringBuilder summary = new StringBuilder("client uploaded downloaded (payload " + SIZE + ")\n");
+        for (Map.Entry<String, AdminClient.CreatedUser> user : users.entrySet()) {
+            JsonNode view = admin.user(user.getValue().id());
+            summary.append(user.getKey()).append(' ').append(view.get("uploaded").asLong()).append(' ')
+                    .append(view.get("downloaded").asLong()).append('\n');
+            uploadedByAll += view.get("uploaded").asLong();
+            assertThat(view.get("activeSeeding").asLong() + view.get("activeLeeching").asLong())
+                    .as(user.getKey() + " has no active peer left").isZero();
+            if (!user.getKey().equals("transmission")) {
+                long downloaded = view.get("downloaded").asLong();
+                downloadedByLeechers += downloaded;
+                // aria2 counts blocks it fetched twice in end-game mode: measured up to 22 % over the payload.
+                assertThat(downloaded).as(user.getKey() + "'s credited download, within protocol overhead")
+                        .isBetween((long) SIZE, SIZE + SIZE / 4L);
+            }
+        }
+        Files.writeString(work.resolve("summary.txt"), summary);
+        // Uploaders count what they sent, including blocks sent twice in end-game mode and blocks a peer
+        // cancelled or already had: a few percent above what arrived.
+        long seederUploaded = admin.user(users.get("transmission").id()).get("uploaded").asLong();
+        assertThat(seederUploaded).as("the seeder sent at least one whole copy, and not much more than was downloaded")
+                .isBetween((long) SIZE, downloadedByLeechers + downloadedByLeechers / 10);
+        assertThat(uploadedByAll).as("what everyone uploaded is what the leechers downloaded, within overhead")
+                .isBetween(downloadedByLeechers - downloadedByLeechers / 20, downloadedByLeechers + downloadedByLeechers / 10);
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM peers p JOIN torrents t ON t.id = p.torrent_id
+                WHERE t.info_hash = decode(?, 'hex') AND p.active""", Long.class, infoHash)).isZero();
+        run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "--exit");
+    }
+
+    private List<Map<String, Object>> history(String infoHash) {
+        return jdbc.queryForList("SELECT u.name, h.completed_at, h.raw_downloaded, h.raw_uploaded, p.active, p.bytes_left"
+                + " FROM user_torrent_history h JOIN users u ON u.id = h.user_id JOIN torrents t ON t.id = h.torrent_id"
+                + " LEFT JOIN peers p ON p.user_id = h.user_id AND p.torrent_id = h.torrent_id"
+                + " WHERE t.info_hash = decode(?, 'hex')", infoHash);
+    }
+
+    private void requireClients() {
+        List<String> missing = TOOLS.stream().filter(tool -> !onPath(tool)).toList();
+        if (!missing.isEmpty() && "required".equals(System.getenv("SWARMKEEPER_REAL_CLIENTS"))) {
+            fail("real clients required but not installed: " + missing);
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), "real clients not installed: " + missing);
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private AdminClient.CreatedUser createUser(String client) {
+        return admin.createUser("real-" + client + "-" + System.nanoTime() % 1_000_000);
+    }
+
+    /** Transmission 3.00 seeding from 127.0.0.31: settings.json turns DHT, PEX, LPD, uTP and port mapping off. */
+    private void startTransmission(int rpcPort) throws IOException, InterruptedException {
+        Path config = directory("transmission/config");
+        Path data = directory("transmission/data");
+        Files.copy(work.resolve("payload.bin"), data.resolve("payload.bin"));
+        Files.writeString(config.resolve("settings.json"), """
+                {"bind-address-ipv4": "127.0.0.31", "dht-enabled": false, "lpd-enabled": false,
+                 "pex-enabled": false, "utp-enabled": false, "port-forwarding-enabled": false,
+                 "peer-port": %d, "peer-port-random-on-start": false, "rpc-enabled": true,
+                 "rpc-bind-address": "127.0.0.1", "rpc-port": %d, "rpc-authentication-required": false,
+                 "rpc-whitelist-enabled": false, "rpc-host-whitelist-enabled": false, "download-dir": "%s",
+                 "incomplete-dir-enabled": false, "ratio-limit-enabled": false,
+                 "idle-seeding-limit-enabled": false, "message-level": 2}
+                """.formatted(freePort(), rpcPort, data));
+        start("transmission", work, "transmission-daemon", "-f", "-g", config.toString());
+        await("Transmission's RPC", Duration.ofSeconds(30), () -> tryRun("transmission-remote", "127.0.0.1:" + rpcPort, "-l"));
+        run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "-a", work.resolve("transmission.torrent").toString(),
+                "-w", data.toString());
+    }
+
+    /** qBittorrent 4.5 (libtorrent 2.0) leeching from 127.0.0.33; the legal notice is accepted in its config. */
+    private Path startQbittorrent() throws IOException {
+        Path profile = directory("qbittorrent/profile/qBittorrent/config");
+        Path data = directory("qbittorrent/data");
+        Files.writeString(profile.resolve("qBittorrent.conf"), """
+                [LegalNotice]
+                Accepted=true
+
+                [BitTorrent]
+                Session\\DHTEnabled=false
+                Session\\LSDEnabled=false
+                Session\\PeXEnabled=false
+                Session\\Port=%d
+                Session\\Interface=lo
+                Session\\InterfaceName=lo
+                Session\\InterfaceAddress=127.0.0.33
+                Session\\DefaultSavePath=%s
+                Session\\QueueingSystemEnabled=false
+
+                [Preferences]
+                WebUI\\Address=127.0.0.1
+                WebUI\\Port=%d
+                Connection\\UPnP=false
+                """.formatted(freePort(), data, freePort()));
+        start("qbittorrent", work, "qbittorrent-nox", "--profile=" + work.resolve("qbittorrent/profile"),
+                "--save-path=" + data, work.resolve("qbittorrent.torrent").toString());
+        return data;
+    }
+
+    /** rTorrent 0.9.8 (libtorrent 0.13.8) as a daemon leeching from 127.0.0.34. */
+    private Path startRtorrent() throws IOException {
+        Path data = directory("rtorrent/data");
+        Path session = directory("rtorrent/session");
+        int peerPort = freePort();
+        Files.writeString(work.resolve("rtorrent/rtorrent.rc"), """
+                directory.default.set = %s
+                session.path.set = %s
+                network.bind_address.set = 127.0.0.34
+                network.port_range.set = %d-%d
+                network.port_random.set = no
+                dht.mode.set = disable
+                protocol.pex.set = no
+                trackers.use_udp.set = no
+                pieces.hash.on_completion.set = no
+                system.daemon.set = true
+                method.set_key = event.download.finished, swarmkeeper, "execute.nothrow = touch, %s"
+                """.formatted(data, session, peerPort, peerPort, work.resolve("rtorrent/finished")));
+        start("rtorrent", work, "rtorrent", "-n", "-o", "import=" + work.resolve("rtorrent/rtorrent.rc"),
+                "-o", "load.start=" + work.resolve("rtorrent.torrent"));
+        return data;
+    }
+
+    private Process start(String name, Path dir, String... command) throws IOException {
+        Path log = directory(name).resolve(name + ".log");
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectOutput(log.toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            fail(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    private boolean tryRun(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + limit.toSeconds() + " s waiting for: " + what
+                        + " (client logs under target/real-clients/)");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private void prepareWorkDirectory() throws IOException {
+        if (Files.exists(work)) {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+        Files.createDirectories(work);
+    }
+
+    private Path directory(String relative) throws IOException {
+        return Files.createDirectories(work.resolve(relative));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SHA-1 of the bencoded {@code info} value, found by walking the torrent's top-level dictionary. */
+    static String infoHash(byte[] torrent) {
+        int[] at = {1};
+        while (torrent[at[0]] != 'e') {
+            int keyStart = at[0];
+            skip(torrent, at);
+            String key = new String(torrent, keyStart, at[0] - keyStart, StandardCharsets.ISO_8859_1);
+            int valueStart = at[0];
+            skip(torrent, at);
+            if (key.equals("4:info")) {
+                try {
+                    MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+                    sha1.update(torrent, valueStart, at[0] - valueStart);
+                    return HexFormat.of().formatHex(sha1.digest());
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new AssertionError("no info dictionary");
+    }
+
+    /** Moves {@code at[0]} past one bencoded value. */
+    private static void skip(byte[] b, int[] at) {
+        byte type = b[at[0]];
+        if (type == 'i') {
+            while (b[at[0]++] != 'e') {
+                // digits
+            }
+        } else if (type == 'l' || type == 'd') {
+            at[0]++;
+            while (b[at[0]] != 'e') {
+                skip(b, at);
+            }
+            at[0]++;
+        } else {
+            int colon = at[0];
+            while (b[colon] != ':') {
+                colon++;
+            }
+            int length = Integer.parseInt(new String(b, at[0], colon - at[0], StandardCharsets.ISO_8859_1));
+            at[0] = colon + 1 + length;
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
