@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.swarmkeeper.policy.ClientAllowList;
 import org.swarmkeeper.policy.IpBans;
 import org.swarmkeeper.policy.SiteEvents;
+import org.swarmkeeper.protocol.Cidr;
 
 /** Site-wide policy: the client allow-list, IP bans, and freeleech / double-upload events. */
 @RestController
@@ -101,7 +102,7 @@ class PolicyApi {
     @PostMapping("/ip-bans")
     ResponseEntity<IpBans.Ban> ban(@RequestBody NewBan body) {
         Map<String, String> errors = new LinkedHashMap<>();
-        IpBans.Network network = body == null ? null : IpBans.Network.parse(body.network()).orElse(null);
+        Cidr network = body == null ? null : Cidr.parse(body.network()).orElse(null);
         if (network == null) {
             errors.put("network", "required: an IPv4 or IPv6 address, or a network such as 192.0.2.0/24 or 2001:db8::/32");
         }

@@ -1,7 +1,6 @@
 package org.swarmkeeper.policy;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.Cidr;
 
 /**
  * Banned addresses and networks, IPv4 and IPv6, in {@code ip_bans}. A lookup masks the address once per
@@ -26,47 +25,6 @@ public class IpBans implements SmartInitializingSingleton {
     static final String RULE = "ip_ban";
 
     public record Ban(long id, String network, String reason, Instant createdAt) {
-    }
-
-    /** A parsed {@code address/prefix}. */
-    public record Network(byte[] address, int prefixLength) {
-
-        private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-        private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
-        private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
-
-        /** Parses {@code 192.0.2.0/24}, {@code 2001:db8::/32} or a single address; empty when malformed. */
-        public static Optional<Network> parse(String text) {
-            if (text == null) {
-                return Optional.empty();
-            }
-            int slash = text.indexOf('/');
-            String host = slash < 0 ? text : text.substring(0, slash);
-            // Literal addresses only (a dotted quad, or IPv6 with its colons): InetAddress resolves anything else
-            // as a host name.
-            if (!IPV4.matcher(host).matches() && !(host.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(host).matches())) {
-                return Optional.empty();
-            }
-            try {
-                byte[] address = InetAddress.getByName(host).getAddress();
-                int bits = address.length * 8;
-                int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
-                if (prefix < 0 || prefix > bits) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Network(mask(address, prefix), prefix));
-            } catch (UnknownHostException | NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-
-        public String text() {
-            try {
-                return InetAddress.getByAddress(address).getHostAddress() + "/" + prefixLength;
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private final JdbcTemplate jdbc;
@@ -88,7 +46,7 @@ public class IpBans implements SmartInitializingSingleton {
     }
 
     /** Bans a network; empty when it is already banned. */
-    public synchronized Optional<Ban> add(Network network, String reason) {
+    public synchronized Optional<Ban> add(Cidr network, String reason) {
         int added = jdbc.update("INSERT INTO ip_bans (network, reason) VALUES (?::cidr, ?) ON CONFLICT DO NOTHING",
                 network.text(), reason);
         reload();
@@ -104,13 +62,13 @@ public class IpBans implements SmartInitializingSingleton {
 
     private void reload() {
         List<Ban> loaded = jdbc.query("SELECT id, network, reason, created_at FROM ip_bans ORDER BY id",
-                (rs, i) -> new Ban(rs.getLong(1), Network.parse(rs.getString(2)).orElseThrow().text(),
+                (rs, i) -> new Ban(rs.getLong(1), Cidr.parse(rs.getString(2)).orElseThrow().text(),
                         rs.getString(3), rs.getTimestamp(4).toInstant()));
         Map<Integer, Map<ByteBuffer, Ban>> index = new TreeMap<>();
         for (Ban ban : loaded) {
-            Network network = Network.parse(ban.network()).orElseThrow();
-            index.computeIfAbsent(key(network.address().length, network.prefixLength()), k -> new HashMap<>())
-                    .put(ByteBuffer.wrap(network.address()), ban);
+            Cidr network = Cidr.parse(ban.network()).orElseThrow();
+            index.computeIfAbsent(key(network.network().length, network.prefixLength()), k -> new HashMap<>())
+                    .put(ByteBuffer.wrap(network.network()), ban);
         }
         bans = loaded;
         byPrefix = index;
@@ -128,7 +86,7 @@ public class IpBans implements SmartInitializingSingleton {
             if (length != raw.length) {
                 continue;
             }
-            Ban ban = entry.getValue().get(ByteBuffer.wrap(mask(raw, entry.getKey() & 0xff)));
+            Ban ban = entry.getValue().get(ByteBuffer.wrap(Cidr.mask(raw, entry.getKey() & 0xff)));
             if (ban != null) {
                 return Decision.denied(RULE, "ip_banned", "address banned: " + ban.reason());
             }
@@ -138,13 +96,5 @@ public class IpBans implements SmartInitializingSingleton {
 
     private static int key(int addressLength, int prefixLength) {
         return addressLength << 8 | prefixLength;
-    }
-
-    private static byte[] mask(byte[] address, int prefixLength) {
-        byte[] masked = address.clone();
-        for (int bit = prefixLength; bit < masked.length * 8; bit++) {
-            masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return masked;
     }
 }
