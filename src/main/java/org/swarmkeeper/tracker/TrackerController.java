@@ -1,8 +1,5 @@
 package org.swarmkeeper.tracker;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -10,7 +7,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.TrackerResponses;
 
 /**
@@ -23,15 +19,17 @@ class TrackerController {
 
     private final AnnounceService announces;
     private final ScrapeService scrapes;
+    private final ClientAddresses clientAddresses;
 
-    TrackerController(AnnounceService announces, ScrapeService scrapes) {
+    TrackerController(AnnounceService announces, ScrapeService scrapes, ClientAddresses clientAddresses) {
         this.announces = announces;
         this.scrapes = scrapes;
+        this.clientAddresses = clientAddresses;
     }
 
     @GetMapping({"/announce/{passkey}", "/{passkey}/announce"})
     ResponseEntity<byte[]> announce(@PathVariable String passkey, HttpServletRequest request) {
-        return bencoded(announces.announce(passkey, request.getQueryString(), clientAddress(request),
+        return bencoded(announces.announce(passkey, request.getQueryString(), clientAddresses.of(request),
                 request.getHeader(HttpHeaders.USER_AGENT)));
     }
 
@@ -43,15 +41,6 @@ class TrackerController {
     @GetMapping({"/announce", "/scrape"})
     ResponseEntity<byte[]> withoutPasskey() {
         return bencoded(TrackerResponses.failure("missing passkey: use the announce URL from your torrent file"));
-    }
-
-    /** The socket's address; the {@code ip}/{@code ipv4}/{@code ipv6} parameters are spoofable and ignored. */
-    private static InetAddress clientAddress(HttpServletRequest request) {
-        try {
-            return PeerAddresses.normalize(InetAddress.getByName(request.getRemoteAddr()));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("servlet container gave a non-literal address", e);
-        }
     }
 
     private static ResponseEntity<byte[]> bencoded(byte[] body) {

@@ -1,0 +1,62 @@
+package org.swarmkeeper.tracker;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.Cidr;
+
+/**
+ * The client's address (DESIGN §3): the socket's, unless the socket belongs to a configured trusted proxy;
+ * then the right-most {@code X-Forwarded-For} hop that is not itself a trusted proxy. The {@code ip},
+ * {@code ipv4} and {@code ipv6} parameters are spoofable and never used.
+ */
+@Component
+class ClientAddresses {
+
+    private final List<Cidr> trustedProxies = new ArrayList<>();
+
+    ClientAddresses(NetworkProperties properties) {
+        for (String proxy : properties.trustedProxies()) {
+            trustedProxies.add(Cidr.parse(proxy.trim()).orElseThrow(() -> new IllegalArgumentException(
+                    "tracker.network.trusted-proxies: '" + proxy + "' is not an address or CIDR network")));
+        }
+    }
+
+    InetAddress of(HttpServletRequest request) {
+        InetAddress socket = Cidr.literal(request.getRemoteAddr())
+                .orElseThrow(() -> new IllegalStateException("servlet container gave a non-literal address"));
+        if (!trusted(socket)) {
+            return socket;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
+            for (String hop : header.split(",")) {
+                hops.add(hop.trim());
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            Optional<InetAddress> hop = Cidr.literal(hops.get(i));
+            if (hop.isEmpty()) {
+                return socket; // a hop the proxy chain cannot vouch for: do not guess past it
+            }
+            if (!trusted(hop.get())) {
+                return hop.get();
+            }
+        }
+        return socket;
+    }
+
+    private boolean trusted(InetAddress address) {
+        for (Cidr proxy : trustedProxies) {
+            if (proxy.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
