@@ -78,7 +78,8 @@ public class ClientAllowList implements SmartInitializingSingleton {
         return removed;
     }
 
-    private void reload() {
+    /** Reads the list again; also called when another node or SQL changed it. */
+    public void reload() {
         rules = jdbc.query("SELECT id, peer_id_prefix, name, min_version FROM client_rules ORDER BY id",
                 (rs, i) -> {
                     ClientRule rule = new ClientRule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));

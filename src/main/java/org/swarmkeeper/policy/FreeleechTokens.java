@@ -2,6 +2,7 @@ package org.swarmkeeper.policy;
 
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,8 +36,16 @@ public class FreeleechTokens implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        reload();
+    }
+
+    /** Reads the spent tokens again; also called when another node or SQL changed them. */
+    public void reload() {
+        Set<Key> loaded = new HashSet<>();
         jdbc.query("SELECT user_id, torrent_id FROM freeleech_tokens",
-                rs -> { spent.add(new Key(rs.getLong(1), rs.getLong(2))); });
+                rs -> { loaded.add(new Key(rs.getLong(1), rs.getLong(2))); });
+        spent.addAll(loaded);
+        spent.retainAll(loaded);
     }
 
     boolean spentOn(long userId, long torrentId) {

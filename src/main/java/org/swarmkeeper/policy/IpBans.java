@@ -60,7 +60,8 @@ public class IpBans implements SmartInitializingSingleton {
         return removed;
     }
 
-    private void reload() {
+    /** Reads the list again; also called when another node or SQL changed it. */
+    public void reload() {
         List<Ban> loaded = jdbc.query("SELECT id, network, reason, created_at FROM ip_bans ORDER BY id",
                 (rs, i) -> new Ban(rs.getLong(1), Cidr.parse(rs.getString(2)).orElseThrow().text(),
                         rs.getString(3), rs.getTimestamp(4).toInstant()));

@@ -52,7 +52,7 @@ public class LeechRights implements SmartInitializingSingleton {
     }
 
     /** Synchronized: each caller reloads after its own commit, so the last reload sees every commit before it. */
-    synchronized void reload() {
+    public synchronized void reload() {
         Map<Long, RatioRevocation> revoked = new HashMap<>();
         jdbc.query("SELECT user_id, ratio, required_ratio FROM user_standing WHERE revoked_at IS NOT NULL",
                 rs -> { revoked.put(rs.getLong(1), new RatioRevocation(rs.getDouble(2), rs.getDouble(3))); });

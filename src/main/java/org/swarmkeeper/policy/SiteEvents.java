@@ -64,7 +64,8 @@ public class SiteEvents implements SmartInitializingSingleton {
         return removed;
     }
 
-    private void reload() {
+    /** Reads the list again; also called when another node or SQL changed it. */
+    public void reload() {
         events = jdbc.query("""
                 SELECT id, name, download_factor, upload_factor, starts_at, ends_at FROM site_events ORDER BY starts_at""",
                 (rs, i) -> new SiteEvent(rs.getLong(1), rs.getString(2), (Double) rs.getObject(3), (Double) rs.getObject(4),

@@ -1,7 +1,9 @@
 package org.swarmkeeper.torrents;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -28,7 +30,34 @@ public class TorrentCatalog implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        repository.findAll().forEach(this::remember);
+        reloadAll();
+    }
+
+    /** Reads every torrent again, e.g. after this node missed change notifications. */
+    public void reloadAll() {
+        Set<Long> present = new HashSet<>();
+        repository.findAll().forEach(torrent -> {
+            remember(torrent);
+            present.add(torrent.getId());
+        });
+        byId.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::forget);
+    }
+
+    /** Reads one torrent again after a change made elsewhere (another node, or SQL). */
+    public void refresh(long id) {
+        Optional<Torrent> torrent = repository.findById(id);
+        if (torrent.isPresent()) {
+            remember(torrent.get());
+        } else {
+            forget(id);
+        }
+    }
+
+    private void forget(long id) {
+        RegisteredTorrent cached = byId.remove(id);
+        if (cached != null) {
+            byInfoHash.values().removeIf(registered -> registered.id() == id);
+        }
     }
 
     /** The torrent announced under this hash, deleted ones included, or {@code null}. */

@@ -2,9 +2,11 @@ package org.swarmkeeper.users;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
@@ -34,7 +36,34 @@ public class UserDirectory implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        repository.findAll().forEach(this::remember);
+        reloadAll();
+    }
+
+    /** Reads every user again, e.g. after this node missed change notifications. */
+    public void reloadAll() {
+        Set<Long> present = new HashSet<>();
+        repository.findAll().forEach(user -> {
+            remember(user);
+            present.add(user.getId());
+        });
+        byId.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::forget);
+    }
+
+    /** Reads one user again after a change made elsewhere (another node, or SQL). */
+    public void refresh(long id) {
+        Optional<User> user = repository.findById(id);
+        UserAccount cached = byId.get(id);
+        if (cached != null && (user.isEmpty() || !cached.passkey().equals(user.get().getPasskey()))) {
+            forget(id);
+        }
+        user.ifPresent(this::remember);
+    }
+
+    private void forget(long id) {
+        UserAccount cached = byId.remove(id);
+        if (cached != null) {
+            byPasskey.remove(cached.passkey());
+        }
     }
 
     private void remember(User user) {

@@ -1,0 +1,81 @@
+package org.swarmkeeper.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.Bencode;
+import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerIntegrationTest;
+
+/**
+ * Changes written straight into PostgreSQL, as another node or a site's own SQL would, reach this node's
+ * in-memory users, torrents and policy lists within seconds (LISTEN/NOTIFY).
+ */
+class DatabaseChangesTest extends TrackerIntegrationTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(5);
+
+    private static String failureOf(Bencode answer) {
+        return answer.has("failure reason") ? answer.text("failure reason") : "";
+    }
+
+    private static void eventually(String what, Supplier<String> actual, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = actual.get();
+            if (last.equals(expected)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(what + ": expected '" + expected + "' within " + WITHIN.toSeconds() + " s, last saw '" + last + "'");
+    }
+
+    @Test
+    void usersAndTorrentsWrittenInSqlReachTheTracker() throws Exception {
+        String passkey = HexFormat.of().formatHex(randomBytes(16));
+        jdbc.update("INSERT INTO users (name, passkey) VALUES (?, ?)", "sql-user-" + passkey.substring(0, 8), passkey);
+        InfoHash torrent = InfoHash.of(randomBytes(20));
+        jdbc.update("INSERT INTO torrents (info_hash, name, size) VALUES (?, 'from sql', 100)", torrent.toBytes());
+        TestClient client = new TestClient(port, passkey, torrent, "-TR3000-", "127.0.0.60");
+        eventually("a user and a torrent inserted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)), "");
+
+        jdbc.update("UPDATE users SET enabled = false, disabled_reason = 'closed by the site' WHERE passkey = ?", passkey);
+        eventually("an account disabled in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)),
+                "account disabled: closed by the site");
+        jdbc.update("UPDATE users SET enabled = true WHERE passkey = ?", passkey);
+        jdbc.update("UPDATE torrents SET deleted_at = now(), deletion_reason = 'dupe' WHERE info_hash = ?", torrent.toBytes());
+        eventually("a torrent deleted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)),
+                "torrent deleted: dupe");
+    }
+
+    @Test
+    void policyListsWrittenInSqlReachTheTracker() throws Exception {
+        CreatedUser user = newUser();
+        TestClient client = client(user, newTorrent(100), "-TR3000-", "127.0.0.61");
+        jdbc.update("INSERT INTO ip_bans (network, reason) VALUES ('127.0.0.61/32', 'sql ban')");
+        try {
+            eventually("an IP ban inserted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)),
+                    "address banned: sql ban");
+        } finally {
+            jdbc.update("DELETE FROM ip_bans WHERE reason = 'sql ban'");
+        }
+        eventually("the ban lifted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)), "");
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+}
