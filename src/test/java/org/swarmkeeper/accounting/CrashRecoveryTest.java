@@ -3,13 +3,8 @@ package org.swarmkeeper.accounting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,11 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.swarmkeeper.SwarmkeeperApplication;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerProcess;
 
 /**
  * The tracker as a separate process on its own embedded PostgreSQL, killed with SIGKILL while clients announce
@@ -59,7 +54,7 @@ class CrashRecoveryTest {
 
     @Test
     void killedTrackerLosesNoCreditAndCountsNothingTwice() throws Exception {
-        int port = freePort();
+        int port = TrackerProcess.freePort();
         tracker = startTracker(port);
         AdminClient admin = new AdminClient(port, TOKEN);
         List<AdminClient.CreatedUser> users = new ArrayList<>();
@@ -129,7 +124,7 @@ class CrashRecoveryTest {
 
     private void assertSecondTrackerOnTheSameDataIsRefused() throws IOException, InterruptedException {
         Path log = Path.of("target", "crash-recovery-second-tracker.log");
-        Process second = trackerProcess(freePort(), log);
+        Process second = trackerProcess(TrackerProcess.freePort(), log);
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isNotZero();
         assertThat(Files.readString(log)).contains("Another running Swarmkeeper uses");
@@ -145,42 +140,17 @@ class CrashRecoveryTest {
     }
 
     private Process trackerProcess(int port, Path log) throws IOException {
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                SwarmkeeperApplication.class.getName(),
-                "--server.port=" + port,
-                "--tracker.admin.token=" + TOKEN,
-                "--tracker.embedded-db.data-directory=" + dataDirectory.resolve("postgres"),
-                "--tracker.ledger.flush-interval=100ms")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        return TrackerProcess.launch(port, log, trackerArguments());
     }
 
     private Process startTracker(int port) throws IOException, InterruptedException {
-        Path log = Path.of("target", "crash-recovery-tracker.log");
-        Process process = trackerProcess(port, log);
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("tracker exited at start:\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("tracker did not start within 120 s:\n" + Files.readString(log));
+        return TrackerProcess.start(port, Path.of("target", "crash-recovery-tracker.log"), trackerArguments());
+    }
+
+    private String[] trackerArguments() {
+        return new String[] {"--tracker.admin.token=" + TOKEN,
+                "--tracker.embedded-db.data-directory=" + dataDirectory.resolve("postgres"),
+                "--tracker.ledger.flush-interval=100ms"};
     }
 
     private Optional<ProcessHandle> orphanedPostmaster() {
@@ -192,12 +162,6 @@ class CrashRecoveryTest {
             return ProcessHandle.of(Long.parseLong(Files.readAllLines(pid).get(0).trim())).filter(ProcessHandle::isAlive);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

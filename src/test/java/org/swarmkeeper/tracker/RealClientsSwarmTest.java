@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
+import org.swarmkeeper.support.TrackerProcess;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -104,14 +104,14 @@ class RealClientsSwarmTest {
                 + SIZE + "}").status()).isEqualTo(201);
         String swarm = "/api/torrents/" + infoHash;
 
-        int rpcPort = freePort();
+        int rpcPort = TrackerProcess.freePort();
         startTransmission(rpcPort);
         await("the seeder announced", Duration.ofSeconds(60), () -> admin.get(swarm).json().get("seeders").asInt() == 1);
 
         Path aria2Dir = directory("aria2/data");
         Process aria2 = start("aria2", work, "aria2c", "--dir=" + aria2Dir, "--enable-dht=false",
                 "--enable-dht6=false", "--enable-peer-exchange=false", "--bt-enable-lpd=false",
-                "--interface=127.0.0.32", "--listen-port=" + freePort(), "--seed-time=0",
+                "--interface=127.0.0.32", "--listen-port=" + TrackerProcess.freePort(), "--seed-time=0",
                 "--console-log-level=notice", "--summary-interval=0", "--bt-save-metadata=false",
                 "--follow-torrent=mem", work.resolve("aria2.torrent").toString());
         Path qbittorrentDir = startQbittorrent();
@@ -222,7 +222,7 @@ class RealClientsSwarmTest {
                  "rpc-whitelist-enabled": false, "rpc-host-whitelist-enabled": false, "download-dir": "%s",
                  "incomplete-dir-enabled": false, "ratio-limit-enabled": false,
                  "idle-seeding-limit-enabled": false, "message-level": 2}
-                """.formatted(freePort(), rpcPort, data));
+                """.formatted(TrackerProcess.freePort(), rpcPort, data));
         start("transmission", work, "transmission-daemon", "-f", "-g", config.toString());
         await("Transmission's RPC", Duration.ofSeconds(30), () -> tryRun("transmission-remote", "127.0.0.1:" + rpcPort, "-l"));
         run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "-a", work.resolve("transmission.torrent").toString(),
@@ -252,7 +252,7 @@ class RealClientsSwarmTest {
                 WebUI\\Address=127.0.0.1
                 WebUI\\Port=%d
                 Connection\\UPnP=false
-                """.formatted(freePort(), data, freePort()));
+                """.formatted(TrackerProcess.freePort(), data, TrackerProcess.freePort()));
         start("qbittorrent", work, "qbittorrent-nox", "--profile=" + work.resolve("qbittorrent/profile"),
                 "--save-path=" + data, work.resolve("qbittorrent.torrent").toString());
         return data;
@@ -262,7 +262,7 @@ class RealClientsSwarmTest {
     private Path startRtorrent() throws IOException {
         Path data = directory("rtorrent/data");
         Path session = directory("rtorrent/session");
-        int peerPort = freePort();
+        int peerPort = TrackerProcess.freePort();
         Files.writeString(work.resolve("rtorrent/rtorrent.rc"), """
                 directory.default.set = %s
                 session.path.set = %s
@@ -332,12 +332,6 @@ class RealClientsSwarmTest {
 
     private Path directory(String relative) throws IOException {
         return Files.createDirectories(work.resolve(relative));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** SHA-1 of the bencoded {@code info} value, found by walking the torrent's top-level dictionary. */

@@ -1,0 +1,65 @@
+package org.swarmkeeper.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.swarmkeeper.SwarmkeeperApplication;
+
+/** The tracker as a separate JVM (the test classpath, {@code --key=value} arguments), to kill and restart. */
+public final class TrackerProcess {
+
+    private TrackerProcess() {
+    }
+
+    /** Starts a tracker on {@code port} appending its output to {@code log}; does not wait for it. */
+    public static Process launch(int port, Path log, String... arguments) throws IOException {
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SwarmkeeperApplication.class.getName(),
+                "--server.port=" + port));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Starts a tracker and waits until its health endpoint answers 200 (two minutes at most). */
+    public static Process start(int port, Path log, String... arguments) throws IOException, InterruptedException {
+        Process process = launch(port, log, arguments);
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("tracker exited at start:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("tracker did not start within 120 s:\n" + Files.readString(log));
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
