@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -31,6 +30,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.support.TrackerProcess;
 import tools.jackson.databind.JsonNode;
@@ -106,7 +106,8 @@ class RealClientsSwarmTest {
 
         int rpcPort = TrackerProcess.freePort();
         startTransmission(rpcPort);
-        await("the seeder announced", Duration.ofSeconds(60), () -> admin.get(swarm).json().get("seeders").asInt() == 1);
+        Await.until("the seeder announced", Duration.ofSeconds(60),
+                () -> admin.get(swarm).json().get("seeders").asInt() == 1);
 
         Path aria2Dir = directory("aria2/data");
         Process aria2 = start("aria2", work, "aria2c", "--dir=" + aria2Dir, "--enable-dht=false",
@@ -121,9 +122,10 @@ class RealClientsSwarmTest {
         assertThat(aria2.waitFor(DOWNLOAD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("aria2 quits once done").isTrue();
         String qbittorrentUser = "real-qbittorrent-";
         String torrentHash = infoHash;
-        await("qBittorrent announced completed", DOWNLOAD_LIMIT, () -> history(torrentHash).stream().anyMatch(
+        Await.until("qBittorrent announced completed", DOWNLOAD_LIMIT, () -> history(torrentHash).stream().anyMatch(
                 row -> row.get("name").toString().startsWith(qbittorrentUser) && row.get("completed_at") != null));
-        await("rTorrent's download.finished event", DOWNLOAD_LIMIT, () -> Files.exists(work.resolve("rtorrent/finished")));
+        Await.until("rTorrent's download.finished event", DOWNLOAD_LIMIT,
+                () -> Files.exists(work.resolve("rtorrent/finished")));
         for (Path done : List.of(aria2Dir, qbittorrentDir, rtorrentDir)) {
             assertThat(sha256(done.resolve("payload.bin"))).as("the copy in " + done).isEqualTo(payloadSha256);
         }
@@ -137,7 +139,7 @@ class RealClientsSwarmTest {
             }
         }
         try {
-            await("every peer left the swarm", Duration.ofSeconds(60), () -> {
+            Await.until("every peer left the swarm", Duration.ofSeconds(60), () -> {
                 JsonNode view = admin.get(swarm).json();
                 return view.get("seeders").asInt() == 0 && view.get("leechers").asInt() == 0;
             });
@@ -224,7 +226,8 @@ class RealClientsSwarmTest {
                  "idle-seeding-limit-enabled": false, "message-level": 2}
                 """.formatted(TrackerProcess.freePort(), rpcPort, data));
         start("transmission", work, "transmission-daemon", "-f", "-g", config.toString());
-        await("Transmission's RPC", Duration.ofSeconds(30), () -> tryRun("transmission-remote", "127.0.0.1:" + rpcPort, "-l"));
+        Await.until("Transmission's RPC", Duration.ofSeconds(30),
+                () -> tryRun("transmission-remote", "127.0.0.1:" + rpcPort, "-l"));
         run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "-a", work.resolve("transmission.torrent").toString(),
                 "-w", data.toString());
     }
@@ -307,17 +310,6 @@ class RealClientsSwarmTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + limit.toSeconds() + " s waiting for: " + what
-                        + " (client logs under target/real-clients/)");
-            }
-            Thread.sleep(250);
         }
     }
 

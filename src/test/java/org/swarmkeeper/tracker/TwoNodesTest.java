@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TestDatabase;
@@ -101,13 +101,13 @@ class TwoNodesTest {
         AdminClient.CreatedUser probe = users.get(0);
         TestClient direct = new TestClient(portA, probe.passkey(), torrents.get(TORRENTS - 1), "-TR3000-", "127.0.2.1");
         long start = System.nanoTime();
-        await("a torrent registered on B is known to A", Duration.ofSeconds(5),
+        Await.until("a torrent registered on B is known to A", Duration.ofSeconds(5),
                 () -> !direct.announce(0, 0, SIZE, AnnounceEvent.NONE).has("failure reason"));
         adminB.patch("/api/users/" + probe.id(), "{\"enabled\":false}");
-        await("a user disabled on B is refused by A", Duration.ofSeconds(5), () -> "account disabled".equals(
+        Await.until("a user disabled on B is refused by A", Duration.ofSeconds(5), () -> "account disabled".equals(
                 failure(direct.announce(0, 0, SIZE, AnnounceEvent.NONE))));
         adminB.patch("/api/users/" + probe.id(), "{\"enabled\":true}");
-        await("and enabled again", Duration.ofSeconds(5), () -> failure(direct.announce(0, 0, SIZE, AnnounceEvent.STOPPED)) == null);
+        Await.until("and enabled again", Duration.ofSeconds(5), () -> failure(direct.announce(0, 0, SIZE, AnnounceEvent.STOPPED)) == null);
         long propagationMillis = (System.nanoTime() - start) / 1_000_000;
 
         List<Session> sessions = new ArrayList<>();
@@ -243,16 +243,6 @@ class TwoNodesTest {
             fail("haproxy required but not installed");
         }
         Assumptions.assumeTrue(installed, "haproxy not installed");
-    }
-
-    private static void await(String what, Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + limit.toSeconds() + " s: " + what);
-            }
-            sleep(100);
-        }
     }
 
     private static void sleep(long millis) {
