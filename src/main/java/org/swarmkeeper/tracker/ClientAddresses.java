@@ -1,6 +1,7 @@
 package org.swarmkeeper.tracker;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.Cidr;
+import org.swarmkeeper.protocol.PeerAddresses;
 
 /**
  * The client's address (DESIGN §3): the socket's, unless the socket belongs to a configured trusted proxy;
@@ -28,9 +30,8 @@ class ClientAddresses {
     }
 
     InetAddress of(HttpServletRequest request) {
-        InetAddress socket = Cidr.literal(request.getRemoteAddr())
-                .orElseThrow(() -> new IllegalStateException("servlet container gave a non-literal address"));
-        if (!trusted(socket)) {
+        InetAddress socket = socketAddress(request);
+        if (trustedProxies.isEmpty() || !trusted(socket)) {
             return socket;
         }
         List<String> hops = new ArrayList<>();
@@ -49,6 +50,15 @@ class ClientAddresses {
             }
         }
         return socket;
+    }
+
+    /** Tomcat gives the peer's address as a literal, so this is no name lookup. */
+    private static InetAddress socketAddress(HttpServletRequest request) {
+        try {
+            return PeerAddresses.normalize(InetAddress.getByName(request.getRemoteAddr()));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("servlet container gave a non-literal address", e);
+        }
     }
 
     private boolean trusted(InetAddress address) {
