@@ -32,6 +32,7 @@ class DatabaseChanges implements SmartLifecycle {
     private static final String CHANNEL = "swarmkeeper_changes";
     private static final int POLL_MILLIS = 500;
     private static final long RETRY_MILLIS = 2_000;
+    private static final long CHECK_NANOS = 10_000_000_000L;
 
     private final DataSource dataSource;
     private final UserDirectory users;
@@ -75,35 +76,32 @@ class DatabaseChanges implements SmartLifecycle {
         return running;
     }
 
+    /**
+     * Listens until stopped. Every (re)connection reloads everything once LISTEN is in place, the first one
+     * included: a change committed between the caches' first load and LISTEN would otherwise be missed.
+     */
     private void run() {
-        boolean missedSome = false;
+        boolean reconnecting = false;
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
-                try (Statement listen = connection.createStatement()) {
-                    listen.execute("LISTEN " + CHANNEL);
-                }
-                if (missedSome) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
                     reloadAll();
-                    log.info("Listening for changes again; reloaded users, torrents and policy lists");
-                }
-                PGConnection postgres = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            apply(notification.getParameter());
-                        }
+                    if (reconnecting) {
+                        log.info("Listening for changes again; reloaded users, torrents and policy lists");
+                        reconnecting = false;
                     }
+                    listen(connection.unwrap(PGConnection.class), statement);
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
                 if (!running) {
                     return;
                 }
-                if (!missedSome) {
+                if (!reconnecting) {
                     log.warn("Lost the change notifications ({}); retrying every {} ms", e.getMessage(), RETRY_MILLIS);
                 }
-                missedSome = true;
+                reconnecting = true;
                 try {
                     Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException stop) {
@@ -113,8 +111,40 @@ class DatabaseChanges implements SmartLifecycle {
         }
     }
 
-    /** Applies one notification: {@code users:<id>}, {@code torrents:<id>} or a policy table's name. */
+    /** Applies notifications as they come; a query now and then finds a connection that died silently. */
+    private void listen(PGConnection postgres, Statement statement) throws SQLException {
+        long nextCheck = System.nanoTime() + CHECK_NANOS;
+        while (running) {
+            PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    apply(notification.getParameter());
+                }
+            }
+            if (System.nanoTime() > nextCheck) {
+                statement.execute("SELECT 1");
+                nextCheck = System.nanoTime() + CHECK_NANOS;
+            }
+        }
+    }
+
+    /**
+     * Applies one notification: {@code users:<id>}, {@code torrents:<id>} or a policy table's name. A change
+     * that cannot be applied is logged and does not stop the others.
+     */
     void apply(String payload) {
+        safely(payload, () -> dispatch(payload));
+    }
+
+    private static void safely(String change, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error("Could not apply the change {}: {}", change, e.toString());
+        }
+    }
+
+    private void dispatch(String payload) {
         int colon = payload.indexOf(':');
         String table = colon < 0 ? payload : payload.substring(0, colon);
         switch (table) {
@@ -130,12 +160,12 @@ class DatabaseChanges implements SmartLifecycle {
     }
 
     private void reloadAll() {
-        users.reloadAll();
-        torrents.reloadAll();
-        clients.reload();
-        ipBans.reload();
-        siteEvents.reload();
-        tokens.reload();
-        leechRights.reload();
+        safely("users (all)", users::reloadAll);
+        safely("torrents (all)", torrents::reloadAll);
+        safely("client_rules", clients::reload);
+        safely("ip_bans", ipBans::reload);
+        safely("site_events", siteEvents::reload);
+        safely("freeleech_tokens", tokens::reload);
+        safely("leech rights", leechRights::reload);
     }
 }

@@ -3,12 +3,15 @@ package org.swarmkeeper.policy;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -23,6 +26,7 @@ import org.swarmkeeper.protocol.Cidr;
 public class IpBans implements SmartInitializingSingleton {
 
     static final String RULE = "ip_ban";
+    private static final Logger log = LoggerFactory.getLogger(IpBans.class);
 
     public record Ban(long id, String network, String reason, Instant createdAt) {
     }
@@ -60,18 +64,22 @@ public class IpBans implements SmartInitializingSingleton {
         return removed;
     }
 
-    /** Reads the list again; also called when another node or SQL changed it. */
+    /** Reads the list again; also called when another node or SQL changed it. A row it cannot read is skipped. */
     public void reload() {
-        List<Ban> loaded = jdbc.query("SELECT id, network, reason, created_at FROM ip_bans ORDER BY id",
-                (rs, i) -> new Ban(rs.getLong(1), Cidr.parse(rs.getString(2)).orElseThrow().text(),
-                        rs.getString(3), rs.getTimestamp(4).toInstant()));
+        List<Ban> loaded = new ArrayList<>();
         Map<Integer, Map<ByteBuffer, Ban>> index = new TreeMap<>();
-        for (Ban ban : loaded) {
-            Cidr network = Cidr.parse(ban.network()).orElseThrow();
-            index.computeIfAbsent(key(network.network().length, network.prefixLength()), k -> new HashMap<>())
-                    .put(ByteBuffer.wrap(network.network()), ban);
-        }
-        bans = loaded;
+        jdbc.query("SELECT id, network, reason, created_at FROM ip_bans ORDER BY id", rs -> {
+            Optional<Cidr> network = Cidr.parse(rs.getString(2));
+            if (network.isEmpty()) {
+                log.error("Ignoring IP ban {}: cannot read the network {}", rs.getLong(1), rs.getString(2));
+                return;
+            }
+            Ban ban = new Ban(rs.getLong(1), network.get().text(), rs.getString(3), rs.getTimestamp(4).toInstant());
+            loaded.add(ban);
+            index.computeIfAbsent(key(network.get().network().length, network.get().prefixLength()),
+                    k -> new HashMap<>()).put(ByteBuffer.wrap(network.get().network()), ban);
+        });
+        bans = List.copyOf(loaded);
         byPrefix = index;
     }
 

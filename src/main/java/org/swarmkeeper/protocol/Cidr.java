@@ -31,8 +31,10 @@ public record Cidr(byte[] network, int prefixLength) {
         }
         byte[] bytes = address.get().getAddress();
         int bits = bytes.length * 8;
+        // An IPv4-mapped IPv6 network (::ffff:10.0.0.0/104) is read as the IPv4 network it maps.
+        int mappedBits = bytes.length == 4 && text.indexOf(':') >= 0 ? 96 : 0;
         try {
-            int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
+            int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1)) - mappedBits;
             return prefix < 0 || prefix > bits ? Optional.empty() : Optional.of(new Cidr(mask(bytes, prefix), prefix));
         } catch (NumberFormatException e) {
             return Optional.empty();

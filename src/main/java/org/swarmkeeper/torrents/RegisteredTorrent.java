@@ -9,9 +9,11 @@ import org.swarmkeeper.protocol.InfoHash;
  * @param downloadFactor share of downloaded bytes that is credited (0 = freeleech)
  * @param uploadFactor   share of uploaded bytes that is credited (2 = double upload)
  * @param deletionReason why staff deleted the torrent, or {@code null} while it is live
+ * @param truncatedV2    the first 20 bytes of a v2 or hybrid torrent's SHA-256 info hash, or {@code null}
  */
 public record RegisteredTorrent(long id, InfoHash infoHash, String name, long size, long snatches,
-                                double downloadFactor, double uploadFactor, String deletionReason) {
+                                double downloadFactor, double uploadFactor, String deletionReason,
+                                InfoHash truncatedV2) {
 
     public boolean deleted() {
         return deletionReason != null;

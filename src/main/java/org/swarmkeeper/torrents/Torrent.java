@@ -119,6 +119,6 @@ public class Torrent {
 
     RegisteredTorrent registered() {
         return new RegisteredTorrent(id, getInfoHash(), name, size, snatches, downloadFactor, uploadFactor,
-                deletionReason);
+                deletionReason, infoHashV2 == null ? null : InfoHash.truncatedV2(infoHashV2));
     }
 }

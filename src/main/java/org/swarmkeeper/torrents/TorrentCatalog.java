@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentMap;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.swarmkeeper.protocol.InfoHash;
 
 /**
@@ -34,7 +36,7 @@ public class TorrentCatalog implements SmartInitializingSingleton {
     }
 
     /** Reads every torrent again, e.g. after this node missed change notifications. */
-    public void reloadAll() {
+    public synchronized void reloadAll() {
         Set<Long> present = new HashSet<>();
         repository.findAll().forEach(torrent -> {
             remember(torrent);
@@ -43,20 +45,31 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         byId.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::forget);
     }
 
-    /** Reads one torrent again after a change made elsewhere (another node, or SQL). */
-    public void refresh(long id) {
-        Optional<Torrent> torrent = repository.findById(id);
-        if (torrent.isPresent()) {
-            remember(torrent.get());
-        } else {
-            forget(id);
-        }
+    /** Reads one torrent again after a change made elsewhere (another node, or SQL); a changed hash moves. */
+    public synchronized void refresh(long id) {
+        repository.findById(id).ifPresentOrElse(this::remember, () -> forget(id));
+    }
+
+    /**
+     * Re-reads a row this node just changed once the change has committed, under the same lock as refreshes
+     * triggered by notifications: a refresh that read the row before the commit can then never win over it.
+     */
+    private void refreshAfterCommit(long id) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                refresh(id);
+            }
+        });
     }
 
     private void forget(long id) {
         RegisteredTorrent cached = byId.remove(id);
         if (cached != null) {
-            byInfoHash.values().removeIf(registered -> registered.id() == id);
+            byInfoHash.remove(cached.infoHash(), cached);
+            if (cached.truncatedV2() != null) {
+                byInfoHash.remove(cached.truncatedV2(), cached);
+            }
         }
     }
 
@@ -78,7 +91,7 @@ public class TorrentCatalog implements SmartInitializingSingleton {
             return Optional.empty();
         }
         Torrent torrent = repository.saveAndFlush(new Torrent(infoHash, infoHashV2, name, size));
-        remember(torrent);
+        refreshAfterCommit(torrent.getId());
         return Optional.of(torrent);
     }
 
@@ -108,17 +121,33 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         Optional<Torrent> found = registered == null ? Optional.empty() : repository.findById(registered.id());
         found.ifPresent(torrent -> {
             change.accept(torrent);
-            remember(repository.saveAndFlush(torrent));
+            repository.saveAndFlush(torrent);
+            refreshAfterCommit(torrent.getId());
         });
         return found;
     }
 
+    /**
+     * Caches a torrent as read now. The new entries go in first and only then do hashes it no longer has go
+     * out, so announces never see it missing while it is re-read.
+     */
     private void remember(Torrent torrent) {
         RegisteredTorrent registered = torrent.registered();
-        byId.put(registered.id(), registered);
+        RegisteredTorrent cached = byId.put(registered.id(), registered);
         byInfoHash.put(registered.infoHash(), registered);
-        if (torrent.getInfoHashV2() != null) {
-            byInfoHash.put(InfoHash.truncatedV2(torrent.getInfoHashV2()), registered);
+        if (registered.truncatedV2() != null) {
+            byInfoHash.put(registered.truncatedV2(), registered);
+        }
+        if (cached != null) {
+            dropIfMoved(cached.infoHash(), registered, cached);
+            dropIfMoved(cached.truncatedV2(), registered, cached);
+        }
+    }
+
+    /** Removes a hash the torrent had before and no longer has (never one it still has). */
+    private void dropIfMoved(InfoHash previous, RegisteredTorrent now, RegisteredTorrent before) {
+        if (previous != null && !previous.equals(now.infoHash()) && !previous.equals(now.truncatedV2())) {
+            byInfoHash.remove(previous, before);
         }
     }
 }

@@ -41,7 +41,7 @@ class ClientAddresses {
             }
         }
         for (int i = hops.size() - 1; i >= 0; i--) {
-            Optional<InetAddress> hop = Cidr.literal(hops.get(i));
+            Optional<InetAddress> hop = Cidr.literal(withoutPort(hops.get(i)));
             if (hop.isEmpty()) {
                 return socket; // a hop the proxy chain cannot vouch for: do not guess past it
             }
@@ -50,6 +50,16 @@ class ClientAddresses {
             }
         }
         return socket;
+    }
+
+    /** Some proxies write hops with their port: {@code 192.0.2.1:5678}, {@code [2001:db8::1]:443}. */
+    private static String withoutPort(String hop) {
+        if (hop.startsWith("[")) {
+            int close = hop.indexOf(']');
+            return close < 0 ? hop : hop.substring(1, close);
+        }
+        int colon = hop.indexOf(':');
+        return colon >= 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
     }
 
     /** Tomcat gives the peer's address as a literal, so this is no name lookup. */

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Users by passkey, in memory for the announce path, and the services that change users. Every change goes
@@ -40,36 +42,53 @@ public class UserDirectory implements SmartInitializingSingleton {
     }
 
     /** Reads every user again, e.g. after this node missed change notifications. */
-    public void reloadAll() {
+    public synchronized void reloadAll() {
         Set<Long> present = new HashSet<>();
         repository.findAll().forEach(user -> {
-            remember(user);
+            update(user);
             present.add(user.getId());
         });
         byId.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::forget);
     }
 
     /** Reads one user again after a change made elsewhere (another node, or SQL). */
-    public void refresh(long id) {
-        Optional<User> user = repository.findById(id);
-        UserAccount cached = byId.get(id);
-        if (cached != null && (user.isEmpty() || !cached.passkey().equals(user.get().getPasskey()))) {
-            forget(id);
-        }
-        user.ifPresent(this::remember);
+    public synchronized void refresh(long id) {
+        repository.findById(id).ifPresentOrElse(this::update, () -> forget(id));
     }
 
-    private void forget(long id) {
-        UserAccount cached = byId.remove(id);
-        if (cached != null) {
-            byPasskey.remove(cached.passkey());
+    /** Caches a user as read now; a passkey that changed stops working at once. */
+    private void update(User user) {
+        UserAccount cached = byId.get(user.getId());
+        if (cached != null && !cached.passkey().equals(user.getPasskey())) {
+            byPasskey.remove(cached.passkey(), cached);
         }
+        remember(user);
     }
 
     private void remember(User user) {
         UserAccount account = user.account();
         byPasskey.put(account.passkey(), account);
         byId.put(account.id(), account);
+    }
+
+    /**
+     * Re-reads a row this node just changed once the change has committed, under the same lock as refreshes
+     * triggered by notifications: a refresh that read the row before the commit can then never win over it.
+     */
+    private void refreshAfterCommit(long id) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                refresh(id);
+            }
+        });
+    }
+
+    private void forget(long id) {
+        UserAccount cached = byId.remove(id);
+        if (cached != null) {
+            byPasskey.remove(cached.passkey(), cached);
+        }
     }
 
     public static boolean isWellFormedPasskey(String passkey) {
@@ -93,7 +112,7 @@ public class UserDirectory implements SmartInitializingSingleton {
             return Optional.empty();
         }
         User user = repository.saveAndFlush(new User(name, passkeys.next()));
-        remember(user);
+        refreshAfterCommit(user.getId());
         return Optional.of(user);
     }
 
@@ -103,7 +122,8 @@ public class UserDirectory implements SmartInitializingSingleton {
         Optional<User> found = repository.findById(id);
         found.ifPresent(user -> {
             user.apply(changes);
-            remember(repository.saveAndFlush(user));
+            repository.saveAndFlush(user);
+            refreshAfterCommit(id);
         });
         return found;
     }

@@ -54,8 +54,14 @@ class DatabaseChangesTest extends TrackerIntegrationTest {
         eventually("an account disabled in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)),
                 "account disabled: closed by the site");
         jdbc.update("UPDATE users SET enabled = true WHERE passkey = ?", passkey);
+        String rotated = HexFormat.of().formatHex(randomBytes(16));
+        jdbc.update("UPDATE users SET passkey = ? WHERE passkey = ?", rotated, passkey);
+        eventually("the old passkey, after a rotation in SQL", () -> failureOf(client.announce(0, 0, 0,
+                AnnounceEvent.STARTED)), "unknown passkey");
+        TestClient rotatedClient = new TestClient(port, rotated, torrent, "-TR3000-", "127.0.0.60");
+        eventually("the new passkey", () -> failureOf(rotatedClient.announce(0, 0, 0, AnnounceEvent.STARTED)), "");
         jdbc.update("UPDATE torrents SET deleted_at = now(), deletion_reason = 'dupe' WHERE info_hash = ?", torrent.toBytes());
-        eventually("a torrent deleted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)),
+        eventually("a torrent deleted in SQL", () -> failureOf(rotatedClient.announce(0, 0, 0, AnnounceEvent.STARTED)),
                 "torrent deleted: dupe");
     }
 

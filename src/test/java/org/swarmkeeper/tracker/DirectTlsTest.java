@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -29,6 +29,7 @@ import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.support.Bencode;
+import org.swarmkeeper.support.Commands;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,13 +52,13 @@ class DirectTlsTest {
     int port;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
         TrackerIntegrationTest.registerDatabase(registry);
         makeSelfSignedCertificate();
         registry.add("spring.ssl.bundle.jks.tracker.keystore.location", () -> "file:" + KEYSTORE);
     }
 
-    private static void makeSelfSignedCertificate() throws IOException, InterruptedException {
+    private static void makeSelfSignedCertificate() throws IOException {
         Files.createDirectories(TLS);
         Files.deleteIfExists(KEYSTORE);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
@@ -68,12 +69,8 @@ class DirectTlsTest {
                 "-storepass", "changeit", "-file", CERTIFICATE.toString());
     }
 
-    private static void keytool(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
+    private static void keytool(String... command) {
+        Commands.check(TLS.toFile(), Duration.ofSeconds(60), command);
     }
 
     private HttpClient trustingTheCertificate() throws Exception {
@@ -102,11 +99,11 @@ class DirectTlsTest {
         byte[] hash = new byte[20];
         ThreadLocalRandom.current().nextBytes(hash);
         InfoHash torrent = InfoHash.of(hash);
-        https.send(HttpRequest.newBuilder(URI.create(base + "/api/torrents"))
+        assertThat(https.send(HttpRequest.newBuilder(URI.create(base + "/api/torrents"))
                 .header("Authorization", "Bearer " + TrackerIntegrationTest.ADMIN_TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"infoHash\":\"" + torrent.hex() + "\",\"name\":\"tls\",\"size\":1}"))
-                .build(), HttpResponse.BodyHandlers.discarding());
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(201);
         String query = new AnnounceRequest(torrent, PeerId.of("-TR3000-tlstlstlstls".getBytes(StandardCharsets.ISO_8859_1)),
                 51413, 0, 0, 0, AnnounceEvent.STARTED, true, false, 50, null).toQueryString();
         String announce = user.get("announceUrl").asString() + "?" + query;
@@ -117,10 +114,8 @@ class DirectTlsTest {
         assertThat(Bencode.of(answer.body()).integer("complete")).isEqualTo(1);
 
         // curl, as a client with its own TLS stack, trusting only this certificate.
-        Process curl = new ProcessBuilder("curl", "-sS", "--cacert", CERTIFICATE.toString(), "-A", "Transmission/3.00",
-                announce).redirectErrorStream(true).start();
-        String curlOutput = new String(curl.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(curl.waitFor(30, TimeUnit.SECONDS) && curl.exitValue() == 0).as(curlOutput).isTrue();
+        String curlOutput = Commands.check(TLS.toFile(), Duration.ofSeconds(30), "curl", "-sS", "--cacert",
+                CERTIFICATE.toString(), "-A", "Transmission/3.00", announce);
         assertThat(curlOutput).startsWith("d8:completei1e");
 
         assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))

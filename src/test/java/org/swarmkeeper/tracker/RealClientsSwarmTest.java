@@ -30,9 +30,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.Commands;
 import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.support.TrackerProcess;
+import org.swarmkeeper.support.WorkDirectory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -81,7 +83,7 @@ class RealClientsSwarmTest {
     void transmissionSeedsAndAria2QbittorrentAndRtorrentLeechThroughTheTrackerOnly() throws Exception {
         requireClients();
         admin = new AdminClient(port, TrackerIntegrationTest.ADMIN_TOKEN);
-        prepareWorkDirectory();
+        WorkDirectory.fresh(work);
         byte[] payload = new byte[SIZE];
         new Random().nextBytes(payload);
         Files.write(work.resolve("payload.bin"), payload);
@@ -180,6 +182,13 @@ class RealClientsSwarmTest {
         assertThat(jdbc.queryForObject("""
                 SELECT count(*) FROM peers p JOIN torrents t ON t.id = p.torrent_id
                 WHERE t.info_hash = decode(?, 'hex') AND p.active""", Long.class, infoHash)).isZero();
+        Map<String, String> addresses = Map.of("transmission", "127.0.0.31", "aria2", "127.0.0.32",
+                "qbittorrent", "127.0.0.33", "rtorrent", "127.0.0.34");
+        for (Map.Entry<String, AdminClient.CreatedUser> user : users.entrySet()) {
+            assertThat(jdbc.queryForList("SELECT host(ipv4) FROM peers WHERE user_id = ?", String.class,
+                    user.getValue().id())).as(user.getKey() + " announced from its own address")
+                    .containsOnly(addresses.get(user.getKey()));
+        }
         run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "--exit");
     }
 
@@ -292,34 +301,12 @@ class RealClientsSwarmTest {
         return process;
     }
 
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + output);
-        }
+    private static void run(Path dir, String... command) {
+        Commands.check(dir.toFile(), Duration.ofSeconds(60), command);
     }
 
-    private boolean tryRun(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void prepareWorkDirectory() throws IOException {
-        if (Files.exists(work)) {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
-        Files.createDirectories(work);
+    private static boolean tryRun(String... command) {
+        return Commands.run(new File("."), Duration.ofSeconds(10), command).succeeded();
     }
 
     private Path directory(String relative) throws IOException {

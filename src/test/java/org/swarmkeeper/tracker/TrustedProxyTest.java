@@ -43,6 +43,10 @@ class TrustedProxyTest extends TrackerIntegrationTest {
                 .as("a chain of trusted proxies").isEqualTo(InetAddress.getByName("203.0.113.9").getAddress());
         assertThat(externalIp("127.0.0.70", "2001:db8::5"))
                 .isEqualTo(InetAddress.getByName("2001:db8::5").getAddress());
+        assertThat(externalIp("127.0.0.70", "203.0.113.9:5678")).as("a hop with its port")
+                .isEqualTo(InetAddress.getByName("203.0.113.9").getAddress());
+        assertThat(externalIp("127.0.0.70", "[2001:db8::5]:443")).as("a bracketed IPv6 hop with its port")
+                .isEqualTo(InetAddress.getByName("2001:db8::5").getAddress());
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TestDatabase;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.support.TrackerProcess;
+import org.swarmkeeper.support.WorkDirectory;
 
 /**
  * DESIGN §5 as deployed: two tracker processes on one PostgreSQL behind HAProxy, which hashes on the decoded
@@ -69,7 +70,7 @@ class TwoNodesTest {
     @Test
     void theSurvivingNodeTakesOverTheSwarmsAndNothingIsLostOrCountedTwice() throws Exception {
         requireHaproxy();
-        Files.createDirectories(work);
+        WorkDirectory.fresh(work);
         TestDatabase.Connection db = TestDatabase.get();
         String[] node = {"--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(), "--tracker.admin.token=" + TOKEN,
