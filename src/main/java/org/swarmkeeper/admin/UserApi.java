@@ -43,7 +43,12 @@ class UserApi {
     private static final Set<String> CHANGEABLE = Set.of("enabled", "disabledReason", "canLeech", "immune",
             "personalFreeleechUntil", "freeleechTokens");
 
-    record CreateUser(String name) {
+    /** {@code passkey}: optional, 32 hex digits, to keep a user's existing passkey when migrating. */
+    record CreateUser(String name, String passkey) {
+    }
+
+    /** Returned by a rotation: the new passkey and announce URL; the old ones stop working. */
+    record NewPasskey(long id, String passkey, String announceUrl) {
     }
 
     record SpendToken(String infoHash) {
@@ -93,16 +98,33 @@ class UserApi {
 
     @PostMapping
     ResponseEntity<CreatedUser> create(@RequestBody CreateUser body) {
+        Map<String, String> errors = new LinkedHashMap<>();
         if (body == null || body.name() == null || !NAME.matcher(body.name()).matches()) {
-            throw ApiProblems.invalid(Map.of("name", "required: 1 to 64 of A-Z a-z 0-9 _ . -"));
+            errors.put("name", "required: 1 to 64 of A-Z a-z 0-9 _ . -");
         }
-        User user = users.create(body.name())
-                .orElseThrow(() -> ApiProblems.conflict("user name already taken: " + body.name()));
+        if (body != null && body.passkey() != null && !UserDirectory.isWellFormedPasskey(body.passkey())) {
+            errors.put("passkey", "optional: an existing passkey to import, 32 hex digits");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        User user = users.create(body.name(), body.passkey())
+                .orElseThrow(() -> ApiProblems.conflict("user name or passkey already taken"));
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(user.getId()).toUri();
-        String announceUrl = ServletUriComponentsBuilder.fromCurrentContextPath()
-                .path("/announce/{passkey}").buildAndExpand(user.getPasskey()).toUriString();
         return ResponseEntity.created(location)
-                .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrl));
+                .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrl(user.getPasskey())));
+    }
+
+    private static String announceUrl(String passkey) {
+        return ServletUriComponentsBuilder.fromCurrentContextPath().path("/announce/{passkey}").buildAndExpand(passkey)
+                .toUriString();
+    }
+
+    /** A new passkey for the user (a leaked one, say): the old one is refused from now on. */
+    @PostMapping("/{id}/passkey")
+    NewPasskey rotatePasskey(@PathVariable long id) {
+        User user = users.rotatePasskey(id).orElseThrow(() -> notFound(id));
+        return new NewPasskey(id, user.getPasskey(), announceUrl(user.getPasskey()));
     }
 
     /**

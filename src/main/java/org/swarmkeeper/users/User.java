@@ -122,6 +122,11 @@ public class User {
         return createdAt;
     }
 
+    void changePasskey(String passkey) {
+        this.passkey = passkey;
+        this.updatedAt = Instant.now();
+    }
+
     void apply(AccountChanges changes) {
         if (changes.enabled() != null) {
             this.enabled = changes.enabled();

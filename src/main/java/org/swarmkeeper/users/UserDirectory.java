@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -23,6 +25,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Service
 public class UserDirectory implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(UserDirectory.class);
 
     private static final Pattern PASSKEY = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -105,15 +109,38 @@ public class UserDirectory implements SmartInitializingSingleton {
         return byId.get(id);
     }
 
-    /** Creates a user with a fresh passkey; empty when the name is taken. */
+    /**
+     * Creates a user with a fresh passkey, or with {@code importedPasskey} (32 hex digits) when a community
+     * migrates and keeps its .torrent files; empty when the name or the passkey is taken.
+     */
     @Transactional
-    public Optional<User> create(String name) {
-        if (repository.existsByName(name)) {
+    public Optional<User> create(String name, String importedPasskey) {
+        String passkey = importedPasskey == null ? passkeys.next() : importedPasskey.toLowerCase(Locale.ROOT);
+        if (repository.existsByName(name) || repository.existsByPasskey(passkey)) {
             return Optional.empty();
         }
-        User user = repository.saveAndFlush(new User(name, passkeys.next()));
+        User user = repository.saveAndFlush(new User(name, passkey));
         refreshAfterCommit(user.getId());
         return Optional.of(user);
+    }
+
+    /** Gives the user a new passkey; the old one stops working on this node at commit, on others within seconds. */
+    @Transactional
+    public Optional<User> rotatePasskey(long id) {
+        Optional<User> found = repository.findById(id);
+        found.ifPresent(user -> {
+            String old = user.getPasskey();
+            user.changePasskey(passkeys.next());
+            repository.saveAndFlush(user);
+            refreshAfterCommit(id);
+            log.info("Rotated the passkey of user {} ({} is no longer valid)", id, mask(old));
+        });
+        return found;
+    }
+
+    /** A passkey as it may appear in logs: its first four characters, never enough to announce with. */
+    public static String mask(String passkey) {
+        return passkey == null || passkey.length() < 4 ? "…" : passkey.substring(0, 4) + "…";
     }
 
     /** Changes account state. Takes effect on the next announce. */

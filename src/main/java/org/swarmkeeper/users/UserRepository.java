@@ -5,4 +5,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 interface UserRepository extends JpaRepository<User, Long> {
 
     boolean existsByName(String name);
+
+    boolean existsByPasskey(String passkey);
 }
