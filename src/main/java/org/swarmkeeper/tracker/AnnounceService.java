@@ -69,7 +69,7 @@ public class AnnounceService {
         try {
             AnnounceRequest request = parse(rawQuery);
             event = request.event().name().toLowerCase(java.util.Locale.ROOT);
-            UserAccount user = passkeys.authenticate(passkey);
+            UserAccount user = passkeys.authenticate(passkey, address);
             RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
             if (torrent == null) {
                 throw new Refusal("unregistered_torrent", "torrent not registered");

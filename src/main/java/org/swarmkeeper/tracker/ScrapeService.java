@@ -1,5 +1,6 @@
 package org.swarmkeeper.tracker;
 
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,12 +37,12 @@ public class ScrapeService {
         this.meters = meters;
     }
 
-    public byte[] scrape(String passkey, String rawQuery) {
+    public byte[] scrape(String passkey, String rawQuery, InetAddress address) {
         long start = System.nanoTime();
         String result = "ok";
         try {
             ScrapeRequest request = parse(rawQuery);
-            passkeys.authenticate(passkey);
+            passkeys.countScrape(passkeys.authenticate(passkey, address));
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);

@@ -35,7 +35,7 @@ class TrackerController {
 
     @GetMapping({"/scrape/{passkey}", "/{passkey}/scrape"})
     ResponseEntity<byte[]> scrape(@PathVariable String passkey, HttpServletRequest request) {
-        return bencoded(scrapes.scrape(passkey, request.getQueryString()));
+        return bencoded(scrapes.scrape(passkey, request.getQueryString(), clientAddresses.of(request)));
     }
 
     @GetMapping({"/announce", "/scrape"})

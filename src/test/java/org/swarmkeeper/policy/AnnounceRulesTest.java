@@ -16,6 +16,7 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.protocol.QueryString;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
 import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.RawHttp;
@@ -213,9 +214,7 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
 
     private static String encoded(InfoHash hash) {
         StringBuilder out = new StringBuilder();
-        for (byte b : hash.toBytes()) {
-            out.append('%').append(String.format("%02x", b));
-        }
+        QueryString.appendEncoded(out, hash.toBytes());
         return out.toString();
     }
 }

@@ -28,7 +28,9 @@ import org.swarmkeeper.protocol.InfoHash;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN,
                 // Tests run the scheduled rules themselves (evaluatePolicy), at the moments they choose.
-                "tracker.policy.evaluate-interval=1d"})
+                "tracker.policy.evaluate-interval=1d",
+                // The test clock rarely moves: without this, malformed-passkey tests would use up 127.0.0.1's allowance.
+                "tracker.abuse.unknown-passkeys-per-address=1000000", "tracker.abuse.scrapes-per-passkey=1000000"})
 @Import(TestTimeConfiguration.class)
 public abstract class TrackerIntegrationTest {
 
