@@ -3,6 +3,7 @@ package org.swarmkeeper.accounting;
 import java.util.concurrent.CompletableFuture;
 
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
@@ -12,9 +13,33 @@ import org.swarmkeeper.swarm.PeerState;
 @Component
 public class Ledger {
 
+    private final int maxPendingPeers;
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
     private volatile boolean lastFlushFailed;
+
+    Ledger(LedgerProperties properties) {
+        this.maxPendingPeers = properties.maxPendingPeers();
+    }
+
+    /**
+     * Whether an announce of this peer may change its state now. False only when the ledger is full (PostgreSQL
+     * away for long) and this peer has nothing pending: then its announce must leave its baseline alone, so
+     * that the client's cumulative counters carry the bytes to a later announce instead of losing them.
+     */
+    public synchronized boolean hasRoomFor(long torrentId, long userId, PeerId peerId) {
+        return pending.peers.size() < maxPendingPeers
+                || pending.peers.containsKey(new LedgerBatch.PeerKey(torrentId, userId, peerId));
+    }
+
+    /** Whether new peers' announces are held back because too much waits for PostgreSQL. */
+    public synchronized boolean full() {
+        return pending.peers.size() >= maxPendingPeers;
+    }
+
+    int maxPendingPeers() {
+        return maxPendingPeers;
+    }
 
     /** Records a peer's new state (its baseline) and the credit its announce earned, atomically. */
     synchronized void record(PeerState state, LedgerBatch.HistoryDelta credit) {

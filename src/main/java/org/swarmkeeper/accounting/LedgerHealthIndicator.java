@@ -4,7 +4,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-/** {@code /actuator/health} component {@code ledger}: DOWN while flushes to PostgreSQL fail. */
+/**
+ * {@code /actuator/health} component {@code ledger}: DOWN while flushes to PostgreSQL fail, with the number of
+ * peers waiting and whether the ledger is full (new peers' announces then wait for their next try).
+ */
 @Component
 class LedgerHealthIndicator implements HealthIndicator {
 
@@ -17,6 +20,8 @@ class LedgerHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Health.Builder health = ledger.lastFlushFailed() ? Health.down() : Health.up();
-        return health.withDetail("pendingPeers", ledger.pendingPeers()).build();
+        return health.withDetail("pendingPeers", ledger.pendingPeers())
+                .withDetail("maxPendingPeers", ledger.maxPendingPeers())
+                .withDetail("full", ledger.full()).build();
     }
 }

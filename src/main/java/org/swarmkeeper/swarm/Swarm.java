@@ -94,6 +94,14 @@ public final class Swarm {
         return new Outcome(counts(), chosen, false);
     }
 
+    /**
+     * The peers an announce of this user would get, without recording the announce: for answers given while the
+     * announce itself cannot be recorded. {@code seeding}: only leechers are chosen.
+     */
+    public synchronized Outcome peersFor(long userId, boolean seeding, int numwant) {
+        return new Outcome(counts(), choose(userId, seeding, numwant), false);
+    }
+
     /** The peer's current state, or {@code null} when this swarm has never seen it. */
     public synchronized PeerState peer(long userId, PeerId peerId) {
         Slot slot = peers.get(new PeerKey(userId, peerId));

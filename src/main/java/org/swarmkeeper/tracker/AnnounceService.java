@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Service;
@@ -36,6 +37,8 @@ public class AnnounceService {
 
     static final int MAX_CLIENT_NAME = 255;
     static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
+    static final String LEDGER_FULL_WARNING =
+            "tracker database is unavailable: this announce was not recorded, your next one will be";
 
     private final Passkeys passkeys;
     private final TorrentCatalog torrents;
@@ -45,6 +48,7 @@ public class AnnounceService {
     private final AnnounceProperties properties;
     private final long durableWaitMillis;
     private final MeterRegistry meters;
+    private final Counter deferred;
     private final Clock clock;
 
     AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
@@ -58,6 +62,8 @@ public class AnnounceService {
         this.properties = properties;
         this.durableWaitMillis = ledgerProperties.durableWait().toMillis();
         this.meters = meters;
+        this.deferred = Counter.builder("tracker.ledger.deferred")
+                .description("Announces answered but not recorded because the ledger was full").register(meters);
         this.clock = clock;
     }
 
@@ -104,6 +110,7 @@ public class AnnounceService {
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
         Swarm.Outcome outcome;
         String warning = null;
+        boolean recorded;
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
             Decision decision = policy.checkPeer(user, torrent, request, swarm.peer(user.id(), request.peerId()),
                     swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
@@ -114,10 +121,20 @@ public class AnnounceService {
                 warning = decision.message();
                 numwant = 0;
             }
-            outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant);
+            recorded = ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
+            if (recorded) {
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant);
+            } else {
+                // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
+                deferred.increment();
+                boolean onlyLeechers = request.left() == 0 || request.event() == AnnounceEvent.PAUSED;
+                outcome = swarm.peersFor(user.id(), onlyLeechers,
+                        request.event() == AnnounceEvent.STOPPED ? 0 : numwant);
+                warning = LEDGER_FULL_WARNING;
+            }
         }
         SwarmCounts counts = outcome.counts();
-        if (!outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
+        if (recorded && !outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
             if (!ledger.lastFlushFailed() && awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded
             } else {

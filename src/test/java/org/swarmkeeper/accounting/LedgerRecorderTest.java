@@ -15,7 +15,7 @@ import org.swarmkeeper.swarm.SwarmProperties;
 class LedgerRecorderTest {
 
     private static final long MINUTE = 60_000;
-    private final Ledger ledger = new Ledger();
+    private final Ledger ledger = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1));
     private final LedgerRecorder recorder = new LedgerRecorder(ledger, (user, torrent, at) -> new CreditRules.Factors(1, 1),
             new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
     private final PeerId peerId = PeerId.of(new byte[20]);
@@ -53,6 +53,17 @@ class LedgerRecorderTest {
         LedgerBatch batch = ledger.drain();
         assertThat(batch.history).isEmpty();
         assertThat(batch.peers.values()).singleElement().extracting(PeerState::active).isEqualTo(false);
+    }
+
+    @Test
+    void aFullLedgerTakesNoNewPeerButKeepsCoalescingThoseItHolds() {
+        assertThat(ledger.hasRoomFor(1, 2, peerId)).isTrue();
+        recorder.onPeerChange(new PeerChange(null, peer(0, 0, true), AnnounceEvent.STARTED));
+        assertThat(ledger.full()).isTrue();
+        assertThat(ledger.hasRoomFor(1, 2, peerId)).as("a peer already pending").isTrue();
+        assertThat(ledger.hasRoomFor(1, 3, peerId)).as("a new peer").isFalse();
+        ledger.drain();
+        assertThat(ledger.hasRoomFor(1, 3, peerId)).isTrue();
     }
 
     private PeerState peer(long atMillis, long left, boolean active) {

@@ -1,0 +1,174 @@
+package org.swarmkeeper.accounting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.Await;
+import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerProcess;
+
+/**
+ * PostgreSQL stopped in the middle of announces and started again: the tracker (a separate process) keeps
+ * answering from memory, reports the ledger DOWN meanwhile, answers peers its full ledger has no room for
+ * without recording them, writes everything once the database is back, and every user's totals equal the sum
+ * of the counters the clients reported.
+ */
+class DatabaseOutageTest {
+
+    private static final String TOKEN = "outage-token";
+
+    @TempDir
+    Path data;
+
+    private EmbeddedPostgres postgres;
+    private Process tracker;
+
+    /** One client session and the cumulative counters it last reported (or tried to). */
+    private static final class Session {
+        final long userId;
+        final TestClient client;
+        volatile long uploaded;
+        volatile long downloaded;
+
+        Session(long userId, TestClient client) {
+            this.userId = userId;
+            this.client = client;
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws IOException {
+        if (tracker != null) {
+            tracker.destroyForcibly();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private EmbeddedPostgres startPostgres(int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data.resolve("postgres")).setCleanDataDirectory(false)
+                .setPort(port).setServerConfig("synchronous_commit", "on").start();
+    }
+
+    @Test
+    void announcesGoOnWhilePostgresIsDownAndEveryReportedByteIsWrittenWhenItReturns() throws Exception {
+        int databasePort = TrackerProcess.freePort();
+        postgres = startPostgres(databasePort);
+        int port = TrackerProcess.freePort();
+        tracker = TrackerProcess.start(port, Path.of("target", "database-outage-tracker.log"),
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres",
+                "--spring.datasource.username=postgres", "--spring.datasource.password=",
+                "--spring.datasource.hikari.connection-timeout=1000", "--tracker.admin.token=" + TOKEN,
+                "--tracker.ledger.flush-interval=200ms", "--tracker.announce.min-interval=0s",
+                // Room for 5 of the 8 peers: the others are answered but not recorded while PostgreSQL is down.
+                "--tracker.ledger.max-pending-peers=5");
+        AdminClient admin = new AdminClient(port, TOKEN);
+        List<Session> sessions = new ArrayList<>();
+        int address = 1;
+        for (int u = 0; u < 4; u++) {
+            AdminClient.CreatedUser user = admin.createUser("outage-" + u);
+            for (int t = 0; t < 2; t++) {
+                byte[] hash = new byte[20];
+                ThreadLocalRandom.current().nextBytes(hash);
+                admin.registerTorrent(HexFormat.of().formatHex(hash), 1L << 40);
+                Session session = new Session(user.id(), new TestClient(port, user.passkey(), InfoHash.of(hash),
+                        "-TR3000-", "127.0.4." + address++));
+                session.client.announce(0, 0, 1L << 40, AnnounceEvent.STARTED);
+                sessions.add(session);
+            }
+        }
+
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicLong answeredWhileDown = new AtomicLong();
+        AtomicLong notRecorded = new AtomicLong();
+        AtomicBoolean databaseDown = new AtomicBoolean();
+        ExecutorService load = Executors.newFixedThreadPool(sessions.size());
+        for (Session session : sessions) {
+            load.submit(() -> {
+                while (loading.get()) {
+                    session.uploaded += ThreadLocalRandom.current().nextInt(1, 100_000);
+                    session.downloaded += ThreadLocalRandom.current().nextInt(1, 100_000);
+                    var answer = session.client.announce(session.uploaded, session.downloaded, 1L << 40,
+                            AnnounceEvent.NONE);
+                    if (databaseDown.get() && !answer.has("failure reason") && answer.has("interval")) {
+                        answeredWhileDown.incrementAndGet();
+                    }
+                    if (answer.has("warning message") && answer.text("warning message").contains("not recorded")) {
+                        notRecorded.incrementAndGet();
+                    }
+                }
+            });
+        }
+        Thread.sleep(1_500);
+        postgres.close(); // PostgreSQL stops under load
+        databaseDown.set(true);
+        Await.until("the ledger reported DOWN", Duration.ofSeconds(15), () -> ledgerHealth(port).contains("\"DOWN\""));
+        Thread.sleep(2_000);
+        databaseDown.set(false);
+        assertThat(answeredWhileDown.get()).as("announces answered from memory while PostgreSQL was down").isPositive();
+        assertThat(notRecorded.get()).as("announces of peers the full ledger had no room for").isPositive();
+
+        postgres = startPostgres(databasePort);
+        Await.until("the ledger is UP again", Duration.ofSeconds(30), () -> ledgerHealth(port).contains("\"UP\""));
+        loading.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+        for (Session session : sessions) {
+            session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
+            session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.STOPPED);
+        }
+        // A flush right after the outage may still fail on a connection the pool kept from before it; the
+        // stopped announces are then answered at once, and the ledger writes them at its next try.
+        for (long userId : sessions.stream().mapToLong(s -> s.userId).distinct().toArray()) {
+            long reportedUp = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.uploaded).sum();
+            long reportedDown = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.downloaded).sum();
+            Await.until("user " + userId + "'s totals are written", Duration.ofSeconds(10),
+                    () -> admin.user(userId).get("uploaded").asLong() >= reportedUp);
+            var view = admin.user(userId);
+            assertThat(view.get("uploaded").asLong()).as("uploaded of user " + userId).isEqualTo(reportedUp);
+            assertThat(view.get("downloaded").asLong()).as("downloaded of user " + userId).isEqualTo(reportedDown);
+        }
+        tracker.destroy(); // SIGTERM: the last flush, then exit
+        assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** {@code /actuator/health/ledger}: the ledger's own status. */
+    private static String ledgerHealth(int port) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health/ledger")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return answer.body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}
