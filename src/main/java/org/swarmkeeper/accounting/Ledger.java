@@ -17,6 +17,8 @@ public class Ledger {
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
     private volatile boolean lastFlushFailed;
+    /** Kept current under the lock by every change of {@link #pending}, read without it. */
+    private volatile boolean full;
 
     Ledger(LedgerProperties properties) {
         this.maxPendingPeers = properties.maxPendingPeers();
@@ -27,14 +29,23 @@ public class Ledger {
      * away for long) and this peer has nothing pending: then its announce must leave its baseline alone, so
      * that the client's cumulative counters carry the bytes to a later announce instead of losing them.
      */
-    public synchronized boolean hasRoomFor(long torrentId, long userId, PeerId peerId) {
-        return pending.peers.size() < maxPendingPeers
-                || pending.peers.containsKey(new LedgerBatch.PeerKey(torrentId, userId, peerId));
+    public boolean hasRoomFor(long torrentId, long userId, PeerId peerId) {
+        if (!full) {
+            return true; // the common case, without taking the ledger's lock
+        }
+        synchronized (this) {
+            return pending.peers.size() < maxPendingPeers
+                    || pending.peers.containsKey(new LedgerBatch.PeerKey(torrentId, userId, peerId));
+        }
     }
 
     /** Whether new peers' announces are held back because too much waits for PostgreSQL. */
-    public synchronized boolean full() {
-        return pending.peers.size() >= maxPendingPeers;
+    public boolean full() {
+        return full;
+    }
+
+    private void updateFull() {
+        full = pending.peers.size() >= maxPendingPeers;
     }
 
     int maxPendingPeers() {
@@ -47,6 +58,7 @@ public class Ledger {
         if (credit != null) {
             pending.history(state.userId(), state.torrentId()).add(credit);
         }
+        updateFull();
     }
 
     /**
@@ -95,11 +107,13 @@ public class Ledger {
     synchronized LedgerBatch drain() {
         LedgerBatch batch = pending;
         pending = new LedgerBatch();
+        updateFull();
         return batch;
     }
 
     /** Puts a batch whose transaction rolled back in front of what was recorded since. */
     synchronized void restore(LedgerBatch failed) {
         pending.absorbOlder(failed);
+        updateFull();
     }
 }

@@ -20,6 +20,7 @@ import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
@@ -112,7 +113,8 @@ public class AnnounceService {
         String warning = null;
         boolean recorded;
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
-            Decision decision = policy.checkPeer(user, torrent, request, swarm.peer(user.id(), request.peerId()),
+            PeerState previous = swarm.peer(user.id(), request.peerId());
+            Decision decision = policy.checkPeer(user, torrent, request, previous,
                     swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
             if (decision != null && decision.denied()) {
                 throw new Refusal(decision.code(), decision.message());
@@ -121,7 +123,7 @@ public class AnnounceService {
                 warning = decision.message();
                 numwant = 0;
             }
-            recorded = ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
+            recorded = !deferrable(previous, request) || ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
             if (recorded) {
                 outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant);
             } else {
@@ -162,6 +164,16 @@ public class AnnounceService {
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.toString();
+    }
+
+    /**
+     * Only a plain re-announce of a peer the swarm holds may go unrecorded when the ledger is full: its baseline
+     * stays in memory, and the client's next announce carries the bytes. A first sight, {@code started},
+     * {@code stopped} and {@code completed} are always recorded, or their bytes or snatch would be lost.
+     */
+    private static boolean deferrable(PeerState previous, AnnounceRequest request) {
+        return previous != null && previous.active()
+                && (request.event() == AnnounceEvent.NONE || request.event() == AnnounceEvent.PAUSED);
     }
 
     private static boolean mustBeDurable(AnnounceEvent event) {
