@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
+import org.swarmkeeper.support.ReportingSession;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerProcess;
 
@@ -39,19 +40,6 @@ class CrashRecoveryTest {
 
     private Process tracker;
 
-    /** One client session with the cumulative counters it has reported (or tried to). */
-    private static final class Session {
-        final long userId;
-        final TestClient client;
-        long uploaded;
-        long downloaded;
-
-        Session(long userId, TestClient client) {
-            this.userId = userId;
-            this.client = client;
-        }
-    }
-
     @Test
     void killedTrackerLosesNoCreditAndCountsNothingTwice() throws Exception {
         int port = TrackerProcess.freePort();
@@ -68,27 +56,26 @@ class CrashRecoveryTest {
             admin.registerTorrent(HexFormat.of().formatHex(hash), 1L << 40);
             torrents.add(InfoHash.of(hash));
         }
-        List<Session> sessions = new ArrayList<>();
+        List<ReportingSession> sessions = new ArrayList<>();
         int address = 100;
         for (AdminClient.CreatedUser user : users) {
             for (InfoHash torrent : torrents) {
-                Session session = new Session(user.id(),
-                        new TestClient(port, user.passkey(), torrent, "-TR3000-", "127.0.0." + address++));
-                session.client.announce(0, 0, 1L << 40, AnnounceEvent.STARTED);
+                ReportingSession session = new ReportingSession(user.id(),
+                        new TestClient(port, user.passkey(), torrent, "-TR3000-", "127.0.0." + address++), 1L << 40);
+                session.announce(AnnounceEvent.STARTED);
                 sessions.add(session);
             }
         }
 
         AtomicBoolean loading = new AtomicBoolean(true);
         ExecutorService load = Executors.newFixedThreadPool(sessions.size());
-        for (Session session : sessions) {
+        for (ReportingSession session : sessions) {
             load.submit(() -> {
                 while (loading.get()) {
                     // Like a real client: counters only grow, and are reported whether or not the last try got through.
-                    session.uploaded += ThreadLocalRandom.current().nextInt(1, 100_000);
-                    session.downloaded += ThreadLocalRandom.current().nextInt(1, 100_000);
+                    session.transfer(100_000);
                     try {
-                        session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
+                        session.announce(AnnounceEvent.NONE);
                     } catch (RuntimeException trackerDied) {
                         return;
                     }
@@ -104,18 +91,11 @@ class CrashRecoveryTest {
 
         tracker = startTracker(port);
         assertSecondTrackerOnTheSameDataIsRefused();
-        for (Session session : sessions) {
-            TestClient client = session.client;
-            client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
-            client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.STOPPED);
+        for (ReportingSession session : sessions) {
+            session.announce(AnnounceEvent.NONE);
+            session.announce(AnnounceEvent.STOPPED);
         }
-        for (AdminClient.CreatedUser user : users) {
-            long reportedUp = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.uploaded).sum();
-            long reportedDown = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.downloaded).sum();
-            var view = admin.user(user.id());
-            assertThat(view.get("uploaded").asLong()).as("uploaded of " + user.id()).isEqualTo(reportedUp);
-            assertThat(view.get("downloaded").asLong()).as("downloaded of " + user.id()).isEqualTo(reportedDown);
-        }
+        ReportingSession.assertCreditedExactly(admin, sessions);
 
         tracker.destroy(); // SIGTERM: graceful, the tracker stops its PostgreSQL
         assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();

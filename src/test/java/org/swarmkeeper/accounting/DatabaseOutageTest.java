@@ -27,6 +27,7 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Await;
+import org.swarmkeeper.support.ReportingSession;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerProcess;
 
@@ -45,19 +46,6 @@ class DatabaseOutageTest {
 
     private EmbeddedPostgres postgres;
     private Process tracker;
-
-    /** One client session and the cumulative counters it last reported (or tried to). */
-    private static final class Session {
-        final long userId;
-        final TestClient client;
-        volatile long uploaded;
-        volatile long downloaded;
-
-        Session(long userId, TestClient client) {
-            this.userId = userId;
-            this.client = client;
-        }
-    }
 
     @AfterEach
     void stopEverything() throws IOException {
@@ -87,7 +75,7 @@ class DatabaseOutageTest {
                 // Room for 5 of the 8 peers: the others are answered but not recorded while PostgreSQL is down.
                 "--tracker.ledger.max-pending-peers=5");
         AdminClient admin = new AdminClient(port, TOKEN);
-        List<Session> sessions = new ArrayList<>();
+        List<ReportingSession> sessions = new ArrayList<>();
         int address = 1;
         for (int u = 0; u < 4; u++) {
             AdminClient.CreatedUser user = admin.createUser("outage-" + u);
@@ -95,9 +83,9 @@ class DatabaseOutageTest {
                 byte[] hash = new byte[20];
                 ThreadLocalRandom.current().nextBytes(hash);
                 admin.registerTorrent(HexFormat.of().formatHex(hash), 1L << 40);
-                Session session = new Session(user.id(), new TestClient(port, user.passkey(), InfoHash.of(hash),
-                        "-TR3000-", "127.0.4." + address++));
-                session.client.announce(0, 0, 1L << 40, AnnounceEvent.STARTED);
+                ReportingSession session = new ReportingSession(user.id(), new TestClient(port, user.passkey(),
+                        InfoHash.of(hash), "-TR3000-", "127.0.4." + address++), 1L << 40);
+                session.announce(AnnounceEvent.STARTED);
                 sessions.add(session);
             }
         }
@@ -107,13 +95,11 @@ class DatabaseOutageTest {
         AtomicLong notRecorded = new AtomicLong();
         AtomicBoolean databaseDown = new AtomicBoolean();
         ExecutorService load = Executors.newFixedThreadPool(sessions.size());
-        for (Session session : sessions) {
+        for (ReportingSession session : sessions) {
             load.submit(() -> {
                 while (loading.get()) {
-                    session.uploaded += ThreadLocalRandom.current().nextInt(1, 100_000);
-                    session.downloaded += ThreadLocalRandom.current().nextInt(1, 100_000);
-                    var answer = session.client.announce(session.uploaded, session.downloaded, 1L << 40,
-                            AnnounceEvent.NONE);
+                    session.transfer(100_000);
+                    var answer = session.announce(AnnounceEvent.NONE);
                     if (databaseDown.get() && !answer.has("failure reason") && answer.has("interval")) {
                         answeredWhileDown.incrementAndGet();
                     }
@@ -138,21 +124,21 @@ class DatabaseOutageTest {
         load.shutdown();
         assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-        for (Session session : sessions) {
-            session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.NONE);
-            session.client.announce(session.uploaded, session.downloaded, 1L << 40, AnnounceEvent.STOPPED);
+        for (ReportingSession session : sessions) {
+            session.announce(AnnounceEvent.NONE);
+            session.announce(AnnounceEvent.STOPPED);
         }
         // A flush right after the outage may still fail on a connection the pool kept from before it; the
         // stopped announces are then answered at once, and the ledger writes them at its next try.
-        for (long userId : sessions.stream().mapToLong(s -> s.userId).distinct().toArray()) {
-            long reportedUp = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.uploaded).sum();
-            long reportedDown = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.downloaded).sum();
-            Await.until("user " + userId + "'s totals are written", Duration.ofSeconds(10),
-                    () -> admin.user(userId).get("uploaded").asLong() >= reportedUp);
-            var view = admin.user(userId);
-            assertThat(view.get("uploaded").asLong()).as("uploaded of user " + userId).isEqualTo(reportedUp);
-            assertThat(view.get("downloaded").asLong()).as("downloaded of user " + userId).isEqualTo(reportedDown);
-        }
+        Await.until("every reported byte is written", Duration.ofSeconds(10), () -> {
+            try {
+                ReportingSession.assertCreditedExactly(admin, sessions);
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        });
+        ReportingSession.assertCreditedExactly(admin, sessions);
         tracker.destroy(); // SIGTERM: the last flush, then exit
         assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }

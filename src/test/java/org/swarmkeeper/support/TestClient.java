@@ -70,6 +70,10 @@ public final class TestClient {
         return new TestClient(this, trackerPort, from, otherHash);
     }
 
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
     public int port() {
         return port;
     }

@@ -23,6 +23,7 @@ import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.Bencode;
+import org.swarmkeeper.support.ReportingSession;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TestDatabase;
 import org.swarmkeeper.support.TrackerIntegrationTest;
@@ -46,21 +47,6 @@ class TwoNodesTest {
 
     private final Path work = Path.of("target", "two-nodes").toAbsolutePath();
     private final List<Process> processes = new ArrayList<>();
-
-    /** One client session: its user, and the cumulative counters it reported last. */
-    private static final class Session {
-        final long userId;
-        final InfoHash torrent;
-        final TestClient client;
-        long uploaded;
-        long downloaded;
-
-        Session(long userId, InfoHash torrent, TestClient client) {
-            this.userId = userId;
-            this.torrent = torrent;
-            this.client = client;
-        }
-    }
 
     @AfterEach
     void stopEverything() {
@@ -111,16 +97,16 @@ class TwoNodesTest {
         Await.until("and enabled again", Duration.ofSeconds(5), () -> failure(direct.announce(0, 0, SIZE, AnnounceEvent.STOPPED)) == null);
         long propagationMillis = (System.nanoTime() - start) / 1_000_000;
 
-        List<Session> sessions = new ArrayList<>();
+        List<ReportingSession> sessions = new ArrayList<>();
         int address = 1;
         for (int t = 0; t < TORRENTS; t++) {
             for (int p = 0; p < PEERS_PER_TORRENT; p++) {
                 AdminClient.CreatedUser user = users.get((t + p) % users.size());
-                sessions.add(new Session(user.id(), torrents.get(t), new TestClient(proxy, user.passkey(),
-                        torrents.get(t), "-qB4520-", "127.0.3." + address++)));
+                sessions.add(new ReportingSession(user.id(), new TestClient(proxy, user.passkey(),
+                        torrents.get(t), "-qB4520-", "127.0.3." + address++), SIZE));
             }
         }
-        for (Session session : sessions) {
+        for (ReportingSession session : sessions) {
             announce(session, AnnounceEvent.STARTED);
         }
         round(sessions);
@@ -140,24 +126,17 @@ class TwoNodesTest {
         for (int r = 0; r < 3; r++) {
             round(sessions);
         }
-        for (Session session : sessions) {
-            if (owner.get(session.torrent).equals("A")) {
+        for (ReportingSession session : sessions) {
+            if (owner.get(session.client().infoHash()).equals("A")) {
                 Bencode answer = announce(session, AnnounceEvent.NONE);
                 assertThat(answer.bytes("peers")).as("peer list of a swarm taken over from A")
                         .hasSize(6 * (PEERS_PER_TORRENT - 1));
             }
         }
-        for (Session session : sessions) {
+        for (ReportingSession session : sessions) {
             announce(session, AnnounceEvent.STOPPED);
         }
-
-        for (AdminClient.CreatedUser user : users) {
-            long reportedUp = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.uploaded).sum();
-            long reportedDown = sessions.stream().filter(s -> s.userId == user.id()).mapToLong(s -> s.downloaded).sum();
-            var view = adminB.user(user.id());
-            assertThat(view.get("uploaded").asLong()).as("uploaded of user " + user.id()).isEqualTo(reportedUp);
-            assertThat(view.get("downloaded").asLong()).as("downloaded of user " + user.id()).isEqualTo(reportedDown);
-        }
+        ReportingSession.assertCreditedExactly(adminB, sessions);
         for (InfoHash torrent : torrents) {
             assertThat(adminB.get("/api/torrents/" + torrent.hex()).json().get("peers")).as("everyone stopped").isEmpty();
         }
@@ -167,10 +146,9 @@ class TwoNodesTest {
     }
 
     /** Every session reports new traffic once. */
-    private void round(List<Session> sessions) {
-        for (Session session : sessions) {
-            session.uploaded += ThreadLocalRandom.current().nextInt(1, 1_000_000);
-            session.downloaded += ThreadLocalRandom.current().nextInt(1, 1_000_000);
+    private void round(List<ReportingSession> sessions) {
+        for (ReportingSession session : sessions) {
+            session.transfer(1_000_000);
             announce(session, AnnounceEvent.NONE);
         }
     }
@@ -179,12 +157,12 @@ class TwoNodesTest {
      * Announces until answered, like a client retrying: while HAProxy has not yet noticed a dead node, a try
      * can fail. The counters are cumulative, so a retry of something already counted adds nothing.
      */
-    private Bencode announce(Session session, AnnounceEvent event) {
+    private Bencode announce(ReportingSession session, AnnounceEvent event) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
             try {
-                Bencode answer = session.client.announce(session.uploaded, session.downloaded, SIZE, event);
+                Bencode answer = session.announce(event);
                 if (!answer.has("failure reason")) {
                     return answer;
                 }
