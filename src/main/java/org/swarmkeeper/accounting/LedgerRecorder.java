@@ -54,7 +54,7 @@ class LedgerRecorder implements PeerChangeListener {
         }
         if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
             CreditRules.Factors factors = rules.factors(after.userId(), after.torrentId(), after.lastAnnounceMillis());
-            credit.uploaded = CreditRules.credit(credit.rawUploaded, factors.upload());
+            credit.uploaded = change.uploadCreditWithheld() ? 0 : CreditRules.credit(credit.rawUploaded, factors.upload());
             credit.downloaded = CreditRules.credit(credit.rawDownloaded, factors.download());
         }
         credit.completedAtMillis = snatched ? after.lastAnnounceMillis() : 0;

@@ -29,7 +29,8 @@ class PolicyApi {
     private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7e]{1,8}");
     private static final String VERSION_HINT = "dotted numbers such as 4.5.2";
 
-    record NewClient(String prefix, String name, String minVersion) {
+    /** {@code userAgentPrefix}: optional, how this client's User-Agent starts (checked by cheat detection). */
+    record NewClient(String prefix, String name, String minVersion, String userAgentPrefix) {
     }
 
     record ChangeClient(String minVersion) {
@@ -71,10 +72,15 @@ class PolicyApi {
         if (body == null || !ClientAllowList.isVersion(body.minVersion())) {
             errors.put("minVersion", "required: " + VERSION_HINT);
         }
+        if (body != null && body.userAgentPrefix() != null
+                && (body.userAgentPrefix().isBlank() || body.userAgentPrefix().length() > 64)) {
+            errors.put("userAgentPrefix", "optional: 1 to 64 characters");
+        }
         if (!errors.isEmpty()) {
             throw ApiProblems.invalid(errors);
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(clients.add(body.prefix(), body.name(), body.minVersion())
+        return ResponseEntity.status(HttpStatus.CREATED).body(clients.add(body.prefix(), body.name(), body.minVersion(),
+                body.userAgentPrefix())
                 .orElseThrow(() -> ApiProblems.conflict("a rule for " + body.prefix() + " exists already")));
     }
 

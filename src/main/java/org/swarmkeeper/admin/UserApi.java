@@ -222,10 +222,14 @@ class UserApi {
     @GetMapping("/{id}/events")
     List<PolicyEvents.Event> events(@PathVariable long id, @RequestParam(defaultValue = "100") int limit) {
         users.find(id).orElseThrow(() -> notFound(id));
-        if (limit < 1 || limit > 1000) {
-            throw ApiProblems.invalid(Map.of("limit", "1 to 1000"));
-        }
-        return events.forUser(id, limit);
+        return events.forUser(id, FlagApi.checkedLimit(limit));
+    }
+
+    /** Cheat detection's findings about this user, newest first. */
+    @GetMapping("/{id}/flags")
+    List<PolicyEvents.Event> flags(@PathVariable long id, @RequestParam(defaultValue = "100") int limit) {
+        users.find(id).orElseThrow(() -> notFound(id));
+        return events.cheatFlags(id, FlagApi.checkedLimit(limit));
     }
 
     /** Spends one of the user's freeleech tokens on a torrent. */

@@ -9,6 +9,7 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.UserAccount;
@@ -32,17 +33,19 @@ public class AccessPolicy {
     private final ClientAllowList clients;
     private final LeechRights leechRights;
     private final PolicyEvents events;
+    private final CheatDetector cheats;
     private final BitSet blockedPorts;
     private final boolean enforceClientList;
     private final int maxPeersPerTorrent;
     private final long minIntervalToleranceMillis;
 
     AccessPolicy(IpBans ipBans, ClientAllowList clients, LeechRights leechRights, PolicyEvents events,
-                 PolicyProperties properties) {
+                 CheatDetector cheats, PolicyProperties properties) {
         this.ipBans = ipBans;
         this.clients = clients;
         this.leechRights = leechRights;
         this.events = events;
+        this.cheats = cheats;
         this.blockedPorts = ports(properties.blockedPorts());
         this.enforceClientList = properties.enforceClientList();
         this.maxPeersPerTorrent = properties.maxPeersPerTorrent();
@@ -95,10 +98,18 @@ public class AccessPolicy {
      * (credited as usual) but answers without peers.
      */
     public Decision checkPeer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
-                              PeerState previous, int activePeersOfUser, boolean viaV6, Duration minInterval,
+                              PeerState previous, int activePeersOfUser, InetAddress address, Duration minInterval,
                               long nowMillis) {
         Decision decision = null;
         boolean joining = previous == null || !previous.active();
+        boolean viaV6 = !PeerAddresses.isV4(address);
+        if (!joining && hijacked(previous, request, address)) {
+            String evidence = "peer_id " + request.peerId().printable().substring(0, 8) + " is live with another key "
+                    + "at another address; refused from " + address.getHostAddress();
+            cheats.hijack(user, torrent, evidence, nowMillis);
+            return Decision.denied(CheatDetector.RULE, CheatDetector.PEER_HIJACK,
+                    "peer_id already in use by another client: restart your client");
+        }
         if (joining && request.event() != AnnounceEvent.STOPPED && activePeersOfUser >= maxPeersPerTorrent) {
             decision = Decision.denied(PEER_LIMIT_RULE, "peer_limit", "too many clients: at most "
                     + maxPeersPerTorrent + " active peers per user on one torrent; stop one of the others first");
@@ -112,6 +123,23 @@ public class AccessPolicy {
             events.recordLater(user.id(), torrent.id(), decision, nowMillis);
         }
         return decision;
+    }
+
+    /**
+     * Another client claiming a live peer: a different {@code key} and an address that is none of the peer's
+     * endpoints. The same client moving to a new address keeps its key; a restarted one gets a new peer_id.
+     */
+    private static boolean hijacked(PeerState previous, AnnounceRequest request, InetAddress address) {
+        if (previous.key() == null || request.key() == null || Arrays.equals(previous.key(), request.key())) {
+            return false;
+        }
+        byte[] from = address.getAddress();
+        return !sameAddress(previous.compactV4(), from) && !sameAddress(previous.compactV6(), from);
+    }
+
+    private static boolean sameAddress(byte[] endpoint, byte[] address) {
+        return endpoint != null && endpoint.length == address.length + 2
+                && Arrays.equals(endpoint, 0, address.length, address, 0, address.length);
     }
 
     /** Downloading: not complete, not a BEP 21 partial seed, not leaving. */

@@ -19,8 +19,8 @@ public class ClientAllowList implements SmartInitializingSingleton {
 
     static final String RULE = "client";
 
-    /** One allowed client. */
-    public record ClientRule(long id, String prefix, String name, String minVersion) {
+    /** One allowed client; {@code userAgentPrefix}, when known, is how its User-Agent starts. */
+    public record ClientRule(long id, String prefix, String name, String minVersion, String userAgentPrefix) {
     }
 
     private record Compiled(ClientRule rule, byte[] prefix, int[] minVersion) {
@@ -48,21 +48,23 @@ public class ClientAllowList implements SmartInitializingSingleton {
     }
 
     /** Adds a client; empty when the prefix is already listed. */
-    public synchronized Optional<ClientRule> add(String prefix, String name, String minVersion) {
+    public synchronized Optional<ClientRule> add(String prefix, String name, String minVersion, String userAgentPrefix) {
         if (rules.stream().anyMatch(c -> c.rule().prefix().equals(prefix))) {
             return Optional.empty();
         }
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         jdbc.update(connection -> {
             var insert = connection.prepareStatement(
-                    "INSERT INTO client_rules (peer_id_prefix, name, min_version) VALUES (?, ?, ?)", new String[] {"id"});
+                    "INSERT INTO client_rules (peer_id_prefix, name, min_version, user_agent_prefix) VALUES (?, ?, ?, ?)",
+                    new String[] {"id"});
             insert.setString(1, prefix);
             insert.setString(2, name);
             insert.setString(3, minVersion);
+            insert.setString(4, userAgentPrefix);
             return insert;
         }, key);
         reload();
-        return Optional.of(new ClientRule(key.getKey().longValue(), prefix, name, minVersion));
+        return Optional.of(new ClientRule(key.getKey().longValue(), prefix, name, minVersion, userAgentPrefix));
     }
 
     /** Changes a client's minimum version; false when there is no such rule. */
@@ -80,12 +82,24 @@ public class ClientAllowList implements SmartInitializingSingleton {
 
     /** Reads the list again; also called when another node or SQL changed it. */
     public void reload() {
-        rules = jdbc.query("SELECT id, peer_id_prefix, name, min_version FROM client_rules ORDER BY id",
+        rules = jdbc.query("SELECT id, peer_id_prefix, name, min_version, user_agent_prefix FROM client_rules ORDER BY id",
                 (rs, i) -> {
-                    ClientRule rule = new ClientRule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                    ClientRule rule = new ClientRule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5));
                     return new Compiled(rule, rule.prefix().getBytes(StandardCharsets.ISO_8859_1),
                             ClientVersion.parseDotted(rule.minVersion()));
                 });
+    }
+
+    /** The listed client this peer_id names, or {@code null}. */
+    ClientRule ruleFor(PeerId peerId) {
+        byte[] id = peerId.toBytes();
+        for (Compiled client : rules) {
+            if (startsWith(id, client.prefix())) {
+                return client.rule();
+            }
+        }
+        return null;
     }
 
     /** The refusal of this client, or {@code null} when it may announce. */

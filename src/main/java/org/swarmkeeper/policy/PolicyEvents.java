@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -36,8 +37,8 @@ public class PolicyEvents {
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
 
     /** One row of the log, as the API shows it. */
-    public record Event(long id, Long torrentId, String rule, String outcome, String code, String message,
-                        Instant at) {
+    public record Event(long id, long userId, Long torrentId, String rule, String outcome, String code,
+                        String message, Instant at) {
     }
 
     private record Pending(long userId, Long torrentId, Decision decision, long atMillis) {
@@ -135,12 +136,21 @@ public class PolicyEvents {
     /** A user's newest decisions first. */
     public List<Event> forUser(long userId, int limit) {
         flush();
-        return jdbc.query("""
-                SELECT id, torrent_id, rule, outcome, code, message, created_at FROM policy_events
-                WHERE user_id = ? ORDER BY id DESC LIMIT ?""",
-                (rs, i) -> new Event(rs.getLong("id"), (Long) rs.getObject("torrent_id"), rs.getString("rule"),
-                        rs.getString("outcome"), rs.getString("code"), rs.getString("message"),
-                        rs.getTimestamp("created_at").toInstant()),
-                userId, limit);
+        return jdbc.query(SELECT + " WHERE user_id = ? ORDER BY id DESC LIMIT ?", EVENT, userId, limit);
     }
+
+    /** Cheat detection's findings, newest first: everyone's ({@code userId} null) or one user's. */
+    public List<Event> cheatFlags(Long userId, int limit) {
+        flush();
+        return userId == null
+                ? jdbc.query(SELECT + " WHERE rule = 'cheat' ORDER BY id DESC LIMIT ?", EVENT, limit)
+                : jdbc.query(SELECT + " WHERE rule = 'cheat' AND user_id = ? ORDER BY id DESC LIMIT ?", EVENT, userId,
+                        limit);
+    }
+
+    private static final String SELECT =
+            "SELECT id, user_id, torrent_id, rule, outcome, code, message, created_at FROM policy_events";
+    private static final RowMapper<Event> EVENT = (rs, i) -> new Event(rs.getLong("id"), rs.getLong("user_id"),
+            (Long) rs.getObject("torrent_id"), rs.getString("rule"), rs.getString("outcome"), rs.getString("code"),
+            rs.getString("message"), rs.getTimestamp("created_at").toInstant());
 }

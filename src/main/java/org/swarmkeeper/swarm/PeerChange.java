@@ -4,9 +4,14 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 
 /**
  * A peer's transition, reported while the swarm is locked so that listeners see every peer's changes in
- * order. {@code before} is {@code null} on first sight of the peer.
+ * order. {@code before} is {@code null} on first sight of the peer. {@code uploadCreditWithheld}: cheat detection
+ * asked that this announce's upload be recorded raw but not credited.
  */
-public record PeerChange(PeerState before, PeerState after, AnnounceEvent event) {
+public record PeerChange(PeerState before, PeerState after, AnnounceEvent event, boolean uploadCreditWithheld) {
+
+    public PeerChange(PeerState before, PeerState after, AnnounceEvent event) {
+        this(before, after, event, false);
+    }
 
     /** The peer left the peer lists because it fell silent, not because it announced. */
     public boolean timedOut() {

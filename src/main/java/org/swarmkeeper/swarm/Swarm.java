@@ -62,7 +62,7 @@ public final class Swarm {
      * up to {@code numwant} at random, never the user's own peers, only leechers for a seeder or partial seed.
      */
     public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
-                                         String userAgent, long nowMillis, int numwant) {
+                                         String userAgent, long nowMillis, int numwant, boolean withholdUploadCredit) {
         PeerKey key = new PeerKey(userId, request.peerId());
         Slot slot = peers.get(key);
         PeerState before = slot == null ? null : slot.state;
@@ -89,7 +89,7 @@ public final class Swarm {
                 join(slot);
             }
         }
-        listener.onPeerChange(new PeerChange(before, after, request.event()));
+        listener.onPeerChange(new PeerChange(before, after, request.event(), withholdUploadCredit));
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
         return new Outcome(counts(), chosen, false);
     }

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.accounting.LedgerProperties;
 import org.swarmkeeper.policy.AccessPolicy;
+import org.swarmkeeper.policy.CheatDetector;
 import org.swarmkeeper.policy.Decision;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
@@ -44,6 +45,7 @@ public class AnnounceService {
     private final Passkeys passkeys;
     private final TorrentCatalog torrents;
     private final AccessPolicy policy;
+    private final CheatDetector cheats;
     private final SwarmRegistry swarms;
     private final Ledger ledger;
     private final AnnounceProperties properties;
@@ -52,12 +54,14 @@ public class AnnounceService {
     private final Counter deferred;
     private final Clock clock;
 
-    AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, SwarmRegistry swarms,
+    AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, CheatDetector cheats,
+                    SwarmRegistry swarms,
                     Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
                     MeterRegistry meters, Clock clock) {
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
+        this.cheats = cheats;
         this.swarms = swarms;
         this.ledger = ledger;
         this.properties = properties;
@@ -115,7 +119,7 @@ public class AnnounceService {
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
             PeerState previous = swarm.peer(user.id(), request.peerId());
             Decision decision = policy.checkPeer(user, torrent, request, previous,
-                    swarm.activePeersOf(user.id()), !PeerAddresses.isV4(address), properties.minInterval(), now);
+                    swarm.activePeersOf(user.id()), address, properties.minInterval(), now);
             if (decision != null && decision.denied()) {
                 throw new Refusal(decision.code(), decision.message());
             }
@@ -125,7 +129,8 @@ public class AnnounceService {
             }
             recorded = !deferrable(previous, request) || ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
             if (recorded) {
-                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant);
+                boolean withhold = cheats.inspect(user, torrent, request, previous, userAgent, now);
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant, withhold);
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();

@@ -88,7 +88,7 @@ class AdminApiTest extends TrackerIntegrationTest {
         assertThat(view.get("leechers").asInt()).isEqualTo(1);
         var peer = view.get("peers").get(0);
         assertThat(peer.get("userId").asLong()).isEqualTo(user.id());
-        assertThat(peer.get("client").asString()).isEqualTo("swarmkeeper-test/1.0");
+        assertThat(peer.get("client").asString()).isEqualTo("Transmission/3.00");
         assertThat(peer.get("addresses").get(0).asString()).startsWith("127.0.0.80:");
         assertThat(peer.get("left").asLong()).isEqualTo(30);
         assertThat(admin.user(user.id()).get("activeLeeching").asLong()).isEqualTo(1);

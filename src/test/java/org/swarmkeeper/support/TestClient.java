@@ -95,6 +95,23 @@ public final class TestClient {
 
     public RawHttp.Response request(String pathAndQuery) {
         return RawHttp.send(from, trackerPort, "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + trackerPort
-                + "\r\nUser-Agent: swarmkeeper-test/1.0\r\nConnection: close\r\n\r\n");
+                + "\r\nUser-Agent: " + userAgent() + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** The User-Agent the real client behind this peer_id sends (../shared/CLIENTS.md), as cheat detection expects. */
+    private String userAgent() {
+        String id = peerId.printable();
+        if (id.startsWith("-TR")) {
+            return "Transmission/3.00";
+        } else if (id.startsWith("-qB")) {
+            return "qBittorrent/4.5.2";
+        } else if (id.startsWith("-DE")) {
+            return "Deluge/2.0.3 libtorrent/2.0.8.0";
+        } else if (id.startsWith("-lt")) {
+            return "rtorrent/0.9.8/0.13.8";
+        } else if (id.startsWith("A2-")) {
+            return "aria2/1.36.0";
+        }
+        return "swarmkeeper-test/1.0";
     }
 }

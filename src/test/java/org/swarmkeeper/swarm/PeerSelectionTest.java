@@ -29,7 +29,7 @@ class PeerSelectionTest {
         Set<String> pairs = new HashSet<>();
         for (int i = 0; i < 400; i++) {
             byte[] peers = peerBytes(swarm.announce(99, request(99, 1_000), InetAddress.getByName("127.0.0.1"),
-                    "test", System.currentTimeMillis(), 2));
+                    "test", System.currentTimeMillis(), 2, false));
             int first = peers[5] & 0xff;
             int second = peers[11] & 0xff;
             pairs.add(Math.min(first, second) + "-" + Math.max(first, second));
@@ -44,7 +44,7 @@ class PeerSelectionTest {
             announce(user, 1_000);
         }
         byte[] peers = peerBytes(swarm.announce(1, request(1, 1_000), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 50));
+                System.currentTimeMillis(), 50, false));
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < peers.length; i += 6) {
             ports.add(peers[i + 5] & 0xff);
@@ -54,7 +54,7 @@ class PeerSelectionTest {
 
     private void announce(int user, long left) throws Exception {
         swarm.announce(user, request(user, left), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 0);
+                System.currentTimeMillis(), 0, false);
     }
 
     /** Peer {@code user} listens on port {@code user}, so the port names the peer in the compact list. */

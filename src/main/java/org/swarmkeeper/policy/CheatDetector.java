@@ -1,0 +1,215 @@
+package org.swarmkeeper.policy;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.torrents.RegisteredTorrent;
+import org.swarmkeeper.users.AccountChanges;
+import org.swarmkeeper.users.UserAccount;
+import org.swarmkeeper.users.UserDirectory;
+
+/**
+ * Online cheat detection: every announce is compared with the peer's previous one before the swarm records it
+ * (under the swarm's lock, so one torrent's announces are inspected one at a time). Each finding is a
+ * {@code policy_events} row with rule {@code cheat}, the finding as code, the action taken as outcome and the
+ * evidence in numbers, counted in {@code tracker.cheat.flags{rule}}; the action ({@link CheatProperties}) is a
+ * flag, withheld upload credit for the announce, or leech rights taken away.
+ */
+@Component
+public class CheatDetector {
+
+    static final String RULE = "cheat";
+    static final String UPLOAD_SPEED = "upload_speed";
+    static final String CONSERVATION = "conservation";
+    static final String COMPLETED_WITHOUT_DOWNLOAD = "completed_without_download";
+    static final String COUNTER_RESETS = "counter_resets";
+    static final String CLIENT_MISMATCH = "client_mismatch";
+    static final String PEER_HIJACK = "peer_hijack";
+    private static final long MIB = 1L << 20;
+    /** Past this many peers with counted resets, expired counts are dropped: memory stays bounded. */
+    private static final int MAX_TRACKED_PEERS = 100_000;
+
+    /** Per torrent: what each user downloaded and uploaded in the current and the previous window. */
+    private static final class TorrentWindow {
+        long start;
+        Map<Long, long[]> current = new HashMap<>();
+        Map<Long, long[]> previous = new HashMap<>();
+
+        /** {downloaded, uploaded} of one user over both windows. */
+        long[] of(long userId) {
+            long[] now = current.getOrDefault(userId, new long[2]);
+            long[] before = previous.getOrDefault(userId, new long[2]);
+            return new long[] {now[0] + before[0], now[1] + before[1]};
+        }
+
+        long downloadedByAll() {
+            long sum = 0;
+            for (long[] transfer : current.values()) {
+                sum += transfer[0];
+            }
+            for (long[] transfer : previous.values()) {
+                sum += transfer[0];
+            }
+            return sum;
+        }
+    }
+
+    private record PeerKey(long torrentId, long userId, PeerId peerId) {
+    }
+
+    /** Counter resets of one peer within the reset window. */
+    private record Resets(long since, int count) {
+    }
+
+    private final ClientAllowList clients;
+    private final PolicyEvents events;
+    private final UserDirectory users;
+    private final CheatProperties properties;
+    private final MeterRegistry meters;
+    private final ConcurrentMap<String, Counter> flags = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, TorrentWindow> windows = new ConcurrentHashMap<>();
+    private final ConcurrentMap<PeerKey, Resets> resets = new ConcurrentHashMap<>();
+
+    CheatDetector(ClientAllowList clients, PolicyEvents events, UserDirectory users, CheatProperties properties,
+                  MeterRegistry meters) {
+        this.clients = clients;
+        this.events = events;
+        this.users = users;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /**
+     * Inspects an announce the swarm is about to record; {@code previous} is the peer's last state or
+     * {@code null}. Returns whether the announce's upload must be recorded raw but not credited.
+     */
+    public boolean inspect(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, PeerState previous,
+                           String userAgent, long nowMillis) {
+        boolean withhold = false;
+        long uploaded = 0;
+        long downloaded = 0;
+        if (previous != null) {
+            boolean reset = request.uploaded() < previous.uploaded() || request.downloaded() < previous.downloaded();
+            uploaded = Math.max(0, request.uploaded() - previous.uploaded());
+            downloaded = Math.max(0, request.downloaded() - previous.downloaded());
+            if (reset) {
+                withhold |= countReset(user, torrent, request, nowMillis);
+            }
+            long elapsed = nowMillis - previous.lastAnnounceMillis();
+            if (elapsed >= 1_000 && uploaded > properties.uploadCeiling().toBytes() * (elapsed / 1_000.0)) {
+                withhold |= found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
+                        "uploaded %d bytes in %.1f s: %.1f MiB/s, above the ceiling of %d MiB/s", uploaded,
+                        elapsed / 1_000.0, uploaded / (elapsed / 1_000.0) / MIB,
+                        properties.uploadCeiling().toBytes() / MIB), nowMillis);
+            }
+        } else {
+            withhold |= checkClient(user, torrent, request, userAgent, nowMillis);
+        }
+        if (request.event() == AnnounceEvent.COMPLETED && request.downloaded() == 0) {
+            withhold |= found(user, torrent, COMPLETED_WITHOUT_DOWNLOAD,
+                    "announced completed having downloaded 0 bytes of a " + torrent.size() + "-byte torrent", nowMillis);
+        }
+        withhold |= checkConservation(user, torrent, uploaded, downloaded, nowMillis);
+        return withhold;
+    }
+
+    /** A refusal's trace: a peer_id claimed by another client from another address. */
+    void hijack(UserAccount user, RegisteredTorrent torrent, String evidence, long nowMillis) {
+        count(PEER_HIJACK);
+        events.recordLater(user.id(), torrent.id(), new Decision(RULE, "refused", PEER_HIJACK, evidence), nowMillis);
+    }
+
+    private boolean checkClient(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, String userAgent,
+                                long nowMillis) {
+        ClientAllowList.ClientRule rule = clients.ruleFor(request.peerId());
+        if (rule == null || rule.userAgentPrefix() == null || userAgent == null
+                || userAgent.startsWith(rule.userAgentPrefix())) {
+            return false;
+        }
+        return found(user, torrent, CLIENT_MISMATCH, "peer_id " + request.peerId().printable().substring(0, 8)
+                + " names " + rule.name() + " but the User-Agent is '" + printable(userAgent) + "'", nowMillis);
+    }
+
+    private boolean countReset(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, long nowMillis) {
+        long window = properties.resetWindow().toMillis();
+        if (resets.size() > MAX_TRACKED_PEERS) {
+            resets.values().removeIf(old -> nowMillis - old.since() >= window);
+        }
+        Resets counted = resets.compute(new PeerKey(torrent.id(), user.id(), request.peerId()), (key, current) ->
+                current == null || nowMillis - current.since() >= window ? new Resets(nowMillis, 1)
+                        : new Resets(current.since(), current.count() + 1));
+        if (counted.count() != properties.resetLimit() + 1) {
+            return false;
+        }
+        return found(user, torrent, COUNTER_RESETS, counted.count() + " counter resets of one peer within "
+                + properties.resetWindow().toMinutes() + " min (limit " + properties.resetLimit() + ")", nowMillis);
+    }
+
+    /**
+     * Swarm conservation: what a user uploads on a torrent must have been downloaded by someone else on it.
+     * Upload beyond what the other users reported downloading over the window (two consecutive windows, so a
+     * window boundary forgets nothing recent), plus a slack for reports still to come, is flagged once.
+     */
+    private boolean checkConservation(UserAccount user, RegisteredTorrent torrent, long uploaded, long downloaded,
+                                      long nowMillis) {
+        if (uploaded == 0 && downloaded == 0) {
+            return false;
+        }
+        TorrentWindow window = windows.computeIfAbsent(torrent.id(), id -> new TorrentWindow());
+        long length = properties.conservationWindow().toMillis();
+        if (nowMillis - window.start >= length) {
+            window.previous = nowMillis - window.start >= 2 * length ? new HashMap<>() : window.current;
+            window.current = new HashMap<>();
+            window.start = nowMillis;
+        }
+        long[] before = window.of(user.id());
+        long othersDownloaded = window.downloadedByAll() - before[0];
+        long[] transfer = window.current.computeIfAbsent(user.id(), id -> new long[2]);
+        transfer[0] += downloaded;
+        transfer[1] += uploaded;
+        long limit = othersDownloaded + properties.conservationSlack().toBytes();
+        if (uploaded == 0 || before[1] > limit || before[1] + uploaded <= limit) {
+            return false;
+        }
+        return found(user, torrent, CONSERVATION, "uploaded " + (before[1] + uploaded) + " bytes within "
+                + properties.conservationWindow().toMinutes() + " min while the other users on this torrent reported "
+                + "downloading " + othersDownloaded + " (slack " + properties.conservationSlack().toBytes() + ")",
+                nowMillis);
+    }
+
+    /** Records a finding and applies its action; true when the announce's upload credit is withheld. */
+    private boolean found(UserAccount user, RegisteredTorrent torrent, String finding, String evidence, long nowMillis) {
+        CheatProperties.Action action = properties.actionFor(finding);
+        String outcome = switch (action) {
+            case FLAG -> "flagged";
+            case WITHHOLD -> "withheld";
+            case DISABLE -> "disabled";
+        };
+        count(finding);
+        events.recordLater(user.id(), torrent.id(), new Decision(RULE, outcome, finding, evidence), nowMillis);
+        if (action == CheatProperties.Action.DISABLE && user.canLeech()) {
+            users.update(user.id(), new AccountChanges(null, null, false, null, null));
+        }
+        return action == CheatProperties.Action.WITHHOLD;
+    }
+
+    private void count(String finding) {
+        flags.computeIfAbsent(finding, key -> Counter.builder("tracker.cheat.flags")
+                .description("Cheat detection findings by rule").tag("rule", key).register(meters)).increment();
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,154 @@
+package org.swarmkeeper.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.swarmkeeper.protocol.AnnounceEvent.COMPLETED;
+import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
+import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.Bencode;
+import org.swarmkeeper.support.RawHttp;
+import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerIntegrationTest;
+import tools.jackson.databind.JsonNode;
+
+/** Each cheat rule over real HTTP: what triggers it, the evidence recorded, the action taken, and what does not. */
+class CheatDetectionTest extends TrackerIntegrationTest {
+
+    private static final long GIB = 1L << 30;
+    private static final long MIB = 1L << 20;
+
+    @Autowired
+    MeterRegistry meters;
+
+    /** This user's findings as {@code code/outcome: evidence}, newest first. */
+    private List<String> flags(CreatedUser user) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode flag : admin.get("/api/users/" + user.id() + "/flags").json()) {
+            lines.add(flag.get("code").asString() + "/" + flag.get("outcome").asString() + ": "
+                    + flag.get("message").asString());
+        }
+        return lines;
+    }
+
+    private double flagCount(String rule) {
+        Counter counter = meters.find("tracker.cheat.flags").tag("rule", rule).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void uploadFasterThanTheCeilingIsRecordedRawButNotCredited() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.1");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofSeconds(30));
+        double before = flagCount("upload_speed");
+        seeder.announce(10 * GIB, 0, 0, NONE);
+        flushLedger();
+        JsonNode view = admin.user(user.id());
+        assertThat(view.get("rawUploaded").asLong()).isEqualTo(10 * GIB);
+        assertThat(view.get("uploaded").asLong()).as("credit withheld").isZero();
+        assertThat(flags(user)).anyMatch(flag -> flag.equals("upload_speed/withheld: uploaded 10737418240 bytes in "
+                + "30.0 s: 341.3 MiB/s, above the ceiling of 100 MiB/s"));
+        assertThat(flagCount("upload_speed") - before).isEqualTo(1);
+        assertThat(admin.get("/api/flags").json().toString()).contains("341.3 MiB/s");
+    }
+
+    @Test
+    void uploadNobodyDownloadedIsFlaggedAndUploadOthersDownloadedIsNot() {
+        InfoHash torrent = newTorrent(GIB);
+        CreatedUser faker = newUser();
+        TestClient fake = client(faker, torrent, "-TR3000-", "127.0.11.2");
+        fake.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(10));
+        fake.announce(200 * MIB, 0, 0, NONE);
+        assertThat(flags(faker)).singleElement().asString().startsWith("conservation/flagged: uploaded 209715200 bytes"
+                + " within 30 min while the other users on this torrent reported downloading 0");
+        flushLedger();
+        assertThat(admin.user(faker.id()).get("uploaded").asLong()).as("a flag alone keeps the credit").isEqualTo(200 * MIB);
+
+        CreatedUser leecher = newUser();
+        TestClient leech = client(leecher, torrent, "-qB4520-", "127.0.11.3");
+        leech.announce(0, 0, GIB, STARTED);
+        clock.advance(Duration.ofMinutes(5));
+        leech.announce(0, 300 * MIB, GIB - 300 * MIB, NONE);
+        CreatedUser honest = newUser();
+        TestClient seeder = client(honest, torrent, "-TR3000-", "127.0.11.4");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(5));
+        seeder.announce(300 * MIB, 0, 0, NONE);
+        assertThat(flags(honest)).isEmpty();
+    }
+
+    @Test
+    void completedWithoutDownloadingAnythingIsFlagged() {
+        CreatedUser user = newUser();
+        TestClient client = client(user, newTorrent(GIB), "-qB4520-", "127.0.11.5");
+        client.announce(0, 0, GIB, STARTED);
+        clock.advance(Duration.ofMinutes(30));
+        client.announce(0, 0, 0, COMPLETED);
+        assertThat(flags(user)).containsExactly("completed_without_download/flagged: announced completed having "
+                + "downloaded 0 bytes of a 1073741824-byte torrent");
+    }
+
+    @Test
+    void repeatedCounterResetsOfOnePeerAreFlaggedOnce() {
+        CreatedUser user = newUser();
+        TestClient client = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.6");
+        client.announce(0, 0, 0, STARTED);
+        for (int i = 1; i <= 5; i++) {
+            clock.advance(Duration.ofMinutes(2));
+            client.announce(1_000 * i, 0, 0, NONE);
+            clock.advance(Duration.ofMinutes(2));
+            client.announce(0, 0, 0, NONE); // counters back to zero
+        }
+        assertThat(flags(user)).containsExactly("counter_resets/flagged: 4 counter resets of one peer within 60 min (limit 3)");
+    }
+
+    @Test
+    void aPeerIdThatContradictsTheUserAgentIsFlagged() throws Exception {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(GIB);
+        String query = new AnnounceRequest(torrent, PeerId.of("-qB4520-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1)),
+                51413, 0, 0, 0, STARTED, true, false, 50, null).toQueryString();
+        RawHttp.send(InetAddress.getByName("127.0.11.7"), port, "GET /announce/" + user.passkey() + "?" + query
+                + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\nConnection: close\r\n\r\n");
+        assertThat(flags(user)).containsExactly(
+                "client_mismatch/flagged: peer_id -qB4520- names qBittorrent but the User-Agent is 'Transmission/3.00'");
+    }
+
+    @Test
+    void aLivePeerIdClaimedWithAnotherKeyFromAnotherAddressIsRefused() throws Exception {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(GIB);
+        PeerId peerId = PeerId.of("-TR3000-hijackme0000".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(announce(user, torrent, peerId, "key-one", "127.0.11.8").has("failure reason")).isFalse();
+        Bencode hijack = announce(user, torrent, peerId, "key-two", "127.0.11.9");
+        assertThat(hijack.text("failure reason")).isEqualTo("peer_id already in use by another client: restart your client");
+        assertThat(announce(user, torrent, peerId, "key-two", "127.0.11.8").has("failure reason"))
+                .as("the same address with a new key: the client restarted").isFalse();
+        assertThat(flags(user)).singleElement().asString().startsWith("peer_hijack/refused: peer_id -TR3000- is live "
+                + "with another key at another address; refused from 127.0.11.9");
+    }
+
+    private Bencode announce(CreatedUser user, InfoHash torrent, PeerId peerId, String key, String from) throws Exception {
+        String query = new AnnounceRequest(torrent, peerId, 51413, 0, 0, 0, AnnounceEvent.NONE, true, false, 50,
+                key.getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
+        return RawHttp.send(InetAddress.getByName(from), port, "GET /announce/" + user.passkey() + "?" + query
+                + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\nConnection: close\r\n\r\n").bencode();
+    }
+}
