@@ -39,28 +39,38 @@ public class CheatDetector {
     /** Past this many peers with counted resets, expired counts are dropped: memory stays bounded. */
     private static final int MAX_TRACKED_PEERS = 100_000;
 
-    /** Per torrent: what each user downloaded and uploaded in the current and the previous window. */
+    /**
+     * Per torrent: what each user downloaded and uploaded in the current and the previous window, and the
+     * torrent's download totals, kept as running sums so an announce costs a few map lookups.
+     */
     private static final class TorrentWindow {
         long start;
         Map<Long, long[]> current = new HashMap<>();
         Map<Long, long[]> previous = new HashMap<>();
+        long currentDownloaded;
+        long previousDownloaded;
 
-        /** {downloaded, uploaded} of one user over both windows. */
-        long[] of(long userId) {
-            long[] now = current.getOrDefault(userId, new long[2]);
-            long[] before = previous.getOrDefault(userId, new long[2]);
-            return new long[] {now[0] + before[0], now[1] + before[1]};
+        /** Downloaded ([0]) and uploaded ([1]) by one user over both windows. */
+        long transferredBy(long userId, int index) {
+            long[] now = current.get(userId);
+            long[] before = previous.get(userId);
+            return (now == null ? 0 : now[index]) + (before == null ? 0 : before[index]);
         }
 
-        long downloadedByAll() {
-            long sum = 0;
-            for (long[] transfer : current.values()) {
-                sum += transfer[0];
-            }
-            for (long[] transfer : previous.values()) {
-                sum += transfer[0];
-            }
-            return sum;
+        void roll(long nowMillis, long length) {
+            boolean gap = nowMillis - start >= 2 * length;
+            previous = gap ? new HashMap<>() : current;
+            previousDownloaded = gap ? 0 : currentDownloaded;
+            current = new HashMap<>();
+            currentDownloaded = 0;
+            start = nowMillis;
+        }
+
+        void add(long userId, long downloaded, long uploaded) {
+            long[] transfer = current.computeIfAbsent(userId, id -> new long[2]);
+            transfer[0] += downloaded;
+            transfer[1] += uploaded;
+            currentDownloaded += downloaded;
         }
     }
 
@@ -168,20 +178,16 @@ public class CheatDetector {
         TorrentWindow window = windows.computeIfAbsent(torrent.id(), id -> new TorrentWindow());
         long length = properties.conservationWindow().toMillis();
         if (nowMillis - window.start >= length) {
-            window.previous = nowMillis - window.start >= 2 * length ? new HashMap<>() : window.current;
-            window.current = new HashMap<>();
-            window.start = nowMillis;
+            window.roll(nowMillis, length);
         }
-        long[] before = window.of(user.id());
-        long othersDownloaded = window.downloadedByAll() - before[0];
-        long[] transfer = window.current.computeIfAbsent(user.id(), id -> new long[2]);
-        transfer[0] += downloaded;
-        transfer[1] += uploaded;
+        long uploadedBefore = window.transferredBy(user.id(), 1);
+        long othersDownloaded = window.currentDownloaded + window.previousDownloaded - window.transferredBy(user.id(), 0);
+        window.add(user.id(), downloaded, uploaded);
         long limit = othersDownloaded + properties.conservationSlack().toBytes();
-        if (uploaded == 0 || before[1] > limit || before[1] + uploaded <= limit) {
+        if (uploaded == 0 || uploadedBefore > limit || uploadedBefore + uploaded <= limit) {
             return false;
         }
-        return found(user, torrent, CONSERVATION, "uploaded " + (before[1] + uploaded) + " bytes within "
+        return found(user, torrent, CONSERVATION, "uploaded " + (uploadedBefore + uploaded) + " bytes within "
                 + properties.conservationWindow().toMinutes() + " min while the other users on this torrent reported "
                 + "downloading " + othersDownloaded + " (slack " + properties.conservationSlack().toBytes() + ")",
                 nowMillis);
