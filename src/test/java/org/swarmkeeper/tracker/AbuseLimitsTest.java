@@ -16,7 +16,8 @@ import org.swarmkeeper.support.TrackerIntegrationTest;
 
 /**
  * An address sending unknown passkeys is refused once it used its allowance, until the window ends; scrapes
- * are limited per passkey; oversized request headers get a 4xx, never a 5xx.
+ * are limited per passkey; oversized request headers and unreadable request lines get a 4xx with a bencoded
+ * failure reason, never a 5xx.
  */
 @TestPropertySource(properties = {"tracker.abuse.unknown-passkeys-per-address=3",
         "tracker.abuse.scrapes-per-passkey=2", "tracker.abuse.window=1m"})
@@ -65,5 +66,12 @@ class AbuseLimitsTest extends TrackerIntegrationTest {
         RawHttp.Response answer = RawHttp.send(InetAddress.getByName("127.0.0.83"), port, "GET /announce/x HTTP/1.1\r\n"
                 + "Host: tracker\r\nX-Padding: " + "a".repeat(64 * 1024) + "\r\nConnection: close\r\n\r\n");
         assertThat(answer.status()).isBetween(400, 499);
+        assertThat(answer.bencode().text("failure reason")).startsWith("bad request: the tracker could not read it");
+
+        RawHttp.Response controlCharacter = RawHttp.send(InetAddress.getByName("127.0.0.83"), port,
+                "GET /announce/\u0001x HTTP/1.1\r\nHost: tracker\r\nConnection: close\r\n\r\n");
+        assertThat(controlCharacter.status()).isEqualTo(400);
+        assertThat(controlCharacter.bencode().text("failure reason")).isEqualTo(
+                "bad request: the tracker could not read it (HTTP 400)");
     }
 }

@@ -81,9 +81,32 @@ class HostileInputProperties {
                 assertThat(answer.has("interval")).isTrue();
             }
         } else {
-            // Only the servlet container's own request-line checks answer otherwise (characters it rejects).
+            // Only the servlet container's own request-line checks answer otherwise (characters it rejects),
+            // and even then in bencode.
             assertThat(response.status()).as(mangled).isEqualTo(400);
+            assertThat(response.bencode().text("failure reason")).startsWith("bad request");
         }
+    }
+
+    @Property(tries = 200)
+    void arbitraryBytesInPathAndHeadersAreAnsweredInBencodeWithoutTouchingState(
+            @ForAll("junk") String pathJunk, @ForAll("junk") String headerJunk, @ForAll("validQueries") String query) {
+        Map<String, Object> before = state();
+        RawHttp.Response response = RawHttp.send(InetAddress.getLoopbackAddress(), port, "GET /announce/" + passkey
+                + pathJunk + "?" + query + " HTTP/1.1\r\nHost: x\r\nX-Junk: " + headerJunk
+                + "\r\nUser-Agent: " + headerJunk + "\r\nConnection: close\r\n\r\n");
+        assertThat(response.status()).as(pathJunk + " / " + headerJunk).isLessThan(500);
+        Bencode answer = response.bencode();
+        if (answer.has("failure reason")) {
+            assertThat(state()).as("state after refusing " + pathJunk).isEqualTo(before);
+        } else {
+            assertThat(answer.has("interval")).isTrue();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> junk() {
+        return Arbitraries.strings().ofMaxLength(40).withCharRange('\u0000', '\u00ff');
     }
 
     @Provide
