@@ -19,6 +19,8 @@ import java.util.Locale;
 public final class RawHttp {
 
     private static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
+    /** The status of an answer to a request the server read as HTTP/0.9, which has no status line. */
+    public static final int HTTP_09 = 0;
 
     public record Response(int status, String headers, byte[] body) {
         public Bencode bencode() {
@@ -58,6 +60,11 @@ public final class RawHttp {
         while ((headEnd = indexOf(received.toByteArray(), CRLFCRLF, 0)) < 0) {
             int n = in.read(buffer);
             if (n < 0) {
+                byte[] all = received.toByteArray();
+                if (all.length > 0 && !new String(all, 0, Math.min(5, all.length), StandardCharsets.ISO_8859_1)
+                        .equals("HTTP/")) {
+                    return new Response(HTTP_09, "", all); // a request line read as HTTP/0.9: body only
+                }
                 throw new AssertionError("connection closed before an HTTP answer: " + received);
             }
             received.write(buffer, 0, n);

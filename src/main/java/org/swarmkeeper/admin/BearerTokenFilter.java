@@ -1,0 +1,51 @@
+package org.swarmkeeper.admin;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code Authorization: Bearer <token>}: the bootstrap token ({@code TRACKER_ADMIN_TOKEN}, every scope) or a
+ * named API token with its scopes. An unknown token authenticates nobody; the authorization rules then answer
+ * 401.
+ */
+class BearerTokenFilter extends OncePerRequestFilter {
+
+    private static final List<Scope> EVERY_SCOPE = List.of(Scope.values());
+
+    private final AdminToken bootstrap;
+    private final ApiTokens tokens;
+
+    BearerTokenFilter(AdminToken bootstrap, ApiTokens tokens) {
+        this.bootstrap = bootstrap;
+        this.tokens = tokens;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            String secret = authorization.substring(7).trim();
+            if (bootstrap.accepts(authorization)) {
+                authenticate("bootstrap", EVERY_SCOPE);
+            } else {
+                tokens.authenticate(secret).ifPresent(token -> authenticate("token:" + token.name(), token.scopes()));
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void authenticate(String name, List<Scope> scopes) {
+        SecurityContextHolder.getContext().setAuthentication(
+                UsernamePasswordAuthenticationToken.authenticated(name, null, Scope.authorities(scopes)));
+    }
+}
