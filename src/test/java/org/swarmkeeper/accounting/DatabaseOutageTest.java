@@ -23,6 +23,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
@@ -35,7 +36,7 @@ import org.swarmkeeper.support.TrackerProcess;
  * PostgreSQL stopped in the middle of announces and started again: the tracker (a separate process) keeps
  * answering from memory, reports the ledger DOWN meanwhile, answers peers its full ledger has no room for
  * without recording them, writes everything once the database is back, and every user's totals equal the sum
- * of the counters the clients reported.
+ * of the counters the clients reported, also for what was reported just before a graceful stop (SIGTERM).
  */
 class DatabaseOutageTest {
 
@@ -139,8 +140,20 @@ class DatabaseOutageTest {
             }
         });
         ReportingSession.assertCreditedExactly(admin, sessions);
-        tracker.destroy(); // SIGTERM: the last flush, then exit
+
+        // Graceful stop: traffic reported just before SIGTERM is written before the process exits.
+        // A plain announce is not awaited: its credit is in memory when SIGTERM comes (unless a periodic flush
+        // happened to take it first).
+        for (ReportingSession session : sessions) {
+            session.transfer(100_000);
+            session.announce(AnnounceEvent.NONE);
+        }
+        tracker.destroy();
         assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        JdbcTemplate database = new JdbcTemplate(postgres.getPostgresDatabase());
+        ReportingSession.assertCreditedExactly(userId -> database.queryForObject(
+                "SELECT uploaded, downloaded FROM users WHERE id = ?",
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)}, userId), sessions);
     }
 
     /** {@code /actuator/health/ledger}: the ledger's own status. */

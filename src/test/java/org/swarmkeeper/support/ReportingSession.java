@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 import org.swarmkeeper.protocol.AnnounceEvent;
 
@@ -41,12 +42,20 @@ public final class ReportingSession {
 
     /** Every user's credited totals equal the sum of what its sessions reported: nothing lost, nothing twice. */
     public static void assertCreditedExactly(AdminClient admin, Collection<ReportingSession> sessions) {
+        assertCreditedExactly(userId -> {
+            var view = admin.user(userId);
+            return new long[] {view.get("uploaded").asLong(), view.get("downloaded").asLong()};
+        }, sessions);
+    }
+
+    /** The same, reading each user's {uploaded, downloaded} with {@code totals}, e.g. straight from PostgreSQL. */
+    public static void assertCreditedExactly(LongFunction<long[]> totals, Collection<ReportingSession> sessions) {
         for (long userId : sessions.stream().mapToLong(s -> s.userId).distinct().toArray()) {
             long up = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.uploaded).sum();
             long down = sessions.stream().filter(s -> s.userId == userId).mapToLong(s -> s.downloaded).sum();
-            var view = admin.user(userId);
-            assertThat(view.get("uploaded").asLong()).as("uploaded of user " + userId).isEqualTo(up);
-            assertThat(view.get("downloaded").asLong()).as("downloaded of user " + userId).isEqualTo(down);
+            long[] credited = totals.apply(userId);
+            assertThat(credited[0]).as("uploaded of user " + userId).isEqualTo(up);
+            assertThat(credited[1]).as("downloaded of user " + userId).isEqualTo(down);
         }
     }
 }
