@@ -2,6 +2,12 @@ package org.swarmkeeper.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,6 +83,21 @@ class PasskeyTest extends TrackerIntegrationTest {
         admin.patch("/api/users/" + user.id(), "{\"canLeech\":false}");
         client(user, torrent, "-TR3000-", "127.0.0.65").announce(0, 0, 100, AnnounceEvent.NONE);
         assertThat(output).doesNotContain(user.passkey()).doesNotContain(unknown);
+        assertThat(metricsText()).as("no metric tag carries a passkey").contains("tracker_announce")
+                .doesNotContain(user.passkey()).doesNotContain(unknown);
+    }
+
+    private String metricsText() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] randomBytes(int length) {
