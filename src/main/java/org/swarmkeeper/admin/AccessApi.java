@@ -1,5 +1,6 @@
 package org.swarmkeeper.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,8 +81,9 @@ class AccessApi {
     ResponseEntity<AdminUserView> createAdminUser(@RequestBody NewAdminUser body) {
         Map<String, String> errors = new LinkedHashMap<>();
         String name = checkedName(body == null ? null : body.name(), errors);
-        if (body == null || body.password() == null || body.password().length() < 12 || body.password().length() > 72) {
-            errors.put("password", "required: 12 to 72 characters");
+        if (body == null || body.password() == null || body.password().length() < 12
+                || body.password().getBytes(StandardCharsets.UTF_8).length > 72) {
+            errors.put("password", "required: at least 12 characters and at most 72 bytes in UTF-8 (BCrypt's limit)");
         }
         List<Scope> scopes = checkedScopes(body == null ? null : body.scopes(), errors);
         if (!errors.isEmpty()) {
@@ -90,6 +92,20 @@ class AccessApi {
         AdminUsers.AdminUser user = adminUsers.create(name, body.password(), scopes)
                 .orElseThrow(() -> ApiProblems.conflict("an admin user named " + name + " exists already"));
         return ResponseEntity.status(HttpStatus.CREATED).body(new AdminUserView(user.id(), name, texts(scopes)));
+    }
+
+    @GetMapping("/admin-users")
+    List<AdminUserView> adminUsers() {
+        return adminUsers.list().stream().map(u -> new AdminUserView(u.id(), u.name(), texts(u.scopes()))).toList();
+    }
+
+    /** Removes an admin user: their Basic credentials stop working at once. */
+    @DeleteMapping("/admin-users/{id}")
+    ResponseEntity<Void> removeAdminUser(@PathVariable long id) {
+        if (!adminUsers.remove(id)) {
+            throw ApiProblems.notFound("no admin user with id " + id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     private static String checkedName(String name, Map<String, String> errors) {

@@ -35,6 +35,15 @@ class AdminUsers implements UserDetailsService {
         return id.isEmpty() ? Optional.empty() : Optional.of(new AdminUser(id.get(0), name, scopes));
     }
 
+    List<AdminUser> list() {
+        return jdbc.query("SELECT id, name, scopes FROM admin_users ORDER BY id",
+                (rs, i) -> new AdminUser(rs.getLong(1), rs.getString(2), Scope.fromColumn(rs.getString(3))));
+    }
+
+    boolean remove(long id) {
+        return jdbc.update("DELETE FROM admin_users WHERE id = ?", id) == 1;
+    }
+
     @Override
     public UserDetails loadUserByUsername(String name) {
         return jdbc.query("SELECT name, password_hash, scopes FROM admin_users WHERE name = ?",

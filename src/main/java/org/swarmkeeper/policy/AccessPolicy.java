@@ -126,15 +126,17 @@ public class AccessPolicy {
     }
 
     /**
-     * Another client claiming a live peer: a different {@code key} and an address that is none of the peer's
-     * endpoints. The same client moving to a new address keeps its key; a restarted one gets a new peer_id.
+     * Another client claiming a live peer: a different (or missing) {@code key}, from an address other than the
+     * peer's endpoint of that family. The same client moving to a new address keeps its key.
      */
     private static boolean hijacked(PeerState previous, AnnounceRequest request, InetAddress address) {
-        if (previous.key() == null || request.key() == null || Arrays.equals(previous.key(), request.key())) {
-            return false;
+        if (previous.key() == null || Arrays.equals(previous.key(), request.key())) {
+            return false; // leaving the key out counts as another key once the peer has one
         }
-        byte[] from = address.getAddress();
-        return !sameAddress(previous.compactV4(), from) && !sameAddress(previous.compactV6(), from);
+        // Only against the endpoint of the same address family: a dual-stack client may use one key per family
+        // (BEP 7), so its first announce over the other family is never taken for a hijack.
+        byte[] sameFamily = PeerAddresses.isV4(address) ? previous.compactV4() : previous.compactV6();
+        return sameFamily != null && !sameAddress(sameFamily, address.getAddress());
     }
 
     private static boolean sameAddress(byte[] endpoint, byte[] address) {

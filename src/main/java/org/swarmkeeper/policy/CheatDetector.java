@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
@@ -27,6 +29,8 @@ import org.swarmkeeper.users.UserDirectory;
  */
 @Component
 public class CheatDetector {
+
+    private static final Logger log = LoggerFactory.getLogger(CheatDetector.class);
 
     static final String RULE = "cheat";
     static final String UPLOAD_SPEED = "upload_speed";
@@ -89,6 +93,7 @@ public class CheatDetector {
     private final ConcurrentMap<String, Counter> flags = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, TorrentWindow> windows = new ConcurrentHashMap<>();
     private final ConcurrentMap<PeerKey, Resets> resets = new ConcurrentHashMap<>();
+    private volatile long lastPrune;
 
     CheatDetector(ClientAllowList clients, PolicyEvents events, UserDirectory users, CheatProperties properties,
                   MeterRegistry meters) {
@@ -115,8 +120,9 @@ public class CheatDetector {
             if (reset) {
                 withhold |= countReset(user, torrent, request, nowMillis);
             }
-            long elapsed = nowMillis - previous.lastAnnounceMillis();
-            if (elapsed >= 1_000 && uploaded > properties.uploadCeiling().toBytes() * (elapsed / 1_000.0)) {
+            // At least a second: announces closer together cannot hide a burst behind a tiny interval.
+            long elapsed = Math.max(1_000, nowMillis - previous.lastAnnounceMillis());
+            if (uploaded > properties.uploadCeiling().toBytes() * (elapsed / 1_000.0)) {
                 withhold |= found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
                         "uploaded %d bytes in %.1f s: %.1f MiB/s, above the ceiling of %d MiB/s", uploaded,
                         elapsed / 1_000.0, uploaded / (elapsed / 1_000.0) / MIB,
@@ -152,7 +158,8 @@ public class CheatDetector {
 
     private boolean countReset(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, long nowMillis) {
         long window = properties.resetWindow().toMillis();
-        if (resets.size() > MAX_TRACKED_PEERS) {
+        if (resets.size() > MAX_TRACKED_PEERS && nowMillis - lastPrune > 1_000) {
+            lastPrune = nowMillis;
             resets.values().removeIf(old -> nowMillis - old.since() >= window);
         }
         Resets counted = resets.compute(new PeerKey(torrent.id(), user.id(), request.peerId()), (key, current) ->
@@ -204,7 +211,12 @@ public class CheatDetector {
         count(finding);
         events.recordLater(user.id(), torrent.id(), new Decision(RULE, outcome, finding, evidence), nowMillis);
         if (action == CheatProperties.Action.DISABLE && user.canLeech()) {
-            users.update(user.id(), new AccountChanges(null, null, false, null, null));
+            try {
+                users.update(user.id(), new AccountChanges(null, null, false, null, null));
+            } catch (RuntimeException e) {
+                // PostgreSQL away: the finding is logged (it is buffered), the switch waits for staff.
+                log.warn("Could not take leech rights from user {} after {}: {}", user.id(), finding, e.toString());
+            }
         }
         return action == CheatProperties.Action.WITHHOLD;
     }

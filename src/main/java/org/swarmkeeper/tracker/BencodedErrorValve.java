@@ -15,6 +15,12 @@ import org.swarmkeeper.protocol.TrackerResponses;
  */
 public class BencodedErrorValve extends ErrorReportValve {
 
+    /** As quiet as Spring Boot's own error valve: no stack traces, no server version. */
+    public BencodedErrorValve() {
+        setShowReport(false);
+        setShowServerInfo(false);
+    }
+
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();

@@ -9,8 +9,8 @@ import org.swarmkeeper.users.UserDirectory;
 
 /**
  * The passkey in the URL path identifies the user for announce and scrape alike. An address that keeps
- * sending passkeys nobody has (guessing, or a stale torrent in a loop) is refused without a lookup once it
- * used up its allowance ({@code tracker.abuse.*}); a user's scrapes are limited per passkey.
+ * sending passkeys nobody has (guessing, or a stale torrent in a loop) gets a short "slow down" answer once it
+ * used up its allowance ({@code tracker.abuse.*}); valid passkeys always pass. Scrapes are limited per passkey.
  */
 @Component
 class Passkeys {
@@ -36,19 +36,15 @@ class Passkeys {
     }
 
     UserAccount authenticate(String passkey, InetAddress address) throws Refusal {
-        if (unknownPasskeys.exhausted(address)) {
+        UserAccount user = UserDirectory.isWellFormedPasskey(passkey) ? users.byPasskey(passkey) : null;
+        if (user != null) {
+            return user; // a valid passkey always gets through: a NAT or a seedbox with stale torrents is not blocked
+        }
+        if (!unknownPasskeys.tryAcquire(address)) {
             throw new Refusal("unknown_passkey_throttled", throttledReason);
         }
-        if (!UserDirectory.isWellFormedPasskey(passkey)) {
-            unknownPasskeys.tryAcquire(address);
-            throw new Refusal("invalid_passkey", "invalid passkey: expected 32 hex digits");
-        }
-        UserAccount user = users.byPasskey(passkey);
-        if (user == null) {
-            unknownPasskeys.tryAcquire(address);
-            throw new Refusal("unknown_passkey", "unknown passkey");
-        }
-        return user;
+        throw UserDirectory.isWellFormedPasskey(passkey) ? new Refusal("unknown_passkey", "unknown passkey")
+                : new Refusal("invalid_passkey", "invalid passkey: expected 32 hex digits");
     }
 
     /** Counts one scrape of this user, refusing it past the allowance. */

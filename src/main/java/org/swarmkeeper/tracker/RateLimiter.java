@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Counts events per key in fixed windows. Memory is bounded: past {@code maxKeys} keys, new keys are not
- * counted (a flood from many addresses cannot grow the map), and keys of ended windows are dropped as the map
- * fills.
+ * Counts events per key in fixed windows. Memory is bounded: past {@code maxKeys} keys, keys of ended windows
+ * are dropped (one pass a second at most) and new keys that still find no room are let through uncounted: a
+ * flood from that many addresses is not limited, only kept from growing the map.
  */
 final class RateLimiter<K> {
 
@@ -25,6 +25,7 @@ final class RateLimiter<K> {
     private final long windowMillis;
     private final int limit;
     private final int maxKeys;
+    private volatile long lastPrune;
 
     RateLimiter(Clock clock, long windowMillis, int limit, int maxKeys) {
         this.clock = clock;
@@ -33,17 +34,14 @@ final class RateLimiter<K> {
         this.maxKeys = maxKeys;
     }
 
-    /** Whether {@code key} has used up this window's allowance (without counting). */
-    boolean exhausted(K key) {
-        Window window = windows.get(key);
-        return window != null && clock.millis() - window.start < windowMillis && window.count >= limit;
-    }
-
     /** Counts one event for {@code key}; true when it is still within the allowance. */
     boolean tryAcquire(K key) {
         long now = clock.millis();
         if (windows.size() >= maxKeys && !windows.containsKey(key)) {
-            windows.values().removeIf(window -> now - window.start >= windowMillis);
+            if (now - lastPrune > 1_000) { // at most one pass a second, however many new keys arrive
+                lastPrune = now;
+                windows.values().removeIf(window -> now - window.start >= windowMillis);
+            }
             if (windows.size() >= maxKeys) {
                 return true;
             }

@@ -43,6 +43,12 @@ class TrackerController {
         return bencoded(TrackerResponses.failure("missing passkey: use the announce URL from your torrent file"));
     }
 
+    /** Anything else under the tracker's paths: a bencoded answer too, never the API's JSON 404. */
+    @GetMapping({"/announce/**", "/scrape/**"})
+    ResponseEntity<byte[]> notATrackerUrl() {
+        return bencoded(TrackerResponses.failure("not a tracker URL: use the announce URL from your torrent file"));
+    }
+
     private static ResponseEntity<byte[]> bencoded(byte[] body) {
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(body);
     }

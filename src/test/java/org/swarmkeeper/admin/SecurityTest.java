@@ -12,6 +12,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.support.AdminClient.Answer;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.RawHttp;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 
 /**
@@ -66,7 +67,7 @@ class SecurityTest extends TrackerIntegrationTest {
         assertThat(call("GET", "/api/tokens", writer, null).statusCode()).as("tokens need admin").isEqualTo(403);
 
         String metrics = token("grafana", "\"metrics\"");
-        assertThat(call("GET", "/actuator/prometheus", metrics, null).body()).contains("tracker_announce");
+        assertThat(call("GET", "/actuator/prometheus", metrics, null).body()).contains("tracker_ledger_pending");
         assertThat(call("GET", "/api/users/" + user.id(), metrics, null).statusCode()).isEqualTo(403);
     }
 
@@ -100,5 +101,27 @@ class SecurityTest extends TrackerIntegrationTest {
         assertThat(call("POST", "/api/users", basic, "{\"name\":\"x" + user.id() + "\"}").statusCode()).isEqualTo(403);
         assertThat(jdbc.queryForObject("SELECT password_hash FROM admin_users WHERE name = ?", String.class, name))
                 .startsWith("$2").doesNotContain("correct horse");
+        assertThat(admin.post("/api/admin-users", "{\"name\":\"" + name + "y\",\"password\":\"" + "é".repeat(40)
+                + "\",\"scopes\":[\"read\"]}").status()).as("over BCrypt's 72 bytes").isEqualTo(400);
+
+        long id = -1;
+        for (var adminUser : admin.get("/api/admin-users").json()) {
+            if (adminUser.get("name").asString().equals(name)) {
+                id = adminUser.get("id").asLong();
+            }
+        }
+        assertThat(admin.delete("/api/admin-users/" + id).status()).isEqualTo(204);
+        assertThat(call("GET", "/api/users/" + user.id(), basic, null).statusCode()).as("removed").isEqualTo(401);
+    }
+
+    @Test
+    void pathTricksDoNotReachTheApiWithoutCredentials() {
+        for (String path : new String[] {"//api/users/1", "/API/users/1", "/x/../api/users/1", "/api/users/1/",
+                "/%61pi/users/1", "/api;x=1/users/1"}) {
+            RawHttp.Response answer = RawHttp.get(port, path);
+            assertThat(answer.status()).as(path).isNotEqualTo(200);
+            assertThat(new String(answer.body(), StandardCharsets.ISO_8859_1)).as(path).doesNotContain("\"passkey\"")
+                    .doesNotContain("\"uploaded\"");
+        }
     }
 }

@@ -69,6 +69,16 @@ class CheatDetectionTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void aBurstReportedWithinASecondIsMeasuredOverAFullSecond() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.10");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMillis(500));
+        seeder.announce(GIB, 0, 0, NONE);
+        assertThat(flags(user)).anyMatch(flag -> flag.startsWith("upload_speed/withheld: uploaded 1073741824 bytes in 1.0 s"));
+    }
+
+    @Test
     void uploadNobodyDownloadedIsFlaggedAndUploadOthersDownloadedIsNot() {
         InfoHash torrent = newTorrent(GIB);
         CreatedUser faker = newUser();
@@ -140,14 +150,18 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         Bencode hijack = announce(user, torrent, peerId, "key-two", "127.0.11.9");
         assertThat(hijack.text("failure reason")).isEqualTo("peer_id already in use by another client: restart your client");
         assertThat(announce(user, torrent, peerId, "key-two", "127.0.11.8").has("failure reason"))
-                .as("the same address with a new key: the client restarted").isFalse();
+                .as("from the peer's own address a new key is the owner's").isFalse();
         assertThat(flags(user)).singleElement().asString().startsWith("peer_hijack/refused: peer_id -TR3000- is live "
                 + "with another key at another address; refused from 127.0.11.9");
+        assertThat(announce(user, torrent, peerId, null, "127.0.11.9").text("failure reason"))
+                .as("leaving the key out is another key").isEqualTo("peer_id already in use by another client: restart your client");
+        assertThat(announce(user, torrent, peerId, "key-three", "::1").has("failure reason"))
+                .as("the other address family may come with its own key (BEP 7)").isFalse();
     }
 
     private Bencode announce(CreatedUser user, InfoHash torrent, PeerId peerId, String key, String from) throws Exception {
         String query = new AnnounceRequest(torrent, peerId, 51413, 0, 0, 0, AnnounceEvent.NONE, true, false, 50,
-                key.getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
+                key == null ? null : key.getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
         return RawHttp.send(InetAddress.getByName(from), port, "GET /announce/" + user.passkey() + "?" + query
                 + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\nConnection: close\r\n\r\n").bencode();
     }

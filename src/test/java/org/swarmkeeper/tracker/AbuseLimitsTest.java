@@ -40,12 +40,13 @@ class AbuseLimitsTest extends TrackerIntegrationTest {
             assertThat(announceFrom("127.0.0.80", guess, torrent)).isEqualTo("unknown passkey");
         }
         assertThat(announceFrom("127.0.0.80", guess, torrent)).isEqualTo(THROTTLED);
-        assertThat(announceFrom("127.0.0.80", user.passkey(), torrent)).as("not even a real passkey gets through")
-                .isEqualTo(THROTTLED);
-        assertThat(announceFrom("127.0.0.81", user.passkey(), torrent)).as("other addresses are not affected").isNull();
+        assertThat(announceFrom("127.0.0.80", user.passkey(), torrent)).as("a valid passkey always gets through")
+                .isNull();
+        assertThat(announceFrom("127.0.0.81", guess, torrent)).as("other addresses are counted apart")
+                .isEqualTo("unknown passkey");
 
         clock.advance(Duration.ofMinutes(1));
-        assertThat(announceFrom("127.0.0.80", user.passkey(), torrent)).as("a new window").isNull();
+        assertThat(announceFrom("127.0.0.80", guess, torrent)).as("a new window").isEqualTo("unknown passkey");
     }
 
     @Test

@@ -34,6 +34,8 @@ class FailureReasonsTest extends TrackerIntegrationTest {
                         "invalid passkey: expected 32 hex digits"},
                 new String[] {"/announce?" + hash + PEER + "&port=1" + COUNTERS,
                         "missing passkey: use the announce URL from your torrent file"},
+                new String[] {"/announce/" + user.passkey() + "/extra?" + hash + PEER + "&port=1" + COUNTERS,
+                        "not a tracker URL: use the announce URL from your torrent file"},
                 new String[] {ok + unknownHash + PEER + "&port=1" + COUNTERS, "torrent not registered"},
                 new String[] {ok + "info_hash=%01%02%03%04%05%06%07%08%09%10%11%12%13%14%15%16%17%18%19" + PEER
                         + "&port=1" + COUNTERS, "invalid info_hash: expected 20 bytes, got 19"},
