@@ -6,7 +6,6 @@ import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
 import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
 import static org.swarmkeeper.protocol.AnnounceEvent.STOPPED;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,8 +35,7 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
                              AnnounceEvent event, String userAgent, String from) throws UnknownHostException {
         String query = new AnnounceRequest(torrent, PeerId.of(peerId.getBytes(StandardCharsets.ISO_8859_1)), port,
                 0, 0, left, event, true, false, 50, "k1".getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
-        return RawHttp.send(InetAddress.getByName(from), this.port, "GET /announce/" + user.passkey() + "?" + query
-                + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: " + userAgent + "\r\nConnection: close\r\n\r\n").bencode();
+        return RawHttp.announce(from, this.port, user.passkey(), query, "User-Agent: " + userAgent + "\r\n").bencode();
     }
 
     private String failure(Bencode answer) {

@@ -5,7 +5,6 @@ import static org.swarmkeeper.protocol.AnnounceEvent.COMPLETED;
 import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
 import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,8 +134,7 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         InfoHash torrent = newTorrent(GIB);
         String query = new AnnounceRequest(torrent, PeerId.of("-qB4520-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1)),
                 51413, 0, 0, 0, STARTED, true, false, 50, null).toQueryString();
-        RawHttp.send(InetAddress.getByName("127.0.11.7"), port, "GET /announce/" + user.passkey() + "?" + query
-                + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\nConnection: close\r\n\r\n");
+        RawHttp.announce("127.0.11.7", port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n");
         assertThat(flags(user)).containsExactly(
                 "client_mismatch/flagged: peer_id -qB4520- names qBittorrent but the User-Agent is 'Transmission/3.00'");
     }
@@ -162,7 +160,6 @@ class CheatDetectionTest extends TrackerIntegrationTest {
     private Bencode announce(CreatedUser user, InfoHash torrent, PeerId peerId, String key, String from) throws Exception {
         String query = new AnnounceRequest(torrent, peerId, 51413, 0, 0, 0, AnnounceEvent.NONE, true, false, 50,
                 key == null ? null : key.getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
-        return RawHttp.send(InetAddress.getByName(from), port, "GET /announce/" + user.passkey() + "?" + query
-                + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\nConnection: close\r\n\r\n").bencode();
+        return RawHttp.announce(from, port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n").bencode();
     }
 }

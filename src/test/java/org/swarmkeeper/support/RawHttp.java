@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -35,6 +36,19 @@ public final class RawHttp {
     public static Response get(int port, String pathAndQuery) {
         return send(InetAddress.getLoopbackAddress(), port, "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:"
                 + port + "\r\nUser-Agent: swarmkeeper-test/1.0\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * An announce from {@code from} (a literal address) with the given query and extra header lines
+     * ({@code "User-Agent: …\r\n"}), over a connection of its own.
+     */
+    public static Response announce(String from, int port, String passkey, String query, String headers) {
+        try {
+            return send(InetAddress.getByName(from), port, "GET /announce/" + passkey + "?" + query
+                    + " HTTP/1.1\r\nHost: tracker\r\n" + headers + "Connection: close\r\n\r\n");
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     public static Response send(InetAddress from, int port, String request) {

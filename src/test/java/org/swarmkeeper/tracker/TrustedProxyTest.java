@@ -27,10 +27,8 @@ class TrustedProxyTest extends TrackerIntegrationTest {
         InfoHash torrent = newTorrent(100);
         String query = new AnnounceRequest(torrent, PeerId.of("-TR3000-proxy0000000".getBytes()), 51413, 0, 0, 0,
                 AnnounceEvent.STARTED, true, false, 50, null).toQueryString() + "&ip=192.0.2.99";
-        Bencode answer = RawHttp.send(InetAddress.getByName(from), port, "GET /announce/" + user.passkey() + "?"
-                + query + " HTTP/1.1\r\nHost: tracker\r\nUser-Agent: Transmission/3.00\r\n"
-                + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n")
-                + "Connection: close\r\n\r\n").bencode();
+        Bencode answer = RawHttp.announce(from, port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n"
+                + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n")).bencode();
         assertThat(answer.has("failure reason")).as(answer.raw().toString()).isFalse();
         return answer.bytes("external ip");
     }
