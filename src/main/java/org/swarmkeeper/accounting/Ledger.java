@@ -16,6 +16,8 @@ public class Ledger {
     private final int maxPendingPeers;
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
+    /** Oldest record of the batch being written, 0 when no flush is under way. */
+    private long inFlightSinceNanos;
     private volatile boolean lastFlushFailed;
     /** Kept current under the lock by every change of {@link #pending}, read without it. */
     private volatile boolean full;
@@ -78,8 +80,16 @@ public class Ledger {
         return lastFlushFailed;
     }
 
-    void flushOutcome(boolean failed) {
+    /** Called after every flush: a failed batch was restored into {@link #pending}, which now carries its age. */
+    synchronized void flushOutcome(boolean failed) {
         lastFlushFailed = failed;
+        inFlightSinceNanos = 0;
+    }
+
+    /** Flush lag: how long the oldest credit not yet committed has waited, 0 when everything is written. */
+    public synchronized double flushLagSeconds() {
+        long oldest = LedgerBatch.oldest(pending.oldestRecordNanos, inFlightSinceNanos);
+        return oldest == 0 ? 0 : (System.nanoTime() - oldest) / 1e9;
     }
 
     /** Number of peers whose state waits to be written. */
@@ -107,6 +117,7 @@ public class Ledger {
     synchronized LedgerBatch drain() {
         LedgerBatch batch = pending;
         pending = new LedgerBatch();
+        inFlightSinceNanos = batch.oldestRecordNanos;
         updateFull();
         return batch;
     }

@@ -60,8 +60,13 @@ final class LedgerBatch {
     final Map<HistoryKey, HistoryDelta> history = new HashMap<>();
     /** Completes when this batch has committed; announces that must be durable wait on it. */
     final CompletableFuture<Void> committed = new CompletableFuture<>();
+    /** {@link System#nanoTime()} of the oldest record in this batch, 0 while it is empty: the flush lag. */
+    long oldestRecordNanos;
 
     void recordPeer(PeerState state) {
+        if (oldestRecordNanos == 0) {
+            oldestRecordNanos = System.nanoTime() | 1; // never 0, which means "empty"
+        }
         peers.put(new PeerKey(state.torrentId(), state.userId(), state.peerId()), state);
     }
 
@@ -82,6 +87,7 @@ final class LedgerBatch {
         peers.forEach((key, state) -> parts.computeIfAbsent(new HistoryKey(key.userId(), key.torrentId()),
                 k -> new LedgerBatch()).peers.put(key, state));
         history.forEach((key, delta) -> parts.computeIfAbsent(key, k -> new LedgerBatch()).history.put(key, delta));
+        parts.values().forEach(part -> part.oldestRecordNanos = oldestRecordNanos);
         return new ArrayList<>(parts.values());
     }
 
@@ -97,5 +103,11 @@ final class LedgerBatch {
     void absorbOlder(LedgerBatch older) {
         older.peers.forEach(peers::putIfAbsent);
         older.history.forEach((key, delta) -> history.computeIfAbsent(key, k -> new HistoryDelta()).add(delta));
+        oldestRecordNanos = oldest(oldestRecordNanos, older.oldestRecordNanos);
+    }
+
+    /** The older of two {@link #oldestRecordNanos}, either of which may be 0 (none). */
+    static long oldest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : (a - b < 0 ? a : b);
     }
 }

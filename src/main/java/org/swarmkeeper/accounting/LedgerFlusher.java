@@ -97,6 +97,8 @@ class LedgerFlusher implements SmartLifecycle {
         this.flushTimer = Timer.builder("tracker.flush").description("Ledger flushes to PostgreSQL").register(meters);
         Gauge.builder("tracker.ledger.pending", ledger, Ledger::pendingPeers)
                 .description("Peers whose state and credit wait for the next flush").register(meters);
+        Gauge.builder("tracker.ledger.lag", ledger, Ledger::flushLagSeconds).baseUnit("seconds")
+                .description("Age of the oldest credit not yet committed to PostgreSQL").register(meters);
     }
 
     @Override

@@ -4,15 +4,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 9457 problem details for the admin API; field-level messages go under {@code errors}. */
 @RestControllerAdvice(basePackages = "org.swarmkeeper.admin")
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Spring's generic problem details, which name no field
 class ApiProblems {
 
     private static final Instant EPOCH = Instant.EPOCH;
@@ -53,6 +57,16 @@ class ApiProblems {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /** A query or path parameter of the wrong type, such as {@code page=two}: named, as a field error. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail wrongType(MethodArgumentTypeMismatchException e) {
+        Class<?> type = e.getRequiredType();
+        String expected = type == Boolean.class || type == boolean.class ? "true or false"
+                : type == Integer.class || type == int.class || type == Long.class || type == long.class
+                ? "a whole number" : "a " + (type == null ? "value of another type" : type.getSimpleName());
+        return invalid(Map.of(e.getName(), expected)).getBody();
     }
 
     /** Two admins creating the same name or hash at once: the database's unique constraint decides. */

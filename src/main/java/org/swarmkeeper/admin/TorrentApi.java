@@ -4,9 +4,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.protocol.InfoHash;
@@ -28,6 +31,7 @@ import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
+import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.Torrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 import org.swarmkeeper.users.UserDirectory;
@@ -58,6 +62,28 @@ class TorrentApi {
                     long uploaded, long downloaded, long left, boolean seeding, boolean partialSeed,
                     Instant lastAnnounce) {
     }
+
+    /** A list entry: the torrent with its live numbers on this node. */
+    record TorrentSummary(long id, String infoHash, String infoHashV2, String name, long size, int seeders,
+                          int leechers, int partialSeeds, long snatches, double downloadFactor, double uploadFactor,
+                          Instant deletedAt, Instant createdAt) {
+    }
+
+    private record Listed(RegisteredTorrent torrent, SwarmCounts counts) {
+
+        int peers() {
+            return counts.seeders() + counts.leechers() + counts.partialSeeds();
+        }
+    }
+
+    private static final Map<String, Comparator<Listed>> ORDER = Map.of(
+            "seeders", Comparator.comparingInt(listed -> listed.counts().seeders()),
+            "leechers", Comparator.comparingInt(listed -> listed.counts().leechers()),
+            "peers", Comparator.comparingInt(Listed::peers),
+            "snatches", Comparator.comparingLong(listed -> listed.counts().snatches()),
+            "size", Comparator.comparingLong(listed -> listed.torrent().size()),
+            "age", Comparator.comparingLong(listed -> -listed.torrent().id()), // ids grow with registration
+            "name", Comparator.comparing(listed -> listed.torrent().name()));
 
     record SwarmView(long id, String infoHash, String name, long size, double downloadFactor, double uploadFactor,
                      Instant deletedAt, String deletionReason, int seeders, int leechers, int partialSeeds,
@@ -147,6 +173,42 @@ class TorrentApi {
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{hash}")
                 .buildAndExpand(torrent.getInfoHash().hex()).toUri();
         return ResponseEntity.created(location).body(view(torrent));
+    }
+
+    /**
+     * Torrents page by page with their live numbers, sorted by seeders, leechers, peers, snatches, size, age or
+     * name, optionally only those whose name contains {@code search}. Sorted in memory: the live numbers
+     * are there, and every registered torrent is held in memory anyway.
+     */
+    @GetMapping
+    Paging.Page<TorrentSummary> list(@RequestParam(defaultValue = "0") int page,
+                                     @RequestParam(defaultValue = "50") int size,
+                                     @RequestParam(defaultValue = "age") String sort,
+                                     @RequestParam(required = false) String search) {
+        Paging paging = Paging.of(page, size, sort, ORDER.keySet());
+        if (search != null && search.length() > 255) {
+            throw ApiProblems.invalid(Map.of("search", "at most 255 characters"));
+        }
+        String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
+        Comparator<Listed> order = ORDER.get(paging.sortKey());
+        List<Listed> matching = torrents.all().stream()
+                .filter(torrent -> needle == null || torrent.name().toLowerCase(Locale.ROOT).contains(needle))
+                .map(torrent -> new Listed(torrent, swarms.counts(torrent.id(), torrent.snatches())))
+                .sorted((paging.descending() ? order.reversed() : order)
+                        .thenComparingLong(listed -> listed.torrent().id()))
+                .toList();
+        List<Listed> onPage = matching.stream().skip(paging.offset()).limit(paging.size()).toList();
+        Map<Long, Torrent> rows = torrents.rows(onPage.stream().map(listed -> listed.torrent().id()).toList());
+        List<TorrentSummary> items = onPage.stream().filter(listed -> rows.containsKey(listed.torrent().id()))
+                .map(listed -> summary(rows.get(listed.torrent().id()), listed.counts())).toList();
+        return paging.page(items, matching.size());
+    }
+
+    private static TorrentSummary summary(Torrent torrent, SwarmCounts counts) {
+        TorrentView view = view(torrent);
+        return new TorrentSummary(view.id(), view.infoHash(), view.infoHashV2(), view.name(), view.size(),
+                counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), view.downloadFactor(),
+                view.uploadFactor(), view.deletedAt(), view.createdAt());
     }
 
     @GetMapping("/{infoHash}")

@@ -76,11 +76,12 @@ class UserApi {
     private final TorrentCatalog torrents;
     private final PolicyEvents events;
     private final TransactionTemplate transactions;
+    private final UserListing listing;
     private final Clock clock;
 
     UserApi(UserDirectory users, PeerStore peers, Standings standings, LeechRights leechRights,
             FreeleechTokens tokens, TorrentCatalog torrents, PolicyEvents events, TransactionTemplate transactions,
-            Clock clock) {
+            UserListing listing, Clock clock) {
         this.users = users;
         this.peers = peers;
         this.standings = standings;
@@ -89,7 +90,37 @@ class UserApi {
         this.torrents = torrents;
         this.events = events;
         this.transactions = transactions;
+        this.listing = listing;
         this.clock = clock;
+    }
+
+    /**
+     * Users page by page: {@code search} in names, {@code onWatch}, {@code flagged} (has cheat flags) and
+     * {@code struck} (has active hit-and-run strikes) filter; sort by name, ratio, uploaded, downloaded, created.
+     */
+    @GetMapping
+    Paging.Page<UserListing.UserRow> list(@RequestParam(defaultValue = "0") int page,
+                                          @RequestParam(defaultValue = "50") int size,
+                                          @RequestParam(defaultValue = "name") String sort,
+                                          @RequestParam(required = false) String search,
+                                          @RequestParam(required = false) Boolean onWatch,
+                                          @RequestParam(required = false) Boolean flagged,
+                                          @RequestParam(required = false) Boolean struck) {
+        if (search != null && search.length() > 64) {
+            throw ApiProblems.invalid(Map.of("search", "at most 64 characters"));
+        }
+        return listing.users(new UserListing.UserFilter(search, onWatch, flagged, struck),
+                Paging.of(page, size, sort, UserListing.USER_SORT_KEYS));
+    }
+
+    /** The user's record per torrent; sort by lastSeen (default, newest first), uploaded, downloaded, name. */
+    @GetMapping("/{id}/history")
+    Paging.Page<UserListing.HistoryRow> history(@PathVariable long id, @RequestParam(defaultValue = "0") int page,
+                                                @RequestParam(defaultValue = "50") int size,
+                                                @RequestParam(defaultValue = "lastSeen,desc") String sort) {
+        Paging paging = Paging.of(page, size, sort, UserListing.HISTORY_SORT_KEYS);
+        users.find(id).orElseThrow(() -> notFound(id));
+        return listing.history(id, paging);
     }
 
     private static RuntimeException notFound(long id) {

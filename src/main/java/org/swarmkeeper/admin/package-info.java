@@ -1,5 +1,6 @@
-/** The admin API under {@code /api}. */
-@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "policy", "users", "torrents"})
+/** The admin API under {@code /api}, its OpenAPI description, the dashboard at {@code /admin}, access control. */
+@ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "policy", "users", "torrents",
+        "tracker"})
 package org.swarmkeeper.admin;
 
 import org.springframework.modulith.ApplicationModule;

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
@@ -223,10 +224,15 @@ public final class Swarm {
     /** The peers currently in the peer lists, for admin views. */
     public synchronized List<PeerState> activePeers() {
         List<PeerState> result = new ArrayList<>(liveCount);
-        for (int i = 0; i < liveCount; i++) {
-            result.add(live[i].state);
-        }
+        forEachActivePeer(result::add);
         return result;
+    }
+
+    /** Visits the peers currently in the peer lists under the swarm's lock, without copying them. */
+    synchronized void forEachActivePeer(Consumer<PeerState> visitor) {
+        for (int i = 0; i < liveCount; i++) {
+            visitor.accept(live[i].state);
+        }
     }
 
     /** Set from the database after a flush recorded snatches: it counts each user once per torrent. */

@@ -52,6 +52,11 @@ public class SwarmRegistry implements SmartInitializingSingleton {
         return swarm != null ? swarm.counts() : new SwarmCounts(0, 0, 0, recordedSnatches);
     }
 
+    /** Every swarm this node holds, including ones whose peers have all left. */
+    Iterable<Swarm> all() {
+        return swarms.values();
+    }
+
     /** The swarm of a torrent if it has one on this node, or {@code null}. */
     public Swarm find(long torrentId) {
         return swarms.get(torrentId);

@@ -1,7 +1,11 @@
 package org.swarmkeeper.torrents;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -81,6 +85,19 @@ public class TorrentCatalog implements SmartInitializingSingleton {
     /** The torrent with this id, or {@code null}. */
     public RegisteredTorrent byId(long id) {
         return byId.get(id);
+    }
+
+    /** Every registered torrent as held in memory, deleted ones included. */
+    public Collection<RegisteredTorrent> all() {
+        return Collections.unmodifiableCollection(byId.values());
+    }
+
+    /** The full rows (dates, v2 hash) of these torrents, by id. */
+    @Transactional(readOnly = true)
+    public Map<Long, Torrent> rows(Collection<Long> ids) {
+        Map<Long, Torrent> rows = new HashMap<>();
+        repository.findAllById(ids).forEach(torrent -> rows.put(torrent.getId(), torrent));
+        return rows;
     }
 
     /** Registers a torrent; empty when either hash is already registered. */

@@ -52,12 +52,13 @@ public class AnnounceService {
     private final long durableWaitMillis;
     private final MeterRegistry meters;
     private final Counter deferred;
+    private final AnnounceRates rates;
     private final Clock clock;
 
     AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, CheatDetector cheats,
                     SwarmRegistry swarms,
                     Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
-                    MeterRegistry meters, Clock clock) {
+                    MeterRegistry meters, AnnounceRates rates, Clock clock) {
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
@@ -69,6 +70,7 @@ public class AnnounceService {
         this.meters = meters;
         this.deferred = Counter.builder("tracker.ledger.deferred")
                 .description("Announces answered but not recorded because the ledger was full").register(meters);
+        this.rates = rates;
         this.clock = clock;
     }
 
@@ -95,6 +97,7 @@ public class AnnounceService {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
         } finally {
+            rates.record(!result.equals("ok"));
             Timer.builder("tracker.announce").tag("result", result).tag("event", event)
                     .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }

@@ -55,6 +55,11 @@ public class UserDirectory implements SmartInitializingSingleton {
         byId.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::forget);
     }
 
+    /** Number of accounts, disabled ones included. */
+    public int count() {
+        return byId.size();
+    }
+
     /** Reads one user again after a change made elsewhere (another node, or SQL). */
     public synchronized void refresh(long id) {
         repository.findById(id).ifPresentOrElse(this::update, () -> forget(id));

@@ -60,6 +60,19 @@ public final class AdminClient {
         return exchange(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
+    /** A body that is not JSON (Prometheus text, HTML), with the token. */
+    public String text(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public CreatedUser createUser(String name) {
         Answer answer = post("/api/users", "{\"name\":\"" + name + "\"}");
         if (answer.status() != 201) {
