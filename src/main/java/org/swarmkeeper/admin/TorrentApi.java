@@ -238,7 +238,7 @@ class TorrentApi {
                 torrent.getDeletionReason(), counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), peerViews);
     }
 
-    private static TorrentView view(Torrent torrent) {
+    static TorrentView view(Torrent torrent) {
         byte[] v2 = torrent.getInfoHashV2();
         return new TorrentView(torrent.getId(), torrent.getInfoHash().hex(),
                 v2 == null ? null : HexFormat.of().formatHex(v2), torrent.getName(), torrent.getSize(),

@@ -2,6 +2,7 @@ package org.swarmkeeper.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,32 @@ public final class BencodeReader {
             throw new BencodeException("trailing bytes at " + reader.position);
         }
         return value;
+    }
+
+    /**
+     * The exact bytes of {@code key}'s value in {@code input}, a dictionary, or {@code null} without that key
+     * (the last one counts if repeated, as in {@link #decode}). For hashes over bytes as written, such as a
+     * torrent's info hash, which re-encoding a decoded value need not reproduce. The whole input is checked.
+     */
+    public static byte[] rawValue(byte[] input, String key) throws BencodeException {
+        BencodeReader reader = new BencodeReader(input);
+        if (reader.peek() != 'd') {
+            throw new BencodeException("not a dictionary");
+        }
+        reader.position++;
+        byte[] raw = null;
+        while (reader.peek() != 'e') {
+            boolean wanted = key.equals(new String(reader.string(), StandardCharsets.ISO_8859_1));
+            int start = reader.position;
+            reader.value(1);
+            if (wanted) {
+                raw = Arrays.copyOfRange(input, start, reader.position);
+            }
+        }
+        if (++reader.position != input.length) {
+            throw new BencodeException("trailing bytes at " + reader.position);
+        }
+        return raw;
     }
 
     private Object value(int depth) throws BencodeException {

@@ -60,6 +60,12 @@ public final class AdminClient {
         return exchange(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
+    /** POSTs bytes of the given content type, such as a .torrent file. */
+    public Answer post(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     /** A body that is not JSON (Prometheus text, HTML), with the token. */
     public String text(String path) {
         try {

@@ -1,0 +1,97 @@
+package org.swarmkeeper.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.swarmkeeper.torrents.Metainfo;
+import org.swarmkeeper.torrents.Torrent;
+import org.swarmkeeper.torrents.TorrentCatalog;
+
+/**
+ * Registers a torrent from its .torrent file, sent as the body ({@code Content-Type: application/x-bittorrent})
+ * or as the form field {@code file} ({@code multipart/form-data}). The tracker computes the hashes itself: the
+ * v1 SHA-1 and, for v2 and hybrid torrents (BEP 52), the SHA-256, both mapped to one torrent.
+ */
+@RestController
+@RequestMapping("/api/torrents")
+class TorrentUploadApi {
+
+    static final String BITTORRENT = "application/x-bittorrent";
+
+    /**
+     * {@code announceUrl}: what to write into the file each user downloads, with {@code {passkey}} replaced by
+     * theirs; {@code fileCount} leaves out padding files.
+     */
+    record UploadedTorrent(TorrentApi.TorrentView torrent, String announceUrl, boolean hybrid, int fileCount) {
+    }
+
+    private final TorrentCatalog torrents;
+    private final TorrentUploadProperties properties;
+
+    TorrentUploadApi(TorrentCatalog torrents, TorrentUploadProperties properties) {
+        this.torrents = torrents;
+        this.properties = properties;
+    }
+
+    @PostMapping(consumes = BITTORRENT)
+    ResponseEntity<UploadedTorrent> upload(HttpServletRequest request) throws IOException {
+        try (InputStream body = request.getInputStream()) {
+            byte[] file = body.readNBytes((int) properties.maxFileSize().toBytes() + 1);
+            if (file.length > properties.maxFileSize().toBytes()) {
+                throw tooLarge();
+            }
+            return register(file);
+        }
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<UploadedTorrent> uploadForm(@RequestPart("file") MultipartFile file) throws IOException {
+        if (file.getSize() > properties.maxFileSize().toBytes()) {
+            throw tooLarge();
+        }
+        return register(file.getBytes());
+    }
+
+    private ErrorResponseException tooLarge() {
+        return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
+                HttpStatus.CONTENT_TOO_LARGE, "a .torrent file of at most " + properties.maxFileSize() + " (tracker.torrents.max-file-size)"), null);
+    }
+
+    private ResponseEntity<UploadedTorrent> register(byte[] file) {
+        Metainfo metainfo;
+        try {
+            metainfo = Metainfo.parse(file);
+        } catch (Metainfo.InvalidMetainfoException e) {
+            throw ApiProblems.invalid(Map.of("file", "not a usable .torrent file: " + e.getMessage()));
+        }
+        if (properties.requirePrivate() && !metainfo.privateFlag()) {
+            throw ApiProblems.invalid(Map.of("file", "not a private torrent (info.private=1 missing): clients would "
+                    + "share it through DHT and PEX; tracker.torrents.require-private=false accepts such files"));
+        }
+        if (metainfo.name().length() > 255) {
+            throw ApiProblems.invalid(Map.of("file", "info.name longer than 255 characters"));
+        }
+        Torrent torrent = torrents.register(metainfo.swarmHash(), metainfo.infoHashV2(), metainfo.name(),
+                metainfo.size()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
+        URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{hash}")
+                .buildAndExpand(torrent.getInfoHash().hex()).toUri();
+        String announceUrl = ServletUriComponentsBuilder.fromCurrentContextPath().path("/announce/").toUriString()
+                + "{passkey}";
+        return ResponseEntity.created(location).body(new UploadedTorrent(TorrentApi.view(torrent), announceUrl,
+                metainfo.infoHash() != null && metainfo.infoHashV2() != null, metainfo.fileCount()));
+    }
+}
