@@ -2,6 +2,7 @@ package org.swarmkeeper.policy;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +22,7 @@ public class Standings {
     public record Watch(Instant startedAt, Instant endsAt, long downloadedAtStart) {
     }
 
-    public record HitAndRun(long torrentId, String torrent, String state, Instant deadline, Instant prewarnedAt,
+    public record HitAndRun(long torrentId, String infoHash, String torrent, String state, Instant deadline, Instant prewarnedAt,
                             Instant struckAt, Instant expiresAt, Instant resolvedAt) {
     }
 
@@ -50,9 +51,10 @@ public class Standings {
                     rs.getTimestamp("revoked_at") != null);
         }, user.id());
         List<HitAndRun> hitAndRuns = jdbc.query("""
-                SELECT r.*, t.name FROM hit_and_runs r JOIN torrents t ON t.id = r.torrent_id
+                SELECT r.*, t.name, t.info_hash FROM hit_and_runs r JOIN torrents t ON t.id = r.torrent_id
                 WHERE r.user_id = ? ORDER BY r.prewarned_at DESC""",
-                (rs, i) -> new HitAndRun(rs.getLong("torrent_id"), rs.getString("name"), rs.getString("state"),
+                (rs, i) -> new HitAndRun(rs.getLong("torrent_id"), HexFormat.of().formatHex(rs.getBytes("info_hash")),
+                        rs.getString("name"), rs.getString("state"),
                         instant(rs.getTimestamp("deadline")), instant(rs.getTimestamp("prewarned_at")),
                         instant(rs.getTimestamp("struck_at")), instant(rs.getTimestamp("expires_at")),
                         instant(rs.getTimestamp("resolved_at"))),

@@ -1,7 +1,6 @@
 package org.swarmkeeper.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Commands;
+import org.swarmkeeper.support.RequiredTools;
 import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.support.TrackerProcess;
@@ -81,7 +80,7 @@ class RealClientsSwarmTest {
 
     @Test
     void transmissionSeedsAndAria2QbittorrentAndRtorrentLeechThroughTheTrackerOnly() throws Exception {
-        requireClients();
+        RequiredTools.requireOnPath(TOOLS);
         admin = new AdminClient(port, TrackerIntegrationTest.ADMIN_TOKEN);
         WorkDirectory.fresh(work);
         byte[] payload = new byte[SIZE];
@@ -197,23 +196,6 @@ class RealClientsSwarmTest {
                 + " FROM user_torrent_history h JOIN users u ON u.id = h.user_id JOIN torrents t ON t.id = h.torrent_id"
                 + " LEFT JOIN peers p ON p.user_id = h.user_id AND p.torrent_id = h.torrent_id"
                 + " WHERE t.info_hash = decode(?, 'hex')", infoHash);
-    }
-
-    private void requireClients() {
-        List<String> missing = TOOLS.stream().filter(tool -> !onPath(tool)).toList();
-        if (!missing.isEmpty() && "required".equals(System.getenv("SWARMKEEPER_REAL_CLIENTS"))) {
-            fail("real clients required but not installed: " + missing);
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), "real clients not installed: " + missing);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private AdminClient.CreatedUser createUser(String client) {
