@@ -239,7 +239,7 @@ export function param(name, pattern) {
 async function loadCsrf() {
   const form = document.getElementById('logout');
   if (!form) return;
-  const csrf = await getJson('/api/csrf');
+  const csrf = await getJson('/admin/csrf');
   const input = form.querySelector('input[type="hidden"]');
   input.name = csrf.parameterName || '_csrf';
   input.value = csrf.token;

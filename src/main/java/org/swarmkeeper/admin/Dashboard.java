@@ -27,7 +27,8 @@ class Dashboard implements WebMvcConfigurer {
     @RestController
     static class CsrfApi {
 
-        @GetMapping("/api/csrf")
+        /** Under {@code /admin}, so that only a signed-in session, never an API caller, creates a token. */
+        @GetMapping("/admin/csrf")
         Csrf csrf(CsrfToken token) {
             return new Csrf(token.getHeaderName(), token.getParameterName(), token.getToken());
         }

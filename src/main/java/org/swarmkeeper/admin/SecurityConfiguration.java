@@ -23,6 +23,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
  * Who may call what. Only the admin paths ({@code /api}, {@code /actuator}, the dashboard and its login) pass
@@ -30,8 +32,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * firewall on binary query strings). The admin API takes a bearer token, an admin user's Basic credentials,
  * or the session of an admin user signed in to the dashboard: {@code GET} needs scope read (or write/admin),
  * changes need write (or admin), tokens and admin users need admin; Actuator needs metrics (or admin), except
- * health for probes. Only session callers meet CSRF checks: a request carrying its own credentials cannot be
- * forged by another site.
+ * health for probes. Changes that a session could authorize need the session's CSRF token unless they carry a
+ * bearer token, which no browser adds to a forged request by itself.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -95,15 +97,21 @@ class SecurityConfiguration {
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized()))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized())
                         .accessDeniedHandler(forbidden()))
+                // Uses a dashboard session, never creates one (nor one to remember a refused request in).
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .csrf(csrf -> csrf.requireCsrfProtectionMatcher(SecurityConfiguration::sessionCallerChanging))
                 .build();
     }
 
-    /** A change sent with nothing but the dashboard's session cookie: the only kind another site could forge. */
+    /**
+     * A change that a session may authorize and that carries no bearer token: a browser attaches cookies (and
+     * Basic credentials it has cached) to a cross-site form post on its own, but never a bearer token.
+     */
     private static boolean sessionCallerChanging(HttpServletRequest request) {
-        return !SAFE_METHODS.contains(request.getMethod()) && request.getHeader(HttpHeaders.AUTHORIZATION) == null
-                && request.getSession(false) != null;
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return !SAFE_METHODS.contains(request.getMethod()) && request.getSession(false) != null
+                && (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7));
     }
 
     private static AuthenticationEntryPoint unauthorized() {
@@ -115,8 +123,9 @@ class SecurityConfiguration {
     }
 
     private static AccessDeniedHandler forbidden() {
-        return (request, response, e) -> problem(response, HttpStatus.FORBIDDEN,
-                "these credentials lack the scope this call needs (read, write, admin or metrics)");
+        return (request, response, e) -> problem(response, HttpStatus.FORBIDDEN, e instanceof CsrfException
+                ? "a change made with the dashboard's session needs its CSRF token (GET /admin/csrf)"
+                : "these credentials lack the scope this call needs (read, write, admin or metrics)");
     }
 
     private static void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {

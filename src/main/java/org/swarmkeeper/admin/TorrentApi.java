@@ -83,7 +83,7 @@ class TorrentApi {
             "snatches", Comparator.comparingLong(listed -> listed.counts().snatches()),
             "size", Comparator.comparingLong(listed -> listed.torrent().size()),
             "age", Comparator.comparingLong(listed -> -listed.torrent().id()), // ids grow with registration
-            "name", Comparator.comparing(listed -> listed.torrent().name()));
+            "name", Comparator.comparing(listed -> listed.torrent().name(), String.CASE_INSENSITIVE_ORDER));
 
     record SwarmView(long id, String infoHash, String name, long size, double downloadFactor, double uploadFactor,
                      Instant deletedAt, String deletionReason, int seeders, int leechers, int partialSeeds,

@@ -50,8 +50,9 @@ class TorrentUploadApi {
     @PostMapping(consumes = BITTORRENT)
     ResponseEntity<UploadedTorrent> upload(HttpServletRequest request) throws IOException {
         try (InputStream body = request.getInputStream()) {
-            byte[] file = body.readNBytes((int) properties.maxFileSize().toBytes() + 1);
-            if (file.length > properties.maxFileSize().toBytes()) {
+            long limit = properties.maxFileSize().toBytes();
+            byte[] file = body.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (file.length > limit) {
                 throw tooLarge();
             }
             return register(file);
@@ -68,7 +69,8 @@ class TorrentUploadApi {
 
     private ErrorResponseException tooLarge() {
         return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, "a .torrent file of at most " + properties.maxFileSize() + " (tracker.torrents.max-file-size)"), null);
+                HttpStatus.CONTENT_TOO_LARGE, "a .torrent file of at most " + properties.maxFileSize()
+                        + " (tracker.torrents.max-file-size)"), null);
     }
 
     private ResponseEntity<UploadedTorrent> register(byte[] file) {
@@ -82,8 +84,8 @@ class TorrentUploadApi {
             throw ApiProblems.invalid(Map.of("file", "not a private torrent (info.private=1 missing): clients would "
                     + "share it through DHT and PEX; tracker.torrents.require-private=false accepts such files"));
         }
-        if (metainfo.name().length() > 255) {
-            throw ApiProblems.invalid(Map.of("file", "info.name longer than 255 characters"));
+        if (metainfo.name().length() > 255 || metainfo.name().indexOf('\0') >= 0) {
+            throw ApiProblems.invalid(Map.of("file", "info.name: at most 255 characters, no NUL"));
         }
         Torrent torrent = torrents.register(metainfo.swarmHash(), metainfo.infoHashV2(), metainfo.name(),
                 metainfo.size()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));

@@ -96,7 +96,8 @@ class UserApi {
 
     /**
      * Users page by page: {@code search} in names, {@code onWatch}, {@code flagged} (has cheat flags) and
-     * {@code struck} (has active hit-and-run strikes) filter; sort by name, ratio, uploaded, downloaded, created.
+     * {@code struck} (has active hit-and-run strikes) filter; sort by name, ratio, uploaded, downloaded, created
+     * (registration order, by id).
      */
     @GetMapping
     Paging.Page<UserListing.UserRow> list(@RequestParam(defaultValue = "0") int page,
@@ -106,8 +107,8 @@ class UserApi {
                                           @RequestParam(required = false) Boolean onWatch,
                                           @RequestParam(required = false) Boolean flagged,
                                           @RequestParam(required = false) Boolean struck) {
-        if (search != null && search.length() > 64) {
-            throw ApiProblems.invalid(Map.of("search", "at most 64 characters"));
+        if (search != null && (search.length() > 64 || search.indexOf('\0') >= 0)) {
+            throw ApiProblems.invalid(Map.of("search", "at most 64 characters, no NUL"));
         }
         return listing.users(new UserListing.UserFilter(search, onWatch, flagged, struck),
                 Paging.of(page, size, sort, UserListing.USER_SORT_KEYS));

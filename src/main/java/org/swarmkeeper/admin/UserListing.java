@@ -18,6 +18,9 @@ import org.swarmkeeper.admin.Paging.Page;
 /**
  * The admin lists over users: a read-only query joining what several modules write (accounts, standings,
  * hit-and-runs, cheat flags, history), so that a list page is one SQL statement rather than one call per user.
+ * It reads the policy module's tables as their migrations define them: {@code hit_and_runs.state = 'struck'}
+ * is an active strike ({@code HitAndRuns}), {@code policy_events.rule = 'cheat'} a cheat flag
+ * ({@code CheatDetector}); {@code AdminListsTest} fails if either changes.
  */
 @Component
 class UserListing {

@@ -4,18 +4,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Announces and refusals per second over the last hour, in a ring of one slot per second: the summary's
  * rates over 1 min / 15 min / 1 h and the dashboard's per-minute chart. Prometheus has the same counts in
- * {@code tracker.announce}; this is for sites without Prometheus.
+ * {@code tracker.announce}; this is for sites without Prometheus. Every announce records here, so a slot is
+ * one long updated by compare-and-set, no lock: the second it counts in the high 32 bits, the count below.
  */
 @Component
 public class AnnounceRates {
 
     private static final int SECONDS = 3600;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
     /** Announces per second averaged over the last minute, 15 minutes and hour. */
     public record Rates(double oneMinute, double fifteenMinutes, double oneHour) {
@@ -25,42 +28,42 @@ public class AnnounceRates {
     public record Minute(Instant minute, long announces, long denials) {
     }
 
-    private final long[] slotSecond = new long[SECONDS];
-    private final long[] announces = new long[SECONDS];
-    private final long[] denials = new long[SECONDS];
+    private final AtomicLongArray announces = new AtomicLongArray(SECONDS);
+    private final AtomicLongArray denials = new AtomicLongArray(SECONDS);
     private final Clock clock;
 
     AnnounceRates(Clock clock) {
         this.clock = clock;
     }
 
-    synchronized void record(boolean refused) {
-        int slot = slot(clock.millis() / 1000);
-        announces[slot]++;
+    void record(boolean refused) {
+        long second = clock.millis() / 1000;
+        increment(announces, second);
         if (refused) {
-            denials[slot]++;
+            increment(denials, second);
         }
     }
 
-    /** The slot of a second, emptied first if it still holds the same second of an earlier hour. */
-    private int slot(long second) {
+    /** Counts one in the second's slot, starting it from zero if it still holds an earlier hour's second. */
+    private static void increment(AtomicLongArray slots, long second) {
         int slot = (int) Math.floorMod(second, SECONDS);
-        if (slotSecond[slot] != second) {
-            slotSecond[slot] = second;
-            announces[slot] = 0;
-            denials[slot] = 0;
-        }
-        return slot;
+        long stamp = second << 32;
+        long current;
+        long next;
+        do {
+            current = slots.get(slot);
+            next = (current & ~COUNT_MASK) == stamp ? current + 1 : stamp | 1;
+        } while (!slots.compareAndSet(slot, current, next));
     }
 
-    public synchronized Rates rates() {
+    public Rates rates() {
         long now = clock.millis() / 1000;
         return new Rates(sum(announces, now, 60) / 60.0, sum(announces, now, 900) / 900.0,
                 sum(announces, now, SECONDS) / (double) SECONDS);
     }
 
     /** The 60 minutes up to the current one, oldest first; the current minute is partial. */
-    public synchronized List<Minute> lastHour() {
+    public List<Minute> lastHour() {
         long now = clock.millis() / 1000;
         long currentMinute = now - Math.floorMod(now, 60);
         List<Minute> minutes = new ArrayList<>(60);
@@ -73,12 +76,12 @@ public class AnnounceRates {
     }
 
     /** The counts of the {@code seconds} seconds ending with {@code last}, inclusive. */
-    private long sum(long[] counts, long last, long seconds) {
+    private static long sum(AtomicLongArray slots, long last, long seconds) {
         long total = 0;
         for (long second = last - seconds + 1; second <= last; second++) {
-            int slot = (int) Math.floorMod(second, SECONDS);
-            if (slotSecond[slot] == second) {
-                total += counts[slot];
+            long value = slots.get((int) Math.floorMod(second, SECONDS));
+            if ((value & ~COUNT_MASK) == second << 32) {
+                total += value & COUNT_MASK;
             }
         }
         return total;

@@ -69,7 +69,7 @@ class SummaryAndMetricsTest extends TrackerIntegrationTest {
         String metrics = admin.text("/actuator/prometheus");
         assertThat(metrics).contains("tracker_peers{kind=\"seeders\"}", "tracker_peers{kind=\"leechers\"}",
                 "tracker_peers{kind=\"partial\"}", "tracker_swarms ", "tracker_clients{family=\"Deluge\"}",
-                "tracker_clients{family=\"other\"}", "tracker_ledger_lag_seconds ", "tracker_flush_seconds_count",
+                "tracker_clients{family=\"other\"}", "tracker_ledger_lag_seconds ", "tracker_flush_seconds_count", "tracker_flush_rows_sum",
                 "tracker_announce_seconds_count{event=\"started\",result=\"ok\"}");
         assertThat(metrics).doesNotContain("tracker_clients{family=\"Deluge\"} 0.0");
     }
