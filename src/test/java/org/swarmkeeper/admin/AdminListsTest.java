@@ -70,8 +70,17 @@ class AdminListsTest extends TrackerIntegrationTest {
     }
 
     private List<String> names(String query) {
+        return listedNames("/api/users", query);
+    }
+
+    private List<String> torrentNames(String query) {
+        return listedNames("/api/torrents", query);
+    }
+
+    /** The names on a list page of this test's entries, without their prefix, in the order listed. */
+    private List<String> listedNames(String list, String query) {
         List<String> names = new ArrayList<>();
-        admin.get("/api/users?search=" + prefix + "&" + query).json().get("items")
+        admin.get(list + "?search=" + prefix + "&" + query).json().get("items")
                 .forEach(item -> names.add(item.get("name").asString().substring(prefix.length())));
         return names;
     }
@@ -114,13 +123,6 @@ class AdminListsTest extends TrackerIntegrationTest {
         assertThat(admin.post("/api/torrents", "{\"infoHash\":\"" + infoHash.hex() + "\",\"name\":\"" + prefix + name
                 + "\",\"size\":" + size + "}").status()).isEqualTo(201);
         return infoHash;
-    }
-
-    private List<String> torrentNames(String query) {
-        List<String> names = new ArrayList<>();
-        admin.get("/api/torrents?search=" + prefix + "&" + query).json().get("items")
-                .forEach(item -> names.add(item.get("name").asString().substring(prefix.length())));
-        return names;
     }
 
     @Test
