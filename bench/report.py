@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Reads the logs of bench/run.sh and prints the comparison table (markdown) with the ratios the goal names.
+
+usage: report.py WORK_DIR
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+OCELOT_NEW_CONNECTION = (7300, 8600)  # ../shared/bench/README.md, same machine type, one connection per announce
+
+PHASES = {"--- load": "load", "--- announce, keep-alive": "keepalive",
+          "--- announce, Connection: close": "close", "--- scrape": "scrape"}
+
+
+def parse(log):
+    """{phase: {"rps", "p50", "p99", "failures", "cpu": {name: %}}} from a run_bench.sh log."""
+    phases, phase = {}, None
+    for line in log.read_text().splitlines():
+        for prefix, name in PHASES.items():
+            if line.startswith(prefix):
+                phase = name
+        if line.startswith("RESULT") and phase:
+            fields = dict(re.findall(r"(\w+)=([\d.]+)", line))
+            phases[phase] = {"rps": float(fields["rps"]), "p50": float(fields["p50_ms"]),
+                             "p99": float(fields["p99_ms"]),
+                             "failures": int(fields["failure_bodies"]) + int(fields["non200"])}
+        if line.startswith("CPU %core:") and phase in phases:
+            cpu = dict(re.findall(r"(\w+)=(\d+)", line))
+            server = int(cpu.pop("server"))
+            wrk = int(cpu.pop("wrk", 0))
+            phases[phase]["cpu"] = {"server": server, "database": sum(int(v) for v in cpu.values()), "wrk": wrk}
+    return phases
+
+
+def cell(phases, phase):
+    p = phases.get(phase)
+    return "—" if not p else f"{p['rps']:,.0f} ({p['p50']:.1f} / {p['p99']:.1f} ms)"
+
+
+def main():
+    work = Path(sys.argv[1])
+    ours, theirs = parse(work / "swarmkeeper.log"), parse(work / "opentracker.log")
+    facts = json.loads((work / "facts.json").read_text())
+    print("| tracker | announce, new connection each | announce, keep-alive | scrape | CPU % (tracker / PostgreSQL / wrk), new connection |")
+    print("|---|---|---|---|---|")
+    for name, phases in (("Swarmkeeper", ours), ("opentracker", theirs)):
+        cpu = phases.get("close", {}).get("cpu", {})
+        print(f"| {name} | {cell(phases, 'close')} | {cell(phases, 'keepalive')} | {cell(phases, 'scrape')} | "
+              f"{cpu.get('server', '—')} / {cpu.get('database', '—') if name == 'Swarmkeeper' else '—'} / {cpu.get('wrk', '—')} |")
+    print()
+    close, reference = ours["close"]["rps"], theirs["close"]["rps"]
+    print(f"- announces/s, new connection each: {close / reference:.2f}× opentracker's in this run; "
+          f"{close / OCELOT_NEW_CONNECTION[1]:.2f}–{close / OCELOT_NEW_CONNECTION[0]:.2f}× Ocelot's reference "
+          f"{OCELOT_NEW_CONNECTION[0]:,}–{OCELOT_NEW_CONNECTION[1]:,}/s (goal: ≥ 2.5× Ocelot and ≥ 1× opentracker)")
+    print(f"- scrape/s: {ours['scrape']['rps'] / theirs['scrape']['rps']:.2f}× opentracker's (goal ≥ 1×)")
+    paced = facts.get("paced")
+    if paced:
+        print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak): p50 {paced['p50']:.2f} ms, "
+              f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms)")
+    failures = sum(p["failures"] for p in ours.values())
+    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs: {failures} (must be 0)")
+    print(f"- flush lag, highest sampled each second over the run: {facts['maxFlushLagSeconds']:.2f} s (goal < 2 s); "
+          f"pending peers at most {facts['maxPendingPeers']:,}")
+    print(f"- start-up to healthy with {facts['peersAtStart']:,} peers in PostgreSQL: {facts['startupSeconds']:.1f} s")
+    if "heapBytesPerPeer" in facts:
+        print(f"- heap after full GC: {facts['heapIdleBytes'] / 2**20:.0f} MiB idle, "
+              f"{facts['heapLoadedBytes'] / 2**20:.0f} MiB with {facts['peersLoaded']:,} peers: "
+              f"{facts['heapBytesPerPeer']:.0f} bytes per peer (goal ≤ 150)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Swarmkeeper and opentracker through the same load on this machine, in one run (docs/PERFORMANCE.md):
+#
+#   bench/run.sh
+#
+# Builds the jar, starts Swarmkeeper on a fresh embedded PostgreSQL, creates the users and torrents, then runs
+# ../shared/bench/run_bench.sh (wrk, real-client-shaped announces: load pass, keep-alive, a new connection
+# per announce, scrape) with the tracker and its PostgreSQL pinned to core 1 and wrk to core 0; then a paced
+# run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
+# then start-up and heap with 1,000,000 peers in PostgreSQL. Prints the table (bench/report.py).
+#
+# env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
+#      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
+# Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SHARED_BENCH=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" && pwd)
+export SHARED_BENCH
+WORK=$ROOT/target/bench
+PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
+export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
+USERS=${USERS:-1000} MILLION=${MILLION:-1000000}
+JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
+TOKEN=bench URL=http://127.0.0.1:$PORT
+TPID="" OTPID="" SAMPLER=""
+
+say() { echo "== $*" >&2; }
+cleanup() {
+  for pid in $SAMPLER $OTPID $TPID; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+say "tools"
+if ! command -v wrk >/dev/null || ! command -v opentracker >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "needs wrk and opentracker: run $SHARED_BENCH/install.sh as root" >&2; exit 1; }
+  bash "$SHARED_BENCH/install.sh"
+fi
+if ! command -v psql >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
+  apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
+for port in "$PORT" "$PGPORT" "$OTPORT"; do
+  if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use" >&2; exit 1; fi
+done
+
+say "pool: $TORRENTS torrents, $USERS users"
+rm -rf "$WORK" && mkdir -p "$WORK/pool"
+python3 "$SHARED_BENCH/gen_pool.py" --torrents "$TORRENTS" --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
+
+say "build"
+./mvnw -q -B package -DskipTests
+
+TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/pg"
+  --tracker.embedded-db.port="$PGPORT" --tracker.admin.token="$TOKEN"
+  # Every announce must get a full answer, as the load generator compresses a client's half hour into
+  # seconds: no re-announce limit, no scrape limit, no cap on one user's peers in a swarm.
+  --tracker.announce.min-interval=0s --tracker.abuse.scrapes-per-passkey=1000000000
+  --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN)
+
+start_tracker() { # sets TPID and STARTUP_SECONDS
+  local t0 t1
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  $JAVA $JAVA_OPTS -jar target/swarmkeeper.jar "${TRACKER_ARGS[@]}" >>"$WORK/tracker.log" 2>&1 &
+  TPID=$!
+  until curl -sf -o /dev/null "$URL/actuator/health"; do
+    kill -0 "$TPID" 2>/dev/null || { tail -40 "$WORK/tracker.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  t1=$(date +%s%N)
+  STARTUP_SECONDS=$(python3 -c "print(($t1 - $t0) / 1e9)")
+}
+stop_tracker() { kill "$TPID"; wait "$TPID" 2>/dev/null || true; TPID=""; }
+sql() { psql -qtAX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres "$@"; }
+postgres_pids() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
+pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
+metric() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["measurements"][0]["value"])'; }
+heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
+
+say "schema, users and torrents"
+start_tracker
+sql <<SQL
+CREATE TEMP TABLE u (id bigint, passkey text);
+\copy u FROM '$WORK/pool/users.csv' CSV
+INSERT INTO users (name, passkey) SELECT 'bench-' || id, passkey FROM u ORDER BY id;
+CREATE TEMP TABLE t (id bigint, h text);
+\copy t FROM '$WORK/pool/torrents.csv' CSV
+INSERT INTO torrents (info_hash, name, size) SELECT decode(h, 'hex'), 'bench-' || id, 1073741824 FROM t ORDER BY id;
+SQL
+stop_tracker
+
+say "Swarmkeeper: $PEERS peers over $TORRENTS torrents"
+start_tracker
+HEAP_IDLE=$(heap_after_gc)
+PG_PIDS=$(postgres_pids)
+pin "$TPID" $PG_PIDS
+# Flush lag and pending peers once a second, from the two single-metric endpoints (cheap: a Prometheus scrape
+# every second would itself load the tracker's core).
+( while sleep 1; do echo "$(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done >"$WORK/lag.txt" ) &
+SAMPLER=$!
+POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" bash "$SHARED_BENCH/run_bench.sh" swarmkeeper "$URL" "$TPID" \
+  '/announce/{passkey}' '/scrape/{passkey}' | tee "$WORK/swarmkeeper.log"
+
+PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
+DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
+say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
+HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
+  ANNOUNCE_PATH='/announce/{passkey}' DELAY_MS=$DELAY_MS \
+  taskset -c 0 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency -s bench/paced-announce.lua "$URL" | grep '^RESULT' |
+  tee "$WORK/paced.log"
+kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
+HEAP_LOADED=$(heap_after_gc)
+PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
+stop_tracker
+
+say "opentracker: the same load"
+mkdir -p "$WORK/ot" && cp "$WORK/pool/hashes.txt" "$WORK/ot/whitelist.txt"
+printf 'listen.tcp 127.0.0.1:%s\naccess.whitelist /whitelist.txt\ntracker.rootdir %s\ntracker.user nobody\n' \
+  "$OTPORT" "$WORK/ot" >"$WORK/ot/opentracker.conf"
+taskset -c 1 opentracker -f "$WORK/ot/opentracker.conf" >"$WORK/ot/opentracker.out" 2>&1 &
+OTPID=$!
+until ss -Hltn "sport = :$OTPORT" | grep -q .; do sleep 0.1; done
+POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.0.1:$OTPORT" "$OTPID" |
+  tee "$WORK/opentracker.log"
+kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
+
+say "start-up and heap with $MILLION peers in PostgreSQL"
+start_tracker
+sql <<SQL
+TRUNCATE peers;
+INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, uploaded, downloaded, bytes_left, seeding,
+                   partial_seed, user_agent, first_announce, last_announce, active)
+SELECT 1 + n % $TORRENTS, 1 + n / $TORRENTS % $USERS, convert_to('-qB4650-', 'UTF8') || decode(lpad(to_hex(n), 24, '0'), 'hex'),
+       decode(lpad(to_hex(n), 8, '0'), 'hex'), '127.0.0.1', 1024 + n % 60000, n % 1000 * 16384, n % 700 * 16384,
+       CASE WHEN n % 10 < 3 THEN 0 ELSE 536870912 END, n % 10 < 3, false, 'qBittorrent/4.6.5', now(), now(), true
+FROM generate_series(0, $MILLION - 1) AS n;
+SQL
+stop_tracker
+start_tracker
+MILLION_STARTUP=$STARTUP_SECONDS
+HEAP_MILLION=$(heap_after_gc)
+stop_tracker
+
+python3 - "$WORK" <<PY
+import json, re, sys
+work = sys.argv[1]
+lags = [line.split() for line in open(f"{work}/lag.txt") if len(line.split()) == 2]
+paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
+facts = {
+    "maxFlushLagSeconds": max(float(lag) for lag, _ in lags), "maxPendingPeers": max(int(float(p)) for _, p in lags),
+    "peersAtStart": $MILLION, "startupSeconds": $MILLION_STARTUP,
+    "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
+    "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / $MILLION,
+    "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
+    "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3])} if paced else None,
+}
+json.dump(facts, open(f"{work}/facts.json", "w"), indent=1)
+PY
+say "result (logs in $WORK)"
+python3 bench/report.py "$WORK"
