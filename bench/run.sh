@@ -10,6 +10,7 @@
 # then start-up and heap with 1,000,000 peers in PostgreSQL. Prints the table (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
+#      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
@@ -77,7 +78,7 @@ sql() { psql -qtAX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d p
 postgres_pids() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
 metric() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["measurements"][0]["value"])'; }
+  sed -E 's/.*"measurements":\[\{"statistic":"VALUE","value":([^}]*)\}.*/\1/'; }
 heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
 
 say "schema, users and torrents"
@@ -116,6 +117,7 @@ HEAP_LOADED=$(heap_after_gc)
 PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
 stop_tracker
 
+if [ "${OPENTRACKER:-1}" = 1 ]; then
 say "opentracker: the same load"
 mkdir -p "$WORK/ot" && cp "$WORK/pool/hashes.txt" "$WORK/ot/whitelist.txt"
 printf 'listen.tcp 127.0.0.1:%s\naccess.whitelist /whitelist.txt\ntracker.rootdir %s\ntracker.user nobody\n' \
@@ -126,7 +128,10 @@ until ss -Hltn "sport = :$OTPORT" | grep -q .; do sleep 0.1; done
 POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.0.1:$OTPORT" "$OTPID" |
   tee "$WORK/opentracker.log"
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
+fi
 
+MILLION_STARTUP=0 HEAP_MILLION=$HEAP_IDLE
+if [ "$MILLION" -gt 0 ]; then
 say "start-up and heap with $MILLION peers in PostgreSQL"
 start_tracker
 sql <<SQL
@@ -143,6 +148,7 @@ start_tracker
 MILLION_STARTUP=$STARTUP_SECONDS
 HEAP_MILLION=$(heap_after_gc)
 stop_tracker
+fi
 
 python3 - "$WORK" <<PY
 import json, re, sys
@@ -153,7 +159,7 @@ facts = {
     "maxFlushLagSeconds": max(float(lag) for lag, _ in lags), "maxPendingPeers": max(int(float(p)) for _, p in lags),
     "peersAtStart": $MILLION, "startupSeconds": $MILLION_STARTUP,
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
-    "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / $MILLION,
+    "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
     "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3])} if paced else None,
 }
