@@ -11,6 +11,7 @@
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
+#      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
@@ -97,7 +98,7 @@ say "Swarmkeeper: $PEERS peers over $TORRENTS torrents"
 start_tracker
 HEAP_IDLE=$(heap_after_gc)
 PG_PIDS=$(postgres_pids)
-pin "$TPID" $PG_PIDS
+if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
 # Flush lag and pending peers once a second, from the two single-metric endpoints (cheap: a Prometheus scrape
 # every second would itself load the tracker's core).
 ( while sleep 1; do echo "$(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done >"$WORK/lag.txt" ) &

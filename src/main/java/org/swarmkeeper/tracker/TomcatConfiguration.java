@@ -1,14 +1,25 @@
 package org.swarmkeeper.tracker;
 
 import org.apache.catalina.core.StandardHost;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Tomcat's own error answers become bencoded failures for BitTorrent clients ({@link BencodedErrorValve}). */
+/**
+ * The tracker's paths are answered by {@link TrackerValve} inside Tomcat; Tomcat's own error answers become
+ * bencoded failures for BitTorrent clients ({@link BencodedErrorValve}).
+ */
 @Configuration(proxyBeanMethods = false)
 class TomcatConfiguration {
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> trackerEndpoints(
+            ObjectProvider<AnnounceService> announces, ObjectProvider<ScrapeService> scrapes,
+            ObjectProvider<ClientAddresses> clientAddresses) {
+        return factory -> factory.addContextValves(new TrackerValve(announces, scrapes, clientAddresses));
+    }
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> bencodedErrors() {
