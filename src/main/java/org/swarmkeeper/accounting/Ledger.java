@@ -14,6 +14,10 @@ import org.swarmkeeper.swarm.PeerState;
 public class Ledger {
 
     private final int maxPendingPeers;
+    private final long maxLagNanos;
+    private final long maxLagWaitMillis;
+    /** {@link System#nanoTime()} of the oldest credit not yet committed, 0 when none; read without the lock. */
+    private volatile long backlogSinceNanos;
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
     /** Oldest record of the batch being written, 0 when no flush is under way. */
@@ -24,6 +28,8 @@ public class Ledger {
 
     Ledger(LedgerProperties properties) {
         this.maxPendingPeers = properties.maxPendingPeers();
+        this.maxLagNanos = properties.maxLag().toNanos();
+        this.maxLagWaitMillis = properties.maxLagWait().toMillis();
     }
 
     /**
@@ -46,8 +52,33 @@ public class Ledger {
         return full;
     }
 
+    /** Called under the lock after every change of {@link #pending} or of the batch in flight. */
     private void updateFull() {
         full = pending.peers.size() >= maxPendingPeers;
+        backlogSinceNanos = LedgerBatch.oldest(pending.oldestRecordNanos, inFlightSinceNanos);
+    }
+
+    /**
+     * Holds the calling announce while the flush lag is over {@code tracker.ledger.max-lag}, until the flusher
+     * catches up or {@code max-lag-wait} passed. Not while PostgreSQL refuses flushes: waiting would not help,
+     * and the outage rules (answer at once, with a warning) apply.
+     */
+    public void awaitFlusher() throws InterruptedException {
+        if (!lagging() || lastFlushFailed) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + maxLagWaitMillis;
+        synchronized (this) {
+            for (long left = maxLagWaitMillis; left > 0 && lagging() && !lastFlushFailed;
+                 left = deadline - System.currentTimeMillis()) {
+                wait(left);
+            }
+        }
+    }
+
+    private boolean lagging() {
+        long since = backlogSinceNanos;
+        return since != 0 && System.nanoTime() - since > maxLagNanos;
     }
 
     int maxPendingPeers() {
@@ -84,11 +115,13 @@ public class Ledger {
     synchronized void flushOutcome(boolean failed) {
         lastFlushFailed = failed;
         inFlightSinceNanos = 0;
+        updateFull();
+        notifyAll(); // announces held by awaitFlusher
     }
 
     /** Flush lag: how long the oldest credit not yet committed has waited, 0 when everything is written. */
-    public synchronized double flushLagSeconds() {
-        long oldest = LedgerBatch.oldest(pending.oldestRecordNanos, inFlightSinceNanos);
+    public double flushLagSeconds() {
+        long oldest = backlogSinceNanos;
         return oldest == 0 ? 0 : (System.nanoTime() - oldest) / 1e9;
     }
 

@@ -2,6 +2,8 @@ package org.swarmkeeper.accounting;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -42,15 +44,29 @@ public class PeerStore implements PeerLoader {
     @Override
     public int loadAll(RecordedPeerSink sink) {
         jdbc.update("UPDATE peers SET active = false WHERE active AND last_announce < ?", timeoutStart());
-        int[] loaded = {0};
-        jdbc.query("""
-                SELECT p.*, t.snatches FROM peers p JOIN torrents t ON t.id = p.torrent_id
-                WHERE p.last_announce >= ?
-                """, rs -> {
-            sink.accept(peer(rs), rs.getLong("snatches"));
-            loaded[0]++;
-        }, retentionStart());
-        return loaded[0];
+        // Streamed in chunks (a cursor needs a transaction): a million rows never sit in memory at once.
+        return jdbc.execute((Connection connection) -> {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement query = connection.prepareStatement("""
+                    SELECT p.*, t.snatches FROM peers p JOIN torrents t ON t.id = p.torrent_id
+                    WHERE p.last_announce >= ?
+                    """)) {
+                query.setFetchSize(10_000);
+                query.setTimestamp(1, retentionStart());
+                int loaded = 0;
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(peer(rs), rs.getLong("snatches"));
+                        loaded++;
+                    }
+                }
+                connection.commit();
+                return loaded;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        });
     }
 
     @Override
@@ -86,7 +102,7 @@ public class PeerStore implements PeerLoader {
         return new PeerState(rs.getLong("torrent_id"), rs.getLong("user_id"), PeerId.of(rs.getBytes("peer_id")),
                 rs.getBytes("peer_key"), endpoint(rs, "ipv4", "port4"), endpoint(rs, "ipv6", "port6"),
                 rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("bytes_left"),
-                rs.getBoolean("partial_seed"), rs.getString("user_agent"),
+                rs.getBoolean("partial_seed"), PeerState.canonicalUserAgent(rs.getString("user_agent")),
                 rs.getTimestamp("first_announce").getTime(), rs.getTimestamp("last_announce").getTime(),
                 rs.getBoolean("active"), rs.getString("ipv4") == null);
     }

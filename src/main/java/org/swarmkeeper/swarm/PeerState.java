@@ -1,5 +1,8 @@
 package org.swarmkeeper.swarm;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 import org.swarmkeeper.protocol.PeerId;
 
 /**
@@ -26,6 +29,29 @@ public record PeerState(
         long lastAnnounceMillis,
         boolean active,
         boolean lastViaV6) {
+
+    private static final int MAX_USER_AGENTS = 4096;
+    private static final ConcurrentMap<String, String> USER_AGENTS = new ConcurrentHashMap<>();
+
+    /**
+     * One shared instance per distinct User-Agent: a million peers run a few dozen client versions, and a
+     * String each would be a sixth of a peer's memory. Past a few thousand distinct values (a client sending
+     * random ones) strings are kept as they come.
+     */
+    public static String canonicalUserAgent(String userAgent) {
+        if (userAgent == null) {
+            return null;
+        }
+        String known = USER_AGENTS.get(userAgent);
+        if (known != null) {
+            return known;
+        }
+        if (USER_AGENTS.size() >= MAX_USER_AGENTS) {
+            return userAgent;
+        }
+        String previous = USER_AGENTS.putIfAbsent(userAgent, userAgent);
+        return previous != null ? previous : userAgent;
+    }
 
     public boolean seeding() {
         return left == 0;

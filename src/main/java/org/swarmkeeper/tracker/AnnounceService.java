@@ -116,6 +116,7 @@ public class AnnounceService {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
+        awaitFlusher();
         Swarm.Outcome outcome;
         String warning = null;
         boolean recorded;
@@ -161,6 +162,15 @@ public class AnnounceService {
                 outcome.peers(), request.compact(), request.noPeerId());
     }
 
+    /** Gives a flusher that fell behind the CPU it needs (tracker.ledger.max-lag). */
+    private void awaitFlusher() {
+        try {
+            ledger.awaitFlusher();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The User-Agent as stored with the peer: printable and bounded, so no header can break a flush. */
     static String clientName(String userAgent) {
         if (userAgent == null) {
@@ -171,7 +181,7 @@ public class AnnounceService {
             char c = userAgent.charAt(i);
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        return out.toString();
+        return PeerState.canonicalUserAgent(out.toString());
     }
 
     /**
