@@ -12,6 +12,7 @@
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
+#      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
@@ -59,7 +60,7 @@ TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/
   # Every announce must get a full answer, as the load generator compresses a client's half hour into
   # seconds: no re-announce limit, no scrape limit, no cap on one user's peers in a swarm.
   --tracker.announce.min-interval=0s --tracker.abuse.scrapes-per-passkey=1000000000
-  --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN)
+  --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN ${TRACKER_OPTS:-})
 
 start_tracker() { # sets TPID and STARTUP_SECONDS
   local t0 t1
