@@ -16,6 +16,7 @@
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SHARED_BENCH=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" && pwd)
@@ -34,12 +35,14 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 say "tools"
 if ! command -v wrk >/dev/null || ! command -v opentracker >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs wrk and opentracker: run $SHARED_BENCH/install.sh as root" >&2; exit 1; }
   bash "$SHARED_BENCH/install.sh"
 fi
+command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not a JRE) for the heap measurements" >&2; exit 1; }
 if ! command -v psql >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
   apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
@@ -126,7 +129,8 @@ printf 'listen.tcp 127.0.0.1:%s\naccess.whitelist /whitelist.txt\ntracker.rootdi
   "$OTPORT" "$WORK/ot" >"$WORK/ot/opentracker.conf"
 taskset -c 1 opentracker -f "$WORK/ot/opentracker.conf" >"$WORK/ot/opentracker.out" 2>&1 &
 OTPID=$!
-until ss -Hltn "sport = :$OTPORT" | grep -q .; do sleep 0.1; done
+for _ in $(seq 100); do ss -Hltn "sport = :$OTPORT" | grep -q . && break; kill -0 "$OTPID"; sleep 0.1; done
+ss -Hltn "sport = :$OTPORT" | grep -q . || { cat "$WORK/ot/opentracker.out" >&2; exit 1; }
 POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.0.1:$OTPORT" "$OTPID" |
   tee "$WORK/opentracker.log"
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""

@@ -1,6 +1,9 @@
 package org.swarmkeeper.accounting;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerId;
@@ -22,13 +25,16 @@ public class Ledger {
     private boolean flushRequested;
     /** Oldest record of the batch being written, 0 when no flush is under way. */
     private long inFlightSinceNanos;
+    /** When the flush under way began, 0 when none; read without the lock. */
+    private volatile long inFlightStartedNanos;
     private volatile boolean lastFlushFailed;
     /** Kept current under the lock by every change of {@link #pending}, read without it. */
     private volatile boolean full;
 
     Ledger(LedgerProperties properties) {
         this.maxPendingPeers = properties.maxPendingPeers();
-        this.maxLagNanos = properties.maxLag().toNanos();
+        // Credit waits up to one interval in a healthy ledger: only lag beyond two intervals is falling behind.
+        this.maxLagNanos = Math.max(properties.maxLag().toNanos(), 2 * properties.flushInterval().toNanos());
         this.maxLagWaitMillis = properties.maxLagWait().toMillis();
     }
 
@@ -64,16 +70,21 @@ public class Ledger {
      * and the outage rules (answer at once, with a warning) apply.
      */
     public void awaitFlusher() throws InterruptedException {
-        if (!lagging() || lastFlushFailed) {
+        if (!lagging() || lastFlushFailed || flushHanging()) {
             return;
         }
-        long deadline = System.currentTimeMillis() + maxLagWaitMillis;
-        synchronized (this) {
-            for (long left = maxLagWaitMillis; left > 0 && lagging() && !lastFlushFailed;
-                 left = deadline - System.currentTimeMillis()) {
-                wait(left);
-            }
+        try {
+            // Parks on a future, not on this monitor: a virtual thread waiting here keeps its carrier free.
+            durable().get(maxLagWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Answered anyway: the wait is a courtesy to the flusher, not a condition of the answer.
         }
+    }
+
+    /** A flush running longer than one announce may wait: PostgreSQL hangs, and waiting would not help. */
+    private boolean flushHanging() {
+        long started = inFlightStartedNanos;
+        return started != 0 && System.nanoTime() - started > maxLagWaitMillis * 1_000_000;
     }
 
     private boolean lagging() {
@@ -115,8 +126,8 @@ public class Ledger {
     synchronized void flushOutcome(boolean failed) {
         lastFlushFailed = failed;
         inFlightSinceNanos = 0;
+        inFlightStartedNanos = 0;
         updateFull();
-        notifyAll(); // announces held by awaitFlusher
     }
 
     /** Flush lag: how long the oldest credit not yet committed has waited, 0 when everything is written. */
@@ -151,6 +162,7 @@ public class Ledger {
         LedgerBatch batch = pending;
         pending = new LedgerBatch();
         inFlightSinceNanos = batch.oldestRecordNanos;
+        inFlightStartedNanos = System.nanoTime() | 1;
         updateFull();
         return batch;
     }

@@ -77,7 +77,8 @@ public class PeerStore implements PeerLoader {
                 (rs, row) -> peer(rs), torrentId, retentionStart());
     }
 
-    @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
+    /** Hourly: it reads the whole table (no index on last_announce, so that the ledger's updates stay HOT). */
+    @Scheduled(fixedDelayString = "${tracker.swarm.retention-check-interval:1h}")
     public void forgetRetiredPeers() {
         jdbc.update("DELETE FROM peers WHERE NOT active AND last_announce < ?", retentionStart());
     }

@@ -53,7 +53,7 @@ class EmbeddedDatabaseConfiguration {
         config.setMaximumPoolSize(10);
         config.setConnectionTimeout(5_000);
         config.setPoolName("embedded-postgres");
-        // The ledger's JDBC batches go out as multi-row statements: a tenth of PostgreSQL's work per row.
+        // JDBC batches of INSERTs (the policy event log) go out as multi-row statements.
         config.addDataSourceProperty("reWriteBatchedInserts", true);
         return new HikariDataSource(config);
     }

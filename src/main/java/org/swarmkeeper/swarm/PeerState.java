@@ -35,8 +35,8 @@ public record PeerState(
 
     /**
      * One shared instance per distinct User-Agent: a million peers run a few dozen client versions, and a
-     * String each would be a sixth of a peer's memory. Past a few thousand distinct values (a client sending
-     * random ones) strings are kept as they come.
+     * String each would be a sixth of a peer's memory. The set starts over past a few thousand distinct values
+     * (a client sending random ones), so that later client versions are still shared.
      */
     public static String canonicalUserAgent(String userAgent) {
         if (userAgent == null) {
@@ -47,7 +47,7 @@ public record PeerState(
             return known;
         }
         if (USER_AGENTS.size() >= MAX_USER_AGENTS) {
-            return userAgent;
+            USER_AGENTS.clear(); // a client sending random ones: start over rather than freeze the set
         }
         String previous = USER_AGENTS.putIfAbsent(userAgent, userAgent);
         return previous != null ? previous : userAgent;

@@ -116,7 +116,9 @@ public class AnnounceService {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
-        awaitFlusher();
+        if (!mustBeDurable(request.event())) { // those wait for their own flush below
+            awaitFlusher();
+        }
         Swarm.Outcome outcome;
         String warning = null;
         boolean recorded;

@@ -43,8 +43,10 @@ class TrackerValve extends ValveBase {
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
         String method = request.getMethod();
-        String path = request.getDecodedRequestURI();
-        if (path == null || !(method.equals("GET") || method.equals("HEAD"))) {
+        String uri = request.getDecodedRequestURI();
+        String contextPath = request.getContextPath();
+        String path = uri == null || !uri.startsWith(contextPath) ? null : uri.substring(contextPath.length());
+        if (path == null || path.length() < 2 || !(method.equals("GET") || method.equals("HEAD"))) {
             getNext().invoke(request, response);
             return;
         }

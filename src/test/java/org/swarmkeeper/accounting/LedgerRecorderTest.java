@@ -16,7 +16,7 @@ class LedgerRecorderTest {
 
     private static final long MINUTE = 60_000;
     private final Ledger ledger = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1,
-            Duration.ofSeconds(1), Duration.ofSeconds(1)));
+            Duration.ofSeconds(3), Duration.ofSeconds(1)));
     private final LedgerRecorder recorder = new LedgerRecorder(ledger, (user, torrent, at) -> new CreditRules.Factors(1, 1),
             new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
     private final PeerId peerId = PeerId.of(new byte[20]);
