@@ -16,6 +16,8 @@ import org.swarmkeeper.swarm.PeerState;
 @Component
 public class Ledger {
 
+    private static final int HANGING_FLUSH_WAITS = 10;
+
     private final int maxPendingPeers;
     private final long maxLagNanos;
     private final long maxLagWaitMillis;
@@ -65,11 +67,11 @@ public class Ledger {
     }
 
     /**
-     * Holds the calling announce while the flush lag is over {@code tracker.ledger.max-lag}, until the flusher
+     * Holds the calling announce or scrape while the flush lag is over {@code tracker.ledger.max-lag}, until the flusher
      * catches up or {@code max-lag-wait} passed. Not while PostgreSQL refuses flushes: waiting would not help,
      * and the outage rules (answer at once, with a warning) apply.
      */
-    public void awaitFlusher() throws InterruptedException {
+    public void awaitFlusher() {
         if (!lagging() || lastFlushFailed || flushHanging()) {
             return;
         }
@@ -78,13 +80,18 @@ public class Ledger {
             durable().get(maxLagWaitMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // Answered anyway: the wait is a courtesy to the flusher, not a condition of the answer.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** A flush running longer than one announce may wait: PostgreSQL hangs, and waiting would not help. */
+    /**
+     * A flush running ten times longer than one announce may wait: PostgreSQL hangs, and waiting would not help.
+     * Shorter slow flushes are the ones back-pressure is for (PostgreSQL short of CPU).
+     */
     private boolean flushHanging() {
         long started = inFlightStartedNanos;
-        return started != 0 && System.nanoTime() - started > maxLagWaitMillis * 1_000_000;
+        return started != 0 && System.nanoTime() - started > HANGING_FLUSH_WAITS * maxLagWaitMillis * 1_000_000;
     }
 
     private boolean lagging() {

@@ -23,6 +23,6 @@ public record LedgerProperties(
         @DefaultValue("1s") Duration flushInterval,
         @DefaultValue("5s") Duration durableWait,
         @DefaultValue("2000000") int maxPendingPeers,
-        @DefaultValue("3s") Duration maxLag,
+        @DefaultValue("2s") Duration maxLag,
         @DefaultValue("1s") Duration maxLagWait) {
 }

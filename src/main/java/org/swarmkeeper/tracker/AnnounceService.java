@@ -117,7 +117,7 @@ public class AnnounceService {
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
         if (!mustBeDurable(request.event())) { // those wait for their own flush below
-            awaitFlusher();
+            ledger.awaitFlusher();
         }
         Swarm.Outcome outcome;
         String warning = null;
@@ -162,15 +162,6 @@ public class AnnounceService {
                         counts.seeders(), counts.incomplete(), counts.snatches(),
                         address.getAddress(), warning),
                 outcome.peers(), request.compact(), request.noPeerId());
-    }
-
-    /** Gives a flusher that fell behind the CPU it needs (tracker.ledger.max-lag). */
-    private void awaitFlusher() {
-        try {
-            ledger.awaitFlusher();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The User-Agent as stored with the peer: printable and bounded, so no header can break a flush. */

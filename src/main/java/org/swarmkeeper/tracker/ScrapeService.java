@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Service;
+import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.ScrapeRequest;
@@ -26,14 +27,16 @@ public class ScrapeService {
     private final TorrentCatalog torrents;
     private final SwarmRegistry swarms;
     private final ScrapeProperties properties;
+    private final Ledger ledger;
     private final MeterRegistry meters;
 
     ScrapeService(Passkeys passkeys, TorrentCatalog torrents, SwarmRegistry swarms, ScrapeProperties properties,
-                  MeterRegistry meters) {
+                  Ledger ledger, MeterRegistry meters) {
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.swarms = swarms;
         this.properties = properties;
+        this.ledger = ledger;
         this.meters = meters;
     }
 
@@ -43,6 +46,7 @@ public class ScrapeService {
         try {
             ScrapeRequest request = parse(rawQuery);
             passkeys.countScrape(passkeys.authenticate(passkey, address));
+            ledger.awaitFlusher(); // a flusher that fell behind gets the CPU first (tracker.ledger.max-lag)
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
