@@ -17,8 +17,8 @@ class TomcatConfiguration {
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> trackerEndpoints(
             ObjectProvider<AnnounceService> announces, ObjectProvider<ScrapeService> scrapes,
-            ObjectProvider<ClientAddresses> clientAddresses) {
-        return factory -> factory.addContextValves(new TrackerValve(announces, scrapes, clientAddresses));
+            ObjectProvider<ClientAddresses> clientAddresses, TrackerRequests inFlight) {
+        return factory -> factory.addContextValves(new TrackerValve(announces, scrapes, clientAddresses, inFlight));
     }
 
     @Bean

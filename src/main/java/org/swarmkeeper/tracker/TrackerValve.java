@@ -30,14 +30,16 @@ class TrackerValve extends ValveBase {
     private final ObjectProvider<AnnounceService> announceService;
     private final ObjectProvider<ScrapeService> scrapeService;
     private final ObjectProvider<ClientAddresses> clientAddresses;
+    private final TrackerRequests inFlight;
 
     /** Providers: the valve is built with the web server, before the services it calls are. */
     TrackerValve(ObjectProvider<AnnounceService> announceService, ObjectProvider<ScrapeService> scrapeService,
-                 ObjectProvider<ClientAddresses> clientAddresses) {
+                 ObjectProvider<ClientAddresses> clientAddresses, TrackerRequests inFlight) {
         super(true);
         this.announceService = announceService;
         this.scrapeService = scrapeService;
         this.clientAddresses = clientAddresses;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -50,15 +52,20 @@ class TrackerValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
-        byte[] answer = answer(path, request);
-        if (answer == null) {
-            getNext().invoke(request, response);
-            return;
+        inFlight.begin(); // until the answer is written, so that shutdown waits for it
+        try {
+            byte[] answer = answer(path, request);
+            if (answer != null) {
+                response.setStatus(200);
+                response.setContentType("text/plain");
+                response.setContentLength(answer.length);
+                response.getOutputStream().write(answer);
+                return;
+            }
+        } finally {
+            inFlight.end();
         }
-        response.setStatus(200);
-        response.setContentType("text/plain");
-        response.setContentLength(answer.length);
-        response.getOutputStream().write(answer);
+        getNext().invoke(request, response);
     }
 
     /** The bencoded answer for a tracker path, or {@code null} when the path is not one. */
