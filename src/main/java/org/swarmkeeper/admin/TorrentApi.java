@@ -170,9 +170,13 @@ class TorrentApi {
         byte[] v2 = body.infoHashV2() == null ? null : HexFormat.of().parseHex(body.infoHashV2());
         Torrent torrent = torrents.register(InfoHash.fromHex(body.infoHash()), v2, body.name(), body.size())
                 .orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
-        URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{hash}")
+        return ResponseEntity.created(location(torrent)).body(view(torrent));
+    }
+
+    /** Where a torrent just registered by this request can be read. */
+    static URI location(Torrent torrent) {
+        return ServletUriComponentsBuilder.fromCurrentRequest().path("/{hash}")
                 .buildAndExpand(torrent.getInfoHash().hex()).toUri();
-        return ResponseEntity.created(location).body(view(torrent));
     }
 
     /**

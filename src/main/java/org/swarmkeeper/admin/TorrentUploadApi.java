@@ -2,7 +2,6 @@ package org.swarmkeeper.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -89,11 +88,9 @@ class TorrentUploadApi {
         }
         Torrent torrent = torrents.register(metainfo.swarmHash(), metainfo.infoHashV2(), metainfo.name(),
                 metainfo.size()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
-        URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{hash}")
-                .buildAndExpand(torrent.getInfoHash().hex()).toUri();
         String announceUrl = ServletUriComponentsBuilder.fromCurrentContextPath().path("/announce/").toUriString()
                 + "{passkey}";
-        return ResponseEntity.created(location).body(new UploadedTorrent(TorrentApi.view(torrent), announceUrl,
+        return ResponseEntity.created(TorrentApi.location(torrent)).body(new UploadedTorrent(TorrentApi.view(torrent), announceUrl,
                 metainfo.infoHash() != null && metainfo.infoHashV2() != null, metainfo.fileCount()));
     }
 }

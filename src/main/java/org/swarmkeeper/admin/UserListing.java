@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.admin.Paging.Page;
@@ -75,60 +76,57 @@ class UserListing {
         if (filter.flagged() != null) {
             where.add((filter.flagged() ? "" : "NOT ") + FLAGGED);
         }
-        String sql = """
-                SELECT u.id, u.name, u.uploaded, u.downloaded, u.enabled, u.can_leech, u.created_at,
-                       s.watch_started_at IS NOT NULL AS on_watch,
-                       (SELECT count(*) FROM hit_and_runs h WHERE h.user_id = u.id AND h.state = 'struck') AS strikes,
-                       (SELECT count(*) FROM policy_events e WHERE e.user_id = u.id AND e.rule = 'cheat') AS flags,
-                       count(*) OVER () AS total
-                FROM users u LEFT JOIN user_standing s ON s.user_id = u.id
-                WHERE %s
-                ORDER BY %s %s, u.id
-                LIMIT :limit OFFSET :offset
-                """.formatted(String.join(" AND ", where), USER_ORDER.get(paging.sortKey()), direction(paging));
-        parameters.put("limit", paging.size());
-        parameters.put("offset", paging.offset());
-        long[] total = {0};
-        List<UserRow> rows = jdbc.sql(sql).params(parameters).query((rs, i) -> {
-            total[0] = rs.getLong("total");
-            long downloaded = rs.getLong("downloaded");
-            return new UserRow(rs.getLong("id"), rs.getString("name"), rs.getLong("uploaded"), downloaded,
-                    downloaded == 0 ? null : (double) rs.getLong("uploaded") / downloaded, rs.getBoolean("enabled"),
-                    rs.getBoolean("can_leech"), rs.getBoolean("on_watch"), rs.getInt("strikes"),
-                    rs.getLong("flags"), instant(rs, "created_at"));
-        }).list();
-        return paging.page(rows, rows.isEmpty() ? count(sql, parameters) : total[0]);
+        String from = "users u LEFT JOIN user_standing s ON s.user_id = u.id WHERE " + String.join(" AND ", where);
+        String columns = """
+                u.id, u.name, u.uploaded, u.downloaded, u.enabled, u.can_leech, u.created_at,
+                s.watch_started_at IS NOT NULL AS on_watch,
+                (SELECT count(*) FROM hit_and_runs h WHERE h.user_id = u.id AND h.state = 'struck') AS strikes,
+                (SELECT count(*) FROM policy_events e WHERE e.user_id = u.id AND e.rule = 'cheat') AS flags""";
+        return page(columns, from, USER_ORDER.get(paging.sortKey()) + direction(paging) + ", u.id", parameters, paging,
+                (rs, i) -> {
+                    long downloaded = rs.getLong("downloaded");
+                    return new UserRow(rs.getLong("id"), rs.getString("name"), rs.getLong("uploaded"), downloaded,
+                            downloaded == 0 ? null : (double) rs.getLong("uploaded") / downloaded,
+                            rs.getBoolean("enabled"), rs.getBoolean("can_leech"), rs.getBoolean("on_watch"),
+                            rs.getInt("strikes"), rs.getLong("flags"), instant(rs, "created_at"));
+                });
     }
 
-    /** The total when the page is past the end and so returned no row to read it from. */
-    private long count(String sql, Map<String, Object> parameters) {
-        String counting = "SELECT count(*) FROM (" + sql.replaceFirst("(?s)ORDER BY.*", "") + ") AS page";
-        return jdbc.sql(counting).params(parameters).query(Long.class).single();
+    /**
+     * One page of {@code SELECT columns FROM from} in the given order, with the total of all matching rows (read
+     * from the page's rows, or counted apart when the page is past the end and has none).
+     */
+    private <T> Page<T> page(String columns, String from, String order, Map<String, Object> parameters,
+                             Paging paging, RowMapper<T> rows) {
+        Map<String, Object> withPage = new LinkedHashMap<>(parameters);
+        withPage.put("limit", paging.size());
+        withPage.put("offset", paging.offset());
+        long[] total = {0};
+        List<T> items = jdbc.sql("SELECT " + columns + ", count(*) OVER () AS total FROM " + from + " ORDER BY "
+                + order + " LIMIT :limit OFFSET :offset").params(withPage).query((rs, i) -> {
+                    total[0] = rs.getLong("total");
+                    return rows.mapRow(rs, i);
+                }).list();
+        if (items.isEmpty()) {
+            total[0] = jdbc.sql("SELECT count(*) FROM " + from).params(parameters).query(Long.class).single();
+        }
+        return paging.page(items, total[0]);
     }
 
     Page<HistoryRow> history(long userId, Paging paging) {
-        String sql = """
-                SELECT h.*, t.info_hash, t.name, count(*) OVER () AS total
-                FROM user_torrent_history h JOIN torrents t ON t.id = h.torrent_id
-                WHERE h.user_id = :user
-                ORDER BY %s %s, h.torrent_id
-                LIMIT :limit OFFSET :offset
-                """.formatted(HISTORY_ORDER.get(paging.sortKey()), direction(paging));
-        Map<String, Object> parameters = Map.of("user", userId, "limit", paging.size(), "offset", paging.offset());
-        long[] total = {0};
-        List<HistoryRow> rows = jdbc.sql(sql).params(parameters).query((rs, i) -> {
-            total[0] = rs.getLong("total");
-            return new HistoryRow(rs.getLong("torrent_id"), HexFormat.of().formatHex(rs.getBytes("info_hash")),
-                    rs.getString("name"), rs.getLong("uploaded"), rs.getLong("downloaded"),
-                    rs.getLong("raw_uploaded"), rs.getLong("raw_downloaded"), rs.getLong("seed_time_ms") / 1000,
-                    rs.getLong("leech_time_ms") / 1000, instant(rs, "completed_at"), instant(rs, "first_seen"),
-                    instant(rs, "last_seen"));
-        }).list();
-        return paging.page(rows, rows.isEmpty() ? count(sql, parameters) : total[0]);
+        return page("h.*, t.info_hash, t.name",
+                "user_torrent_history h JOIN torrents t ON t.id = h.torrent_id WHERE h.user_id = :user",
+                HISTORY_ORDER.get(paging.sortKey()) + direction(paging) + ", h.torrent_id", Map.of("user", userId),
+                paging, (rs, i) -> new HistoryRow(rs.getLong("torrent_id"),
+                        HexFormat.of().formatHex(rs.getBytes("info_hash")), rs.getString("name"),
+                        rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("raw_uploaded"),
+                        rs.getLong("raw_downloaded"), rs.getLong("seed_time_ms") / 1000,
+                        rs.getLong("leech_time_ms") / 1000, instant(rs, "completed_at"), instant(rs, "first_seen"),
+                        instant(rs, "last_seen")));
     }
 
     private static String direction(Paging paging) {
-        return paging.descending() ? "DESC" : "ASC";
+        return paging.descending() ? " DESC" : " ASC";
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

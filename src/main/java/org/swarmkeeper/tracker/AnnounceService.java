@@ -169,12 +169,23 @@ public class AnnounceService {
         if (userAgent == null) {
             return null;
         }
+        int clean = 0;
+        while (clean < userAgent.length() && printable(userAgent.charAt(clean))) {
+            clean++;
+        }
+        if (clean == userAgent.length() && clean <= MAX_CLIENT_NAME) {
+            return PeerState.canonicalUserAgent(userAgent); // what every real client sends: no copy
+        }
         StringBuilder out = new StringBuilder(Math.min(userAgent.length(), MAX_CLIENT_NAME));
         for (int i = 0; i < userAgent.length() && out.length() < MAX_CLIENT_NAME; i++) {
             char c = userAgent.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+            out.append(printable(c) ? c : '?');
         }
         return PeerState.canonicalUserAgent(out.toString());
+    }
+
+    private static boolean printable(char c) {
+        return c >= 0x20 && c < 0x7f;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.swarmkeeper.tracker;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
@@ -18,16 +19,19 @@ class TrackerRequests implements SmartLifecycle {
     static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
-    private int inFlight;
+    /** Counted on every announce: an atomic, no lock; the stopping thread is woken only while it waits. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean running;
 
-    synchronized void begin() {
-        inFlight++;
+    void begin() {
+        inFlight.incrementAndGet();
     }
 
-    synchronized void end() {
-        if (--inFlight == 0) {
-            notifyAll();
+    void end() {
+        if (inFlight.decrementAndGet() == 0 && !running) {
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 
@@ -43,7 +47,7 @@ class TrackerRequests implements SmartLifecycle {
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         synchronized (this) {
             try {
-                for (long left = MAX_WAIT.toMillis(); inFlight > 0 && left > 0;
+                for (long left = MAX_WAIT.toMillis(); inFlight.get() > 0 && left > 0;
                      left = (deadline - System.nanoTime()) / 1_000_000) {
                     wait(left);
                 }

@@ -68,15 +68,8 @@ public final class AdminClient {
 
     /** A body that is not JSON (Prometheus text, HTML), with the token. */
     public String text(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return call(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .GET().build()).body();
     }
 
     public CreatedUser createUser(String name) {
@@ -104,10 +97,14 @@ public final class AdminClient {
     }
 
     private static Answer exchange(HttpRequest request) {
+        HttpResponse<String> response = call(request);
+        String body = response.body();
+        return new Answer(response.statusCode(), body.isEmpty() ? null : JSON.readTree(body));
+    }
+
+    private static HttpResponse<String> call(HttpRequest request) {
         try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            String body = response.body();
-            return new Answer(response.statusCode(), body.isEmpty() ? null : JSON.readTree(body));
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
