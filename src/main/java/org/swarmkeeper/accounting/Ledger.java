@@ -60,16 +60,19 @@ public class Ledger {
         return full;
     }
 
-    /** Called under the lock after every change of {@link #pending} or of the batch in flight. */
-    private void updateFull() {
+    /**
+     * Publishes, for readers without the lock, what changes with {@link #pending} and the batch in flight:
+     * whether the ledger is full, and the age of its backlog. Called under the lock after every such change.
+     */
+    private void publishState() {
         full = pending.peers.size() >= maxPendingPeers;
         backlogSinceNanos = LedgerBatch.oldest(pending.oldestRecordNanos, inFlightSinceNanos);
     }
 
     /**
-     * Holds the calling announce or scrape while the flush lag is over {@code tracker.ledger.max-lag}, until the flusher
-     * catches up or {@code max-lag-wait} passed. Not while PostgreSQL refuses flushes: waiting would not help,
-     * and the outage rules (answer at once, with a warning) apply.
+     * Holds the calling announce or scrape while the flush lag is over {@code tracker.ledger.max-lag}, until the
+     * flusher catches up or {@code max-lag-wait} passed. Not while PostgreSQL refuses flushes: waiting would not
+     * help, and the outage rules (answer at once, with a warning) apply.
      */
     public void awaitFlusher() {
         if (!lagging() || lastFlushFailed || flushHanging()) {
@@ -109,7 +112,7 @@ public class Ledger {
         if (credit != null) {
             pending.history(state.userId(), state.torrentId()).add(credit);
         }
-        updateFull();
+        publishState();
     }
 
     /**
@@ -134,7 +137,7 @@ public class Ledger {
         lastFlushFailed = failed;
         inFlightSinceNanos = 0;
         inFlightStartedNanos = 0;
-        updateFull();
+        publishState();
     }
 
     /** Flush lag: how long the oldest credit not yet committed has waited, 0 when everything is written. */
@@ -170,13 +173,13 @@ public class Ledger {
         pending = new LedgerBatch();
         inFlightSinceNanos = batch.oldestRecordNanos;
         inFlightStartedNanos = System.nanoTime() | 1;
-        updateFull();
+        publishState();
         return batch;
     }
 
     /** Puts a batch whose transaction rolled back in front of what was recorded since. */
     synchronized void restore(LedgerBatch failed) {
         pending.absorbOlder(failed);
-        updateFull();
+        publishState();
     }
 }
