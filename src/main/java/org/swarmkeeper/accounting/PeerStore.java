@@ -1,14 +1,15 @@
 package org.swarmkeeper.accounting;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -44,37 +45,16 @@ public class PeerStore implements PeerLoader {
     @Override
     public int loadAll(RecordedPeerSink sink) {
         jdbc.update("UPDATE peers SET active = false WHERE active AND last_announce < ?", timeoutStart());
-        // Streamed in chunks (a cursor needs a transaction): a million rows never sit in memory at once.
-        return jdbc.execute((Connection connection) -> {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement query = connection.prepareStatement("""
-                    SELECT p.*, t.snatches FROM peers p JOIN torrents t ON t.id = p.torrent_id
-                    WHERE p.last_announce >= ?
-                    """)) {
-                query.setFetchSize(10_000);
-                query.setTimestamp(1, retentionStart());
-                int loaded = 0;
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(peer(rs), rs.getLong("snatches"));
-                        loaded++;
-                    }
-                }
-                connection.commit();
-                return loaded;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        });
+        return readPeers("TRUE", sink);
     }
 
     @Override
     public List<PeerState> load(long torrentId) {
         jdbc.update("UPDATE peers SET active = false WHERE torrent_id = ? AND active AND last_announce < ?",
                 torrentId, timeoutStart());
-        return jdbc.query("SELECT * FROM peers WHERE torrent_id = ? AND last_announce >= ?",
-                (rs, row) -> peer(rs), torrentId, retentionStart());
+        List<PeerState> peers = new ArrayList<>();
+        readPeers("p.torrent_id = " + torrentId, (peer, snatches) -> peers.add(peer));
+        return peers;
     }
 
     /** Hourly: it reads the whole table (no index on last_announce, so that the ledger's updates stay HOT). */
@@ -99,27 +79,62 @@ public class PeerStore implements PeerLoader {
         return new Timestamp(clock.millis() - properties.peerRetention().toMillis());
     }
 
-    private static PeerState peer(ResultSet rs) throws SQLException {
-        return new PeerState(rs.getLong("torrent_id"), rs.getLong("user_id"), PeerId.of(rs.getBytes("peer_id")),
-                rs.getBytes("peer_key"), endpoint(rs, "ipv4", "port4"), endpoint(rs, "ipv6", "port6"),
-                rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("bytes_left"),
-                rs.getBoolean("partial_seed"), PeerState.canonicalUserAgent(rs.getString("user_agent")),
-                rs.getTimestamp("first_announce").getTime(), rs.getTimestamp("last_announce").getTime(),
-                rs.getBoolean("active"), rs.getString("ipv4") == null);
+    /**
+     * Streams the recorded peers matching {@code condition} (SQL over numbers only) within the retention period
+     * through a binary COPY: a million rows never sit in memory at once, and none is parsed from text.
+     */
+    private int readPeers(String condition, RecordedPeerSink sink) {
+        String copy = """
+                COPY (SELECT p.torrent_id, p.user_id, p.peer_id, p.peer_key, p.ipv4, p.port4, p.ipv6, p.port6,
+                             p.uploaded, p.downloaded, p.bytes_left, p.partial_seed, p.user_agent,
+                             p.first_announce, p.last_announce, p.active, t.snatches
+                      FROM peers p JOIN torrents t ON t.id = p.torrent_id
+                      WHERE %s AND p.last_announce >= to_timestamp(%d / 1000.0))
+                TO STDOUT (FORMAT binary)
+                """.formatted(condition, retentionStart().getTime());
+        return jdbc.execute((Connection connection) -> {
+            CopyOut data = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
+            try {
+                BinaryCopyReader rows = new BinaryCopyReader(data);
+                int read = 0;
+                while (rows.next(17)) {
+                    PeerState peer = peer(rows);
+                    long snatches = rows.int8();
+                    sink.accept(peer, snatches);
+                    read++;
+                }
+                rows.finish();
+                return read;
+            } catch (IOException e) {
+                throw new SQLException("unreadable recorded peers", e);
+            } finally {
+                if (data.isActive()) {
+                    data.cancelCopy(); // a failed read or sink: leave the connection usable
+                }
+            }
+        });
     }
 
-    private static byte[] endpoint(ResultSet rs, String ipColumn, String portColumn) throws SQLException {
-        String ip = rs.getString(ipColumn);
-        if (ip == null) {
+    /** One row of {@link #readPeers}, in its column order. */
+    private static PeerState peer(BinaryCopyReader row) throws IOException {
+        long torrentId = row.int8();
+        long userId = row.int8();
+        PeerId peerId = PeerId.of(row.bytes());
+        byte[] key = row.bytes();
+        byte[] compactV4 = endpoint(row);
+        byte[] compactV6 = endpoint(row);
+        return new PeerState(torrentId, userId, peerId, key, compactV4, compactV6,
+                row.int8(), row.int8(), row.int8(), row.bool(), PeerState.canonicalUserAgent(row.text()),
+                row.timestampMillis(), row.timestampMillis(), row.bool(), compactV4 == null);
+    }
+
+    /** An inet column and its port column. */
+    private static byte[] endpoint(BinaryCopyReader row) throws IOException {
+        byte[] address = row.inetAddress();
+        if (address == null) {
+            row.bytes(); // the port is null too
             return null;
         }
-        int slash = ip.indexOf('/');
-        try {
-            // A literal address: no name lookup happens.
-            InetAddress address = InetAddress.getByName(slash < 0 ? ip : ip.substring(0, slash));
-            return PeerAddresses.compact(address, rs.getInt(portColumn));
-        } catch (UnknownHostException e) {
-            throw new SQLException("unreadable address " + ip, e);
-        }
+        return PeerAddresses.compact(address, row.int4());
     }
 }

@@ -34,7 +34,11 @@ public final class PeerAddresses {
     }
 
     public static byte[] compact(InetAddress address, int port) {
-        byte[] ip = address.getAddress();
+        return compact(address.getAddress(), port);
+    }
+
+    /** {@code ip}: the 4 or 16 bytes of an address. */
+    public static byte[] compact(byte[] ip, int port) {
         byte[] out = new byte[ip.length + 2];
         System.arraycopy(ip, 0, out, 0, ip.length);
         out[ip.length] = (byte) (port >>> 8);

@@ -3,16 +3,19 @@ package org.swarmkeeper.swarm;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /** Every live swarm of this node, by torrent id. */
 @Component
-public class SwarmRegistry implements SmartInitializingSingleton {
+public class SwarmRegistry implements InitializingBean, SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(SwarmRegistry.class);
 
@@ -21,6 +24,7 @@ public class SwarmRegistry implements SmartInitializingSingleton {
     private final PeerLoader loader;
     private final SwarmProperties properties;
     private final Clock clock;
+    private FutureTask<Integer> restoring;
 
     public SwarmRegistry(PeerChangeListener listener, PeerLoader loader, SwarmProperties properties, Clock clock) {
         this.listener = listener;
@@ -62,12 +66,36 @@ public class SwarmRegistry implements SmartInitializingSingleton {
         return swarms.get(torrentId);
     }
 
-    /** Puts every recorded peer back before the web server accepts announces. */
+    /**
+     * Starts putting every recorded peer back while the rest of the application is created: with a million
+     * peers this is seconds of work, and start-up would otherwise do it after everything else.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        restoring = new FutureTask<>(() -> {
+            long started = System.nanoTime();
+            int restored = loader.loadAll((peer, snatches) ->
+                    swarms.computeIfAbsent(peer.torrentId(), id -> new Swarm(id, snatches, listener)).restore(peer));
+            log.info("Restored {} peers from PostgreSQL into {} swarms in {} ms", restored, swarms.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return restored;
+        });
+        Thread thread = new Thread(restoring, "peer-restore");
+        thread.setDaemon(true); // a failed start-up must not wait for it
+        thread.start();
+    }
+
+    /** Waits for the recorded peers before the web server accepts announces; start-up fails if they cannot be read. */
     @Override
     public void afterSingletonsInstantiated() {
-        int restored = loader.loadAll((peer, snatches) ->
-                swarms.computeIfAbsent(peer.torrentId(), id -> new Swarm(id, snatches, listener)).restore(peer));
-        log.info("Restored {} peers from PostgreSQL into {} swarms", restored, swarms.size());
+        try {
+            restoring.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Recorded peers could not be restored", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restoring recorded peers", e);
+        }
     }
 
     @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
