@@ -38,7 +38,7 @@ public class ProtocolBenchmark {
         peers = new PeerList(50);
         for (int i = 0; i < 50; i++) {
             byte[] compact = {127, 0, (byte) (i >> 8), (byte) i, (byte) 0xc8, (byte) (i + 1)};
-            peers.add(compact, null, PeerId.of(fullPeerId));
+            peers.add(TestPeer.of(compact, null, PeerId.of(fullPeerId)));
         }
         answer = new TrackerResponses.AnnounceAnswer(1800, 900, 12, 34, 56, new byte[] {127, 0, 0, 1}, null);
     }

@@ -107,10 +107,10 @@ public class Ledger {
     }
 
     /** Records a peer's new state (its baseline) and the credit its announce earned, atomically. */
-    synchronized void record(PeerState state, LedgerBatch.HistoryDelta credit) {
-        pending.recordPeer(state);
+    synchronized void record(long torrentId, PeerState state, LedgerBatch.HistoryDelta credit) {
+        pending.recordPeer(torrentId, state);
         if (credit != null) {
-            pending.history(state.userId(), state.torrentId()).add(credit);
+            pending.history(state.userId(), torrentId).add(credit);
         }
         publishState();
     }

@@ -63,11 +63,11 @@ final class LedgerBatch {
     /** {@link System#nanoTime()} of the oldest record in this batch, 0 while it is empty: the flush lag. */
     long oldestRecordNanos;
 
-    void recordPeer(PeerState state) {
+    void recordPeer(long torrentId, PeerState state) {
         if (oldestRecordNanos == 0) {
             oldestRecordNanos = System.nanoTime() | 1; // never 0, which means "empty"
         }
-        peers.put(new PeerKey(state.torrentId(), state.userId(), state.peerId()), state);
+        peers.put(new PeerKey(torrentId, state.userId(), state.peerId()), state);
     }
 
     HistoryDelta history(long userId, long torrentId) {

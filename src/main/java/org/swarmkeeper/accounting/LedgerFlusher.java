@@ -318,8 +318,9 @@ class LedgerFlusher implements SmartLifecycle {
         Long[] lastAnnounce = new Long[n];
         Boolean[] active = new Boolean[n];
         int i = 0;
-        for (PeerState peer : batch.peers.values()) {
-            torrents[i] = peer.torrentId();
+        for (Map.Entry<LedgerBatch.PeerKey, PeerState> entry : batch.peers.entrySet()) {
+            PeerState peer = entry.getValue();
+            torrents[i] = entry.getKey().torrentId();
             users[i] = peer.userId();
             peerIds[i] = peer.peerId().toBytes();
             keys[i] = peer.key();

@@ -31,7 +31,7 @@ class LedgerRecorder implements PeerChangeListener {
         PeerState before = change.before();
         PeerState after = change.after();
         if (change.timedOut()) {
-            ledger.record(after, null);
+            ledger.record(change.torrentId(), after, null);
             return;
         }
         LedgerBatch.HistoryDelta credit = new LedgerBatch.HistoryDelta();
@@ -53,12 +53,12 @@ class LedgerRecorder implements PeerChangeListener {
             }
         }
         if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
-            CreditRules.Factors factors = rules.factors(after.userId(), after.torrentId(), after.lastAnnounceMillis());
+            CreditRules.Factors factors = rules.factors(after.userId(), change.torrentId(), after.lastAnnounceMillis());
             credit.uploaded = change.uploadCreditWithheld() ? 0 : CreditRules.credit(credit.rawUploaded, factors.upload());
             credit.downloaded = CreditRules.credit(credit.rawDownloaded, factors.download());
         }
         credit.completedAtMillis = snatched ? after.lastAnnounceMillis() : 0;
-        ledger.record(after, credit);
+        ledger.record(change.torrentId(), after, credit);
     }
 
     private static long increase(long baseline, long reported) {

@@ -53,7 +53,7 @@ public class PeerStore implements PeerLoader {
         jdbc.update("UPDATE peers SET active = false WHERE torrent_id = ? AND active AND last_announce < ?",
                 torrentId, timeoutStart());
         List<PeerState> peers = new ArrayList<>();
-        readPeers("p.torrent_id = " + torrentId, (peer, snatches) -> peers.add(peer));
+        readPeers("p.torrent_id = " + torrentId, (torrent, peer, snatches) -> peers.add(peer));
         return peers;
     }
 
@@ -98,9 +98,10 @@ public class PeerStore implements PeerLoader {
                 BinaryCopyReader rows = new BinaryCopyReader(data);
                 int read = 0;
                 while (rows.next(17)) {
+                    long torrentId = rows.int8();
                     PeerState peer = peer(rows);
                     long snatches = rows.int8();
-                    sink.accept(peer, snatches);
+                    sink.accept(torrentId, peer, snatches);
                     read++;
                 }
                 rows.finish();
@@ -115,15 +116,14 @@ public class PeerStore implements PeerLoader {
         });
     }
 
-    /** One row of {@link #readPeers}, in its column order. */
+    /** The peer's columns of a row of {@link #readPeers}, in their order. */
     private static PeerState peer(BinaryCopyReader row) throws IOException {
-        long torrentId = row.int8();
         long userId = row.int8();
         PeerId peerId = PeerId.of(row.bytes());
         byte[] key = row.bytes();
         byte[] compactV4 = endpoint(row);
         byte[] compactV6 = endpoint(row);
-        return new PeerState(torrentId, userId, peerId, key, compactV4, compactV6,
+        return new PeerState(userId, peerId, key, compactV4, compactV6,
                 row.int8(), row.int8(), row.int8(), row.bool(), PeerState.canonicalUserAgent(row.text()),
                 row.timestampMillis(), row.timestampMillis(), row.bool(), compactV4 == null);
     }

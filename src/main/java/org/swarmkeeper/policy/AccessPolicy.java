@@ -114,7 +114,7 @@ public class AccessPolicy {
             decision = Decision.denied(PEER_LIMIT_RULE, "peer_limit", "too many clients: at most "
                     + maxPeersPerTorrent + " active peers per user on one torrent; stop one of the others first");
         } else if (!joining && request.event() == AnnounceEvent.NONE && previous.lastViaV6() == viaV6
-                && Arrays.equals(previous.key(), request.key())
+                && previous.hasKey(request.key())
                 && nowMillis - previous.lastAnnounceMillis() < minInterval.toMillis() - minIntervalToleranceMillis) {
             decision = new Decision(MIN_INTERVAL_RULE, "warned", "announce_too_soon", "announced too soon: wait "
                     + minInterval.toMinutes() + " min between announces (min interval); no peers this time");
@@ -130,7 +130,7 @@ public class AccessPolicy {
      * peer's endpoint of that family. The same client moving to a new address keeps its key.
      */
     private static boolean hijacked(PeerState previous, AnnounceRequest request, InetAddress address) {
-        if (previous.key() == null || Arrays.equals(previous.key(), request.key())) {
+        if (previous.hasKey(null) || previous.hasKey(request.key())) {
             return false; // leaving the key out counts as another key once the peer has one
         }
         // Only against the endpoint of the same address family: a dual-stack client may use one key per family

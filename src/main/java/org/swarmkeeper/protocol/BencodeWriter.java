@@ -65,6 +65,16 @@ public final class BencodeWriter {
         return this;
     }
 
+    /** The low {@code count} bytes of {@code value}, big-endian: a compact IPv4 endpoint held as a number. */
+    public BencodeWriter lowBytes(long value, int count) {
+        ensure(count);
+        for (int i = count - 1; i >= 0; i--, value >>>= 8) {
+            buffer[size + i] = (byte) value;
+        }
+        size += count;
+        return this;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buffer, size);
     }

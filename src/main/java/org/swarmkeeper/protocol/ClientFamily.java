@@ -23,33 +23,34 @@ public enum ClientFamily {
     OTHER("other", null);
 
     private final String displayName;
-    private final byte[] prefix;
+    /** The prefix as the high bytes of a peer_id's first eight, and the mask that selects them. */
+    private final long prefix;
+    private final long prefixMask;
 
     ClientFamily(String displayName, String prefix) {
         this.displayName = displayName;
-        this.prefix = prefix == null ? null : prefix.getBytes(StandardCharsets.US_ASCII);
+        long bits = 0;
+        long mask = 0;
+        byte[] bytes = prefix == null ? new byte[0] : prefix.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < Long.BYTES; i++) {
+            bits = bits << 8 | (i < bytes.length ? bytes[i] & 0xff : 0);
+            mask = mask << 8 | (i < bytes.length ? 0xff : 0);
+        }
+        this.prefix = bits;
+        this.prefixMask = mask;
     }
 
     public String displayName() {
         return displayName;
     }
 
-    public static ClientFamily of(PeerId peerId) {
-        byte[] id = peerId.raw();
+    /** By the first eight bytes of a peer_id ({@link PeerId#bytes0to7}): for peers stored as numbers. */
+    public static ClientFamily ofPeerIdStart(long bytes0to7) {
         for (ClientFamily family : values()) {
-            if (family.prefix != null && startsWith(id, family.prefix)) {
+            if (family.prefixMask != 0 && (bytes0to7 & family.prefixMask) == family.prefix) {
                 return family;
             }
         }
         return OTHER;
-    }
-
-    private static boolean startsWith(byte[] id, byte[] prefix) {
-        for (int i = 0; i < prefix.length; i++) {
-            if (id[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -46,6 +46,27 @@ public final class PeerAddresses {
         return out;
     }
 
+    /** A 6-byte compact IPv4 endpoint as one number, {@code address << 16 | port}. */
+    public static long v4Bits(byte[] compactV4) {
+        if (compactV4.length != COMPACT_V4) {
+            throw new IllegalArgumentException("not a compact IPv4 endpoint: " + compactV4.length + " bytes");
+        }
+        long bits = 0;
+        for (byte b : compactV4) {
+            bits = bits << 8 | (b & 0xff);
+        }
+        return bits;
+    }
+
+    /** The 6-byte compact form of {@link #v4Bits}. */
+    public static byte[] v4Compact(long bits) {
+        byte[] compact = new byte[COMPACT_V4];
+        for (int i = COMPACT_V4 - 1; i >= 0; i--, bits >>>= 8) {
+            compact[i] = (byte) bits;
+        }
+        return compact;
+    }
+
     public static boolean isV4(InetAddress address) {
         return address instanceof Inet4Address;
     }

@@ -7,10 +7,11 @@ import org.swarmkeeper.protocol.AnnounceEvent;
  * order. {@code before} is {@code null} on first sight of the peer. {@code uploadCreditWithheld}: cheat detection
  * asked that this announce's upload be recorded raw but not credited.
  */
-public record PeerChange(PeerState before, PeerState after, AnnounceEvent event, boolean uploadCreditWithheld) {
+public record PeerChange(long torrentId, PeerState before, PeerState after, AnnounceEvent event,
+                         boolean uploadCreditWithheld) {
 
-    public PeerChange(PeerState before, PeerState after, AnnounceEvent event) {
-        this(before, after, event, false);
+    public PeerChange(long torrentId, PeerState before, PeerState after, AnnounceEvent event) {
+        this(torrentId, before, after, event, false);
     }
 
     /** The peer left the peer lists because it fell silent, not because it announced. */

@@ -10,10 +10,10 @@ import java.util.List;
  */
 public interface PeerLoader {
 
-    /** Receives one recorded peer and its torrent's snatch count. */
+    /** Receives one recorded peer, its torrent and the torrent's snatch count. */
     @FunctionalInterface
     interface RecordedPeerSink {
-        void accept(PeerState peer, long torrentSnatches);
+        void accept(long torrentId, PeerState peer, long torrentSnatches);
     }
 
     /** Every peer recorded within the retention period; returns how many. */

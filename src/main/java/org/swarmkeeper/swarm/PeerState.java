@@ -1,37 +1,116 @@
 package org.swarmkeeper.swarm;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import org.swarmkeeper.protocol.ClientFamily;
+import org.swarmkeeper.protocol.ListedPeer;
+import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerId;
 
 /**
- * One peer as last announced: an immutable snapshot, replaced on every announce. Its counters are the
- * baseline the next announce's delta is computed against. A peer is (torrent, user, peer_id).
+ * One peer of a swarm as last announced: an immutable snapshot, replaced on every announce. Its counters are the
+ * baseline the next announce's delta is computed against. A peer is (torrent, user, peer_id); the torrent is
+ * its swarm's, and travels beside it ({@link PeerChange#torrentId}) rather than in a million copies.
  *
- * @param compactV4 the IPv4 endpoint in compact form, or {@code null}
- * @param compactV6 the IPv6 endpoint in compact form, or {@code null} (BEP 7: one peer, two endpoints)
- * @param lastViaV6 whether the last announce came over IPv6: a dual-stack client announces once per family
+ * <p>A node holds one of these per peer, a million of them on a busy node, so the peer_id, the key (up to 8
+ * bytes, as every known client sends) and the IPv4 endpoint are kept inline as numbers rather than as
+ * objects of their own: 112 bytes instead of the 300 a record of arrays took. The accessors rebuild the
+ * byte forms on demand; the announce path uses {@link #is}, {@link #hasKey} and {@link #compactV4Bits},
+ * which allocate nothing.
  */
-public record PeerState(
-        long torrentId,
-        long userId,
-        PeerId peerId,
-        byte[] key,
-        byte[] compactV4,
-        byte[] compactV6,
-        long uploaded,
-        long downloaded,
-        long left,
-        boolean partialSeed,
-        String userAgent,
-        long firstAnnounceMillis,
-        long lastAnnounceMillis,
-        boolean active,
-        boolean lastViaV6) {
+public final class PeerState implements ListedPeer {
 
     private static final int MAX_USER_AGENTS = 4096;
     private static final ConcurrentMap<String, String> USER_AGENTS = new ConcurrentHashMap<>();
+    private static final byte NO_KEY = -1;
+    private static final byte LONG_KEY = -2;
+
+    private final long userId;
+    private final long peerIdBytes0to7;
+    private final long peerIdBytes8to15;
+    private final int peerIdBytes16to19;
+    /** Keys of up to 8 bytes, right-aligned; {@link #keyLength} tells how many. */
+    private final long shortKey;
+    private final byte keyLength;
+    /** Keys longer than 8 bytes (none of the known clients sends one), else {@code null}. */
+    private final byte[] longKey;
+    private final long compactV4Bits;
+    private final byte[] compactV6;
+    private final long uploaded;
+    private final long downloaded;
+    private final long left;
+    private final String userAgent;
+    private final long firstAnnounceMillis;
+    private final long lastAnnounceMillis;
+    private final boolean partialSeed;
+    private final boolean active;
+    private final boolean lastViaV6;
+
+    /**
+     * @param key        the client's session key, or {@code null}
+     * @param compactV4  the IPv4 endpoint in compact form, or {@code null}
+     * @param compactV6  the IPv6 endpoint in compact form, or {@code null} (BEP 7: one peer, two endpoints)
+     * @param lastViaV6  whether the last announce came over IPv6: a dual-stack client announces once per family
+     */
+    public PeerState(long userId, PeerId peerId, byte[] key, byte[] compactV4, byte[] compactV6,
+                     long uploaded, long downloaded, long left, boolean partialSeed, String userAgent,
+                     long firstAnnounceMillis, long lastAnnounceMillis, boolean active, boolean lastViaV6) {
+        this.userId = userId;
+        this.peerIdBytes0to7 = peerId.bytes0to7();
+        this.peerIdBytes8to15 = peerId.bytes8to15();
+        this.peerIdBytes16to19 = peerId.bytes16to19();
+        if (key == null) {
+            this.keyLength = NO_KEY;
+            this.shortKey = 0;
+            this.longKey = null;
+        } else if (key.length <= Long.BYTES) {
+            long packed = 0;
+            for (byte b : key) {
+                packed = packed << 8 | (b & 0xff);
+            }
+            this.keyLength = (byte) key.length;
+            this.shortKey = packed;
+            this.longKey = null;
+        } else {
+            this.keyLength = LONG_KEY;
+            this.shortKey = 0;
+            this.longKey = key.clone();
+        }
+        this.compactV4Bits = compactV4 == null ? NO_V4 : PeerAddresses.v4Bits(compactV4);
+        this.compactV6 = compactV6;
+        this.uploaded = uploaded;
+        this.downloaded = downloaded;
+        this.left = left;
+        this.partialSeed = partialSeed;
+        this.userAgent = userAgent;
+        this.firstAnnounceMillis = firstAnnounceMillis;
+        this.lastAnnounceMillis = lastAnnounceMillis;
+        this.active = active;
+        this.lastViaV6 = lastViaV6;
+    }
+
+    private PeerState(PeerState peer, boolean active) {
+        this.userId = peer.userId;
+        this.peerIdBytes0to7 = peer.peerIdBytes0to7;
+        this.peerIdBytes8to15 = peer.peerIdBytes8to15;
+        this.peerIdBytes16to19 = peer.peerIdBytes16to19;
+        this.shortKey = peer.shortKey;
+        this.keyLength = peer.keyLength;
+        this.longKey = peer.longKey;
+        this.compactV4Bits = peer.compactV4Bits;
+        this.compactV6 = peer.compactV6;
+        this.uploaded = peer.uploaded;
+        this.downloaded = peer.downloaded;
+        this.left = peer.left;
+        this.partialSeed = peer.partialSeed;
+        this.userAgent = peer.userAgent;
+        this.firstAnnounceMillis = peer.firstAnnounceMillis;
+        this.lastAnnounceMillis = peer.lastAnnounceMillis;
+        this.active = active;
+        this.lastViaV6 = peer.lastViaV6;
+    }
 
     /**
      * One shared instance per distinct User-Agent: a million peers run a few dozen client versions, and a
@@ -53,6 +132,116 @@ public record PeerState(
         return previous != null ? previous : userAgent;
     }
 
+    /** Whether this is {@code userId}'s peer with this peer_id. */
+    public boolean is(long userId, PeerId peerId) {
+        return this.userId == userId && peerIdBytes0to7 == peerId.bytes0to7()
+                && peerIdBytes8to15 == peerId.bytes8to15() && peerIdBytes16to19 == peerId.bytes16to19();
+    }
+
+    /** Whether {@code other} is the same user's peer with the same peer_id. */
+    boolean isSamePeer(PeerState other) {
+        return userId == other.userId && peerIdBytes0to7 == other.peerIdBytes0to7
+                && peerIdBytes8to15 == other.peerIdBytes8to15 && peerIdBytes16to19 == other.peerIdBytes16to19;
+    }
+
+    /** Whether the peer announced with this key ({@code null}: without one). */
+    public boolean hasKey(byte[] key) {
+        if (key == null || keyLength == NO_KEY) {
+            return key == null && keyLength == NO_KEY;
+        }
+        if (keyLength == LONG_KEY) {
+            return Arrays.equals(longKey, key);
+        }
+        if (key.length != keyLength) {
+            return false;
+        }
+        long packed = 0;
+        for (byte b : key) {
+            packed = packed << 8 | (b & 0xff);
+        }
+        return packed == shortKey;
+    }
+
+    public long userId() {
+        return userId;
+    }
+
+    @Override
+    public PeerId peerId() {
+        return PeerId.of(peerIdBytes0to7, peerIdBytes8to15, peerIdBytes16to19);
+    }
+
+    /** The client program, by the peer_id's prefix, without building the peer_id. */
+    public ClientFamily clientFamily() {
+        return ClientFamily.ofPeerIdStart(peerIdBytes0to7);
+    }
+
+    /** The session key, or {@code null}. */
+    public byte[] key() {
+        if (keyLength == NO_KEY) {
+            return null;
+        }
+        if (keyLength == LONG_KEY) {
+            return longKey.clone();
+        }
+        byte[] key = new byte[keyLength];
+        for (int i = keyLength - 1, shift = 0; i >= 0; i--, shift += 8) {
+            key[i] = (byte) (shortKey >>> shift);
+        }
+        return key;
+    }
+
+    /** The IPv4 endpoint in compact form, or {@code null}. */
+    public byte[] compactV4() {
+        return compactV4Bits == NO_V4 ? null : PeerAddresses.v4Compact(compactV4Bits);
+    }
+
+    @Override
+    public long compactV4Bits() {
+        return compactV4Bits;
+    }
+
+    @Override
+    public byte[] compactV6() {
+        return compactV6;
+    }
+
+    public long uploaded() {
+        return uploaded;
+    }
+
+    public long downloaded() {
+        return downloaded;
+    }
+
+    public long left() {
+        return left;
+    }
+
+    public boolean partialSeed() {
+        return partialSeed;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public long firstAnnounceMillis() {
+        return firstAnnounceMillis;
+    }
+
+    public long lastAnnounceMillis() {
+        return lastAnnounceMillis;
+    }
+
+    public boolean active() {
+        return active;
+    }
+
+    public boolean lastViaV6() {
+        return lastViaV6;
+    }
+
     public boolean seeding() {
         return left == 0;
     }
@@ -63,7 +252,12 @@ public record PeerState(
     }
 
     PeerState inactive() {
-        return new PeerState(torrentId, userId, peerId, key, compactV4, compactV6, uploaded, downloaded, left,
-                partialSeed, userAgent, firstAnnounceMillis, lastAnnounceMillis, false, lastViaV6);
+        return new PeerState(this, false);
+    }
+
+    @Override
+    public String toString() {
+        return "PeerState[user " + userId + ", " + peerId() + ", up " + uploaded
+                + ", down " + downloaded + ", left " + left + (active ? ", active" : ", inactive") + "]";
     }
 }

@@ -3,10 +3,7 @@ package org.swarmkeeper.swarm;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -27,29 +24,30 @@ public final class Swarm {
     public record Outcome(SwarmCounts counts, PeerList peers, boolean unknownPeerStopped) {
     }
 
-    private record PeerKey(long userId, PeerId peerId) {
-    }
-
-    /** A peer slot: its current state and its position in {@link #live} (-1 when inactive). */
-    private static final class Slot {
-        PeerState state;
-        int liveIndex = -1;
-
-        Slot(PeerState state) {
-            this.state = state;
-        }
-    }
-
     private final long torrentId;
     private final PeerChangeListener listener;
-    private final Map<PeerKey, Slot> peers = new HashMap<>();
-    private Slot[] live = new Slot[8];
+
+    /*
+     * Every peer this swarm knows, active or not, in slots 0..size-1 (a removed peer's slot takes the last one).
+     * A million peers on a node each cost their PeerState and about 20 bytes here: no map entry, key or holder
+     * object per peer.
+     */
+    private PeerState[] slots = new PeerState[4];
+    /** Per slot: its position in {@link #live}, or -1 when the peer is not in the peer lists. */
+    private int[] liveIndex = new int[4];
+    private int size;
+    /** The slots of the peers in the peer lists, in 0..liveCount-1: what answers sample from. */
+    private int[] live = new int[4];
     private int liveCount;
+    /**
+     * Open addressing over the slots (slot + 1; 0 is empty), linear probing from a hash of the user id alone:
+     * a user's peers sit in one run of cells, so counting them needs no map of its own. One user's active peers
+     * in a swarm are capped by policy (3 by default).
+     */
+    private int[] index = new int[8];
     private int seeders;
     private int leechers;
     private int partialSeeds;
-    /** Live peers per user, changed only when a peer joins or leaves the lists. */
-    private final Map<Long, Integer> activeByUser = new HashMap<>();
     private volatile long snatches;
 
     Swarm(long torrentId, long snatches, PeerChangeListener listener) {
@@ -64,33 +62,28 @@ public final class Swarm {
      */
     public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
                                          String userAgent, long nowMillis, int numwant, boolean withholdUploadCredit) {
-        PeerKey key = new PeerKey(userId, request.peerId());
-        Slot slot = peers.get(key);
-        PeerState before = slot == null ? null : slot.state;
+        int slot = find(userId, request.peerId());
+        PeerState before = slot < 0 ? null : slots[slot];
         boolean stopped = request.event() == AnnounceEvent.STOPPED;
         if (stopped && before == null) {
             return new Outcome(counts(), new PeerList(0), true);
         }
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
-        if (slot == null) {
-            slot = new Slot(after);
-            peers.put(key, slot);
-            if (after.active()) {
-                join(slot);
-            }
-        } else if (slot.liveIndex >= 0 && after.active()) {
+        if (slot < 0) {
+            slot = add(after);
+        } else if (liveIndex[slot] >= 0 && after.active()) {
             // The usual re-announce: stays in the peer lists, maybe seeding now.
-            count(slot.state, -1);
-            slot.state = after;
+            count(before, -1);
+            slots[slot] = after;
             count(after, 1);
         } else {
             leave(slot);
-            slot.state = after;
-            if (after.active()) {
-                join(slot);
-            }
+            slots[slot] = after;
         }
-        listener.onPeerChange(new PeerChange(before, after, request.event(), withholdUploadCredit));
+        if (after.active() && liveIndex[slot] < 0) {
+            join(slot);
+        }
+        listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), withholdUploadCredit));
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
         return new Outcome(counts(), chosen, false);
     }
@@ -105,25 +98,29 @@ public final class Swarm {
 
     /** The peer's current state, or {@code null} when this swarm has never seen it. */
     public synchronized PeerState peer(long userId, PeerId peerId) {
-        Slot slot = peers.get(new PeerKey(userId, peerId));
-        return slot == null ? null : slot.state;
+        int slot = find(userId, peerId);
+        return slot < 0 ? null : slots[slot];
     }
 
     /** How many peers of this user are in the peer lists. */
     public synchronized int activePeersOf(long userId) {
-        Integer count = activeByUser.get(userId);
-        return count == null ? 0 : count;
+        int count = 0;
+        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
+            int slot = index[cell] - 1;
+            count += slots[slot].userId() == userId && liveIndex[slot] >= 0 ? 1 : 0;
+        }
+        return count;
     }
 
     private PeerState next(PeerState before, long userId, AnnounceRequest request, InetAddress address,
                            String userAgent, long nowMillis) {
-        boolean sameSession = before != null && Arrays.equals(before.key(), request.key());
+        boolean sameSession = before != null && before.hasKey(request.key());
         byte[] endpoint = PeerAddresses.compact(address, request.port());
         boolean v4 = PeerAddresses.isV4(address);
         byte[] compactV4 = v4 ? endpoint : sameSession ? before.compactV4() : null;
         byte[] compactV6 = !v4 ? endpoint : sameSession ? before.compactV6() : null;
         boolean partialSeed = request.event() == AnnounceEvent.PAUSED && request.left() > 0;
-        return new PeerState(torrentId, userId, request.peerId(), request.key(), compactV4, compactV6,
+        return new PeerState(userId, request.peerId(), request.key(), compactV4, compactV6,
                 request.uploaded(), request.downloaded(), request.left(), partialSeed, userAgent,
                 before == null ? nowMillis : before.firstAnnounceMillis(), nowMillis,
                 request.event() != AnnounceEvent.STOPPED, !v4);
@@ -138,43 +135,41 @@ public final class Swarm {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < liveCount && chosen.size() < numwant; i++) {
             swapLive(i, i + random.nextInt(liveCount - i));
-            PeerState candidate = live[i].state;
+            PeerState candidate = slots[live[i]];
             if (candidate.userId() != userId && (!onlyLeechers || candidate.leeching())) {
-                chosen.add(candidate.compactV4(), candidate.compactV6(), candidate.peerId());
+                chosen.add(candidate);
             }
         }
         return chosen;
     }
 
     private void swapLive(int i, int j) {
-        Slot a = live[i];
+        int a = live[i];
         live[i] = live[j];
         live[j] = a;
-        live[i].liveIndex = i;
-        live[j].liveIndex = j;
+        liveIndex[live[i]] = i;
+        liveIndex[live[j]] = j;
     }
 
-    private void join(Slot slot) {
+    private void join(int slot) {
         if (live.length == liveCount) {
-            live = Arrays.copyOf(live, liveCount * 2);
+            live = Arrays.copyOf(live, grown(liveCount));
         }
-        slot.liveIndex = liveCount;
+        liveIndex[slot] = liveCount;
         live[liveCount++] = slot;
-        count(slot.state, 1);
-        activeByUser.merge(slot.state.userId(), 1, Integer::sum);
+        count(slots[slot], 1);
     }
 
-    private void leave(Slot slot) {
-        if (slot.liveIndex < 0) {
+    private void leave(int slot) {
+        int position = liveIndex[slot];
+        if (position < 0) {
             return;
         }
-        Slot last = live[--liveCount];
-        live[slot.liveIndex] = last;
-        last.liveIndex = slot.liveIndex;
-        live[liveCount] = null;
-        slot.liveIndex = -1;
-        count(slot.state, -1);
-        activeByUser.computeIfPresent(slot.state.userId(), (user, count) -> count == 1 ? null : count - 1);
+        int last = live[--liveCount];
+        live[position] = last;
+        liveIndex[last] = position;
+        liveIndex[slot] = -1;
+        count(slots[slot], -1);
     }
 
     private void count(PeerState state, int delta) {
@@ -187,30 +182,134 @@ public final class Swarm {
         }
     }
 
+    /** The slot of this user's peer with this peer_id, or -1. */
+    private int find(long userId, PeerId peerId) {
+        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
+            if (slots[index[cell] - 1].is(userId, peerId)) {
+                return index[cell] - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The slot of the same peer as {@code state} (user and peer_id), or -1. */
+    private int find(PeerState state) {
+        for (int cell = home(state.userId()); index[cell] != 0; cell = next(cell)) {
+            if (slots[index[cell] - 1].isSamePeer(state)) {
+                return index[cell] - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Stores a peer not yet known, out of the peer lists; returns its slot. */
+    private int add(PeerState state) {
+        if (size == slots.length) {
+            slots = Arrays.copyOf(slots, grown(size));
+            liveIndex = Arrays.copyOf(liveIndex, slots.length);
+        }
+        if (2 * (size + 1) > index.length) {
+            rehash(index.length * 2);
+        }
+        int slot = size++;
+        slots[slot] = state;
+        liveIndex[slot] = -1;
+        place(slot);
+        return slot;
+    }
+
+    /** Forgets the peer in {@code slot} (out of the peer lists already); the last slot moves into its place. */
+    private void remove(int slot) {
+        clear(cellOf(slot));
+        int last = --size;
+        if (slot != last) {
+            index[cellOf(last)] = slot + 1;
+            slots[slot] = slots[last];
+            liveIndex[slot] = liveIndex[last];
+            if (liveIndex[slot] >= 0) {
+                live[liveIndex[slot]] = slot;
+            }
+        }
+        slots[last] = null;
+    }
+
+    private void place(int slot) {
+        int cell = home(slots[slot].userId());
+        while (index[cell] != 0) {
+            cell = next(cell);
+        }
+        index[cell] = slot + 1;
+    }
+
+    private int cellOf(int slot) {
+        int cell = home(slots[slot].userId());
+        while (index[cell] != slot + 1) {
+            cell = next(cell);
+        }
+        return cell;
+    }
+
+    /** Empties a cell and shifts later entries of its run back, so that no lookup stops short (Knuth 6.4 R). */
+    private void clear(int cell) {
+        int empty = cell;
+        index[empty] = 0;
+        for (int probe = next(empty); index[probe] != 0; probe = next(probe)) {
+            int home = home(slots[index[probe] - 1].userId());
+            // The entry may move back unless its home lies cyclically in (empty, probe].
+            boolean stays = empty <= probe ? empty < home && home <= probe : empty < home || home <= probe;
+            if (!stays) {
+                index[empty] = index[probe];
+                index[probe] = 0;
+                empty = probe;
+            }
+        }
+    }
+
+    private void rehash(int capacity) {
+        index = new int[capacity];
+        for (int slot = 0; slot < size; slot++) {
+            place(slot);
+        }
+    }
+
+    private int home(long userId) {
+        return (int) (userId * 0x9E3779B97F4A7C15L >>> 32) & (index.length - 1);
+    }
+
+    private int next(int cell) {
+        return (cell + 1) & (index.length - 1);
+    }
+
+    private static int grown(int length) {
+        return Math.max(4, length + (length >> 1));
+    }
+
     /**
      * Takes peers silent since {@code staleBeforeMillis} out of the peer lists (reported to the listener, so
      * the database marks them inactive) and forgets inactive peers last seen before {@code forgetBeforeMillis}.
      */
     public synchronized void reap(long staleBeforeMillis, long forgetBeforeMillis) {
-        for (Iterator<Slot> it = peers.values().iterator(); it.hasNext(); ) {
-            Slot slot = it.next();
-            PeerState state = slot.state;
+        // Downwards: a removal moves the last slot, already visited, into the current one.
+        for (int slot = size - 1; slot >= 0; slot--) {
+            PeerState state = slots[slot];
             if (state.active() && state.lastAnnounceMillis() < staleBeforeMillis) {
                 leave(slot);
-                slot.state = state.inactive();
-                listener.onPeerChange(new PeerChange(state, slot.state, AnnounceEvent.NONE));
+                slots[slot] = state.inactive();
+                listener.onPeerChange(new PeerChange(torrentId, state, slots[slot], AnnounceEvent.NONE));
             } else if (!state.active() && state.lastAnnounceMillis() < forgetBeforeMillis) {
-                it.remove();
+                remove(slot);
             }
         }
     }
 
     /** Puts back a peer loaded from the database at start-up, without reporting it as a change. */
     synchronized void restore(PeerState state) {
-        Slot slot = new Slot(state);
-        Slot previous = peers.put(new PeerKey(state.userId(), state.peerId()), slot);
-        if (previous != null) {
-            leave(previous);
+        int slot = find(state);
+        if (slot < 0) {
+            slot = add(state);
+        } else {
+            leave(slot);
+            slots[slot] = state;
         }
         if (state.active()) {
             join(slot);
@@ -231,7 +330,7 @@ public final class Swarm {
     /** Visits the peers currently in the peer lists under the swarm's lock, without copying them. */
     synchronized void forEachActivePeer(Consumer<PeerState> visitor) {
         for (int i = 0; i < liveCount; i++) {
-            visitor.accept(live[i].state);
+            visitor.accept(slots[live[i]]);
         }
     }
 

@@ -74,8 +74,8 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
     public void afterPropertiesSet() {
         restoring = new FutureTask<>(() -> {
             long started = System.nanoTime();
-            int restored = loader.loadAll((peer, snatches) ->
-                    swarms.computeIfAbsent(peer.torrentId(), id -> new Swarm(id, snatches, listener)).restore(peer));
+            int restored = loader.loadAll((torrentId, peer, snatches) ->
+                    swarms.computeIfAbsent(torrentId, id -> new Swarm(id, snatches, listener)).restore(peer));
             log.info("Restored {} peers from PostgreSQL into {} swarms in {} ms", restored, swarms.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return restored;

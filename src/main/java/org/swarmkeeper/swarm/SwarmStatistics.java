@@ -79,7 +79,7 @@ public class SwarmStatistics {
             seeders += counts.seeders();
             leechers += counts.leechers();
             partialSeeds += counts.partialSeeds();
-            swarm.forEachActivePeer(peer -> byFamily[ClientFamily.of(peer.peerId()).ordinal()]++);
+            swarm.forEachActivePeer(peer -> byFamily[peer.clientFamily().ordinal()]++);
         }
         Map<ClientFamily, Long> clients = new EnumMap<>(ClientFamily.class);
         for (ClientFamily family : ClientFamily.values()) {

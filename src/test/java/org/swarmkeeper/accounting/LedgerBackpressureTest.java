@@ -20,7 +20,7 @@ class LedgerBackpressureTest {
             1000, Duration.ofMillis(50), Duration.ofMillis(200)));
 
     private void recordOnePeer() {
-        ledger.record(new PeerState(1, 1, PeerId.of(new byte[20]), null, new byte[] {127, 0, 0, 1, 26, (byte) 225},
+        ledger.record(1, new PeerState(1, PeerId.of(new byte[20]), null, new byte[] {127, 0, 0, 1, 26, (byte) 225},
                 null, 0, 0, 100, false, "test", 0, 0, true, false), null);
     }
 
@@ -70,7 +70,7 @@ class LedgerBackpressureTest {
     void lagWithinTwoFlushIntervalsIsNotFallingBehind() throws Exception {
         Ledger slowFlushes = new Ledger(new LedgerProperties(Duration.ofMillis(200), Duration.ofSeconds(5), 1000,
                 Duration.ofMillis(50), Duration.ofSeconds(2)));
-        slowFlushes.record(new PeerState(1, 1, PeerId.of(new byte[20]), null, null, null, 0, 0, 100, false, null, 0,
+        slowFlushes.record(1, new PeerState(1, PeerId.of(new byte[20]), null, null, null, 0, 0, 100, false, null, 0,
                 0, true, false), null);
         Thread.sleep(150); // over max-lag, under two flush intervals
         CompletableFuture.runAsync(slowFlushes::awaitFlusher).get(200, TimeUnit.MILLISECONDS);

@@ -26,9 +26,9 @@ class LedgerRecorderTest {
         PeerState first = peer(0, 0, true);
         PeerState second = peer(30 * MINUTE, 0, true);
         PeerState late = peer(90 * MINUTE, 0, true); // 60 minutes of silence: longer than the 45-minute timeout
-        recorder.onPeerChange(new PeerChange(null, first, AnnounceEvent.STARTED));
-        recorder.onPeerChange(new PeerChange(first, second, AnnounceEvent.NONE));
-        recorder.onPeerChange(new PeerChange(second, late, AnnounceEvent.NONE));
+        recorder.onPeerChange(new PeerChange(1, null, first, AnnounceEvent.STARTED));
+        recorder.onPeerChange(new PeerChange(1, first, second, AnnounceEvent.NONE));
+        recorder.onPeerChange(new PeerChange(1, second, late, AnnounceEvent.NONE));
         LedgerBatch.HistoryDelta history = onlyHistory();
         assertThat(history.seedMillis).isEqualTo(30 * MINUTE);
         assertThat(history.leechMillis).isZero();
@@ -39,9 +39,9 @@ class LedgerRecorderTest {
         PeerState leeching = peer(0, 100, true);
         PeerState stillLeeching = peer(10 * MINUTE, 50, true);
         PeerState done = peer(20 * MINUTE, 0, true);
-        recorder.onPeerChange(new PeerChange(null, leeching, AnnounceEvent.STARTED));
-        recorder.onPeerChange(new PeerChange(leeching, stillLeeching, AnnounceEvent.NONE));
-        recorder.onPeerChange(new PeerChange(stillLeeching, done, AnnounceEvent.NONE));
+        recorder.onPeerChange(new PeerChange(1, null, leeching, AnnounceEvent.STARTED));
+        recorder.onPeerChange(new PeerChange(1, leeching, stillLeeching, AnnounceEvent.NONE));
+        recorder.onPeerChange(new PeerChange(1, stillLeeching, done, AnnounceEvent.NONE));
         LedgerBatch.HistoryDelta history = onlyHistory();
         assertThat(history.leechMillis).isEqualTo(10 * MINUTE);
         assertThat(history.completedAtMillis).isEqualTo(20 * MINUTE);
@@ -50,7 +50,7 @@ class LedgerRecorderTest {
     @Test
     void aTimeoutRecordsTheInactivePeerWithoutCredit() {
         PeerState active = peer(0, 0, true);
-        recorder.onPeerChange(new PeerChange(active, peer(0, 0, false), AnnounceEvent.NONE));
+        recorder.onPeerChange(new PeerChange(1, active, peer(0, 0, false), AnnounceEvent.NONE));
         LedgerBatch batch = ledger.drain();
         assertThat(batch.history).isEmpty();
         assertThat(batch.peers.values()).singleElement().extracting(PeerState::active).isEqualTo(false);
@@ -59,7 +59,7 @@ class LedgerRecorderTest {
     @Test
     void aFullLedgerTakesNoNewPeerButKeepsCoalescingThoseItHolds() {
         assertThat(ledger.hasRoomFor(1, 2, peerId)).isTrue();
-        recorder.onPeerChange(new PeerChange(null, peer(0, 0, true), AnnounceEvent.STARTED));
+        recorder.onPeerChange(new PeerChange(1, null, peer(0, 0, true), AnnounceEvent.STARTED));
         assertThat(ledger.full()).isTrue();
         assertThat(ledger.hasRoomFor(1, 2, peerId)).as("a peer already pending").isTrue();
         assertThat(ledger.hasRoomFor(1, 3, peerId)).as("a new peer").isFalse();
@@ -68,7 +68,7 @@ class LedgerRecorderTest {
     }
 
     private PeerState peer(long atMillis, long left, boolean active) {
-        return new PeerState(1, 2, peerId, null, new byte[6], null, 0, 0, left, false, "test", 0, atMillis, active, false);
+        return new PeerState(2, peerId, null, new byte[6], null, 0, 0, left, false, "test", 0, atMillis, active, false);
     }
 
     private LedgerBatch.HistoryDelta onlyHistory() {

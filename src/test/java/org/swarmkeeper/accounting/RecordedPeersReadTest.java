@@ -48,7 +48,6 @@ class RecordedPeersReadTest extends TrackerIntegrationTest {
         assertThat(read).hasSize(3);
         PeerState both = read.get(1);
         assertThat(both.peerId().toBytes()).isEqualTo(dualStack);
-        assertThat(both.torrentId()).isEqualTo(torrentId);
         assertThat(both.userId()).isEqualTo(user.id());
         assertThat(both.key()).isEqualTo(HexFormat.of().parseHex("a1b2c3d4"));
         assertThat(both.compactV4()).isEqualTo(HexFormat.of().parseHex("cb00710" + "7c8d5"));

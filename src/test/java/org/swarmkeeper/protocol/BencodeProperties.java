@@ -22,13 +22,13 @@ class BencodeProperties {
                                                          @ForAll @IntRange(min = 0) int complete) throws Exception {
         PeerList peers = new PeerList(4);
         for (int i = 0; i < v4Peers; i++) {
-            peers.add(new byte[] {10, 0, (byte) (i >> 8), (byte) i, 0x1a, (byte) 0xe1}, null, null);
+            peers.add(TestPeer.of(new byte[] {10, 0, (byte) (i >> 8), (byte) i, 0x1a, (byte) 0xe1}, null, null));
         }
         for (int i = 0; i < v6Peers; i++) {
             byte[] v6 = new byte[18];
             v6[15] = (byte) i;
             v6[17] = 1;
-            peers.add(null, v6, null);
+            peers.add(TestPeer.of(null, v6, null));
         }
         byte[] encoded = TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(1800, 900, complete, 3, 7,
                 new byte[] {127, 0, 0, 1}, "careful"), peers, true, true);
