@@ -65,11 +65,11 @@ TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/
   --tracker.announce.min-interval=0s --tracker.abuse.scrapes-per-passkey=1000000000
   --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN ${TRACKER_OPTS:-})
 
-start_tracker() { # sets TPID and STARTUP_SECONDS
+start_tracker() { # sets TPID and STARTUP_SECONDS; JAR and START_OPTS (more JVM options) may be set around a call
   local t0 t1
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  $JAVA $JAVA_OPTS -jar target/swarmkeeper.jar "${TRACKER_ARGS[@]}" >>"$WORK/tracker.log" 2>&1 &
+  $JAVA $JAVA_OPTS ${START_OPTS:-} -jar "${JAR:-target/swarmkeeper.jar}" "${TRACKER_ARGS[@]}" >>"$WORK/tracker.log" 2>&1 &
   TPID=$!
   until curl -sf -o /dev/null "$URL/actuator/health"; do
     kill -0 "$TPID" 2>/dev/null || { tail -40 "$WORK/tracker.log" >&2; exit 1; }
@@ -77,6 +77,13 @@ start_tracker() { # sets TPID and STARTUP_SECONDS
   done
   t1=$(date +%s%N)
   STARTUP_SECONDS=$(python3 -c "print(($t1 - $t0) / 1e9)")
+}
+three_starts() { # sets STARTS to three start-up times; the last tracker keeps running
+  STARTS=""
+  for i in 1 2 3; do
+    if [ "$i" -gt 1 ]; then stop_tracker; fi
+    start_tracker; STARTS+="${STARTS:+,}$STARTUP_SECONDS"
+  done
 }
 stop_tracker() { kill "$TPID"; wait "$TPID" 2>/dev/null || true; TPID=""; }
 sql() { psql -qtAX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres "$@"; }
@@ -136,7 +143,7 @@ POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
 
-MILLION_STARTUP=0 HEAP_MILLION=$HEAP_IDLE
+MILLION_STARTUP="" MILLION_STARTUP_AOT="" HEAP_MILLION=$HEAP_IDLE
 if [ "$MILLION" -gt 0 ]; then
 say "start-up and heap with $MILLION peers in PostgreSQL"
 start_tracker
@@ -150,10 +157,22 @@ SELECT 1 + n % $TORRENTS, 1 + n / $TORRENTS % $USERS, convert_to('-qB4650-', 'UT
 FROM generate_series(0, $MILLION - 1) AS n;
 SQL
 stop_tracker
-start_tracker
-MILLION_STARTUP=$STARTUP_SECONDS
+three_starts
+MILLION_STARTUP=$STARTS
 HEAP_MILLION=$(heap_after_gc)
 stop_tracker
+# JDK 24+: the same jar, extracted, with an AOT cache of its classes trained by one start-up (Spring Boot's
+# "efficient deployments"); the training run exits once the context is refreshed.
+if $JAVA -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
+  say "start-up again with an AOT cache (JDK 24+)"
+  rm -rf "$WORK/app" && $JAVA -Djarmode=tools -jar target/swarmkeeper.jar extract --destination "$WORK/app" >/dev/null
+  # shellcheck disable=SC2086
+  $JAVA $JAVA_OPTS -XX:AOTCacheOutput="$WORK/app/app.aot" -Dspring.context.exit=onRefresh \
+    -jar "$WORK/app/swarmkeeper.jar" "${TRACKER_ARGS[@]}" >>"$WORK/aot-training.log" 2>&1
+  JAR=$WORK/app/swarmkeeper.jar START_OPTS="-XX:AOTCache=$WORK/app/app.aot" three_starts
+  MILLION_STARTUP_AOT=$STARTS
+  stop_tracker
+fi
 fi
 
 python3 - "$WORK" <<PY
@@ -163,7 +182,7 @@ lags = [line.split() for line in open(f"{work}/lag.txt") if len(line.split()) ==
 paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
 facts = {
     "maxFlushLagSeconds": max(float(lag) for lag, _ in lags), "maxPendingPeers": max(int(float(p)) for _, p in lags),
-    "peersAtStart": $MILLION, "startupSeconds": $MILLION_STARTUP,
+    "peersAtStart": $MILLION, "startupSeconds": [$MILLION_STARTUP], "startupSecondsAotCache": [$MILLION_STARTUP_AOT],
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
