@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Users by passkey, in memory for the announce path, and the services that change users. Every change goes
@@ -34,10 +35,16 @@ public class UserDirectory implements SmartInitializingSingleton {
     private final PasskeyGenerator passkeys;
     private final ConcurrentMap<String, UserAccount> byPasskey = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, UserAccount> byId = new ConcurrentHashMap<>();
+    /** Templates rather than @Transactional, for the reason given in TorrentCatalog: no proxy on the announce path. */
+    private final TransactionTemplate writes;
+    private final TransactionTemplate reads;
 
-    UserDirectory(UserRepository repository, PasskeyGenerator passkeys) {
+    UserDirectory(UserRepository repository, PasskeyGenerator passkeys, PlatformTransactionManager transactions) {
         this.repository = repository;
         this.passkeys = passkeys;
+        this.writes = new TransactionTemplate(transactions);
+        this.reads = new TransactionTemplate(transactions);
+        this.reads.setReadOnly(true);
     }
 
     @Override
@@ -118,29 +125,31 @@ public class UserDirectory implements SmartInitializingSingleton {
      * Creates a user with a fresh passkey, or with {@code importedPasskey} (32 hex digits) when a community
      * migrates and keeps its .torrent files; empty when the name or the passkey is taken.
      */
-    @Transactional
     public Optional<User> create(String name, String importedPasskey) {
         String passkey = importedPasskey == null ? passkeys.next() : importedPasskey.toLowerCase(Locale.ROOT);
-        if (repository.existsByName(name) || repository.existsByPasskey(passkey)) {
-            return Optional.empty();
-        }
-        User user = repository.saveAndFlush(new User(name, passkey));
-        refreshAfterCommit(user.getId());
-        return Optional.of(user);
+        return writes.execute(status -> {
+            if (repository.existsByName(name) || repository.existsByPasskey(passkey)) {
+                return Optional.empty();
+            }
+            User user = repository.saveAndFlush(new User(name, passkey));
+            refreshAfterCommit(user.getId());
+            return Optional.of(user);
+        });
     }
 
     /** Gives the user a new passkey; the old one stops working on this node at commit, on others within seconds. */
-    @Transactional
     public Optional<User> rotatePasskey(long id) {
-        Optional<User> found = repository.findById(id);
-        found.ifPresent(user -> {
-            String old = user.getPasskey();
-            user.changePasskey(passkeys.next());
-            repository.saveAndFlush(user);
-            refreshAfterCommit(id);
-            log.info("Rotated the passkey of user {} ({} is no longer valid)", id, mask(old));
+        return writes.execute(status -> {
+            Optional<User> found = repository.findById(id);
+            found.ifPresent(user -> {
+                String old = user.getPasskey();
+                user.changePasskey(passkeys.next());
+                repository.saveAndFlush(user);
+                refreshAfterCommit(id);
+                log.info("Rotated the passkey of user {} ({} is no longer valid)", id, mask(old));
+            });
+            return found;
         });
-        return found;
     }
 
     /** A passkey as it may appear in logs: its first four characters, never enough to announce with. */
@@ -149,27 +158,28 @@ public class UserDirectory implements SmartInitializingSingleton {
     }
 
     /** Changes account state. Takes effect on the next announce. */
-    @Transactional
     public Optional<User> update(long id, AccountChanges changes) {
-        Optional<User> found = repository.findById(id);
-        found.ifPresent(user -> {
-            user.apply(changes);
-            repository.saveAndFlush(user);
-            refreshAfterCommit(id);
+        return writes.execute(status -> {
+            Optional<User> found = repository.findById(id);
+            found.ifPresent(user -> {
+                user.apply(changes);
+                repository.saveAndFlush(user);
+                refreshAfterCommit(id);
+            });
+            return found;
         });
-        return found;
     }
 
-    @Transactional(readOnly = true)
     public Optional<User> find(long id) {
-        return repository.findById(id);
+        return reads.execute(status -> repository.findById(id));
     }
 
     /** User names by id, for admin views of peers. */
-    @Transactional(readOnly = true)
     public Map<Long, String> names(Collection<Long> ids) {
-        Map<Long, String> names = new HashMap<>();
-        repository.findAllById(ids).forEach(user -> names.put(user.getId(), user.getName()));
-        return names;
+        return reads.execute(status -> {
+            Map<Long, String> names = new HashMap<>();
+            repository.findAllById(ids).forEach(user -> names.put(user.getId(), user.getName()));
+            return names;
+        });
     }
 }
