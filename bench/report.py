@@ -63,6 +63,11 @@ def main():
     if paced:
         print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak): p50 {paced['p50']:.2f} ms, "
               f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms)")
+    for name in ("swarmkeeper", "opentracker"):
+        steal = steal_percentages(work / f"steal-{name}.txt")
+        if steal:
+            print(f"- CPU steal by the hypervisor during {name}'s runs: {sum(steal) / len(steal):.0f} % on average, "
+                  f"{max(steal)} % at most (runs with much steal are not comparable)")
     failures = sum(p["failures"] for p in ours.values())
     print(f"- failure reasons or non-200 answers in Swarmkeeper's runs: {failures} (must be 0)")
     print(f"- flush lag, highest sampled each second over the run: {facts['maxFlushLagSeconds']:.2f} s (goal < 2 s); "
@@ -75,6 +80,13 @@ def main():
         print(f"- heap after full GC: {facts['heapIdleBytes'] / 2**20:.0f} MiB idle, "
               f"{facts['heapLoadedBytes'] / 2**20:.0f} MiB with {facts['peersLoaded']:,} peers: "
               f"{facts['heapBytesPerPeer']:.0f} bytes per peer (goal ≤ 150)")
+
+
+def steal_percentages(path):
+    """vmstat's last column, once a second; the first sample (averages since boot) is left out."""
+    if not path.exists():
+        return []
+    return [int(line.split()[-1]) for line in path.read_text().splitlines()[3:] if line.split()[-1].isdigit()]
 
 
 def starts(seconds):

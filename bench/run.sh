@@ -27,11 +27,11 @@ export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=$
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000}
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
-TPID="" OTPID="" SAMPLER=""
+TPID="" OTPID="" SAMPLER="" STEAL=""
 
 say() { echo "== $*" >&2; }
 cleanup() {
-  for pid in $SAMPLER $OTPID $TPID; do kill "$pid" 2>/dev/null || true; done
+  for pid in $SAMPLER $STEAL $OTPID $TPID; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -42,6 +42,7 @@ if ! command -v wrk >/dev/null || ! command -v opentracker >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs wrk and opentracker: run $SHARED_BENCH/install.sh as root" >&2; exit 1; }
   bash "$SHARED_BENCH/install.sh"
 fi
+command -v vmstat >/dev/null || { echo "needs vmstat (Debian package procps)" >&2; exit 1; }
 command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not a JRE) for the heap measurements" >&2; exit 1; }
 if ! command -v psql >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
@@ -85,6 +86,10 @@ three_starts() { # sets STARTS to three start-up times; the last tracker keeps r
     start_tracker; STARTS+="${STARTS:+,}$STARTUP_SECONDS"
   done
 }
+# CPU time the hypervisor gave to other guests (vmstat's "st"), once a second: a run taken while the host was
+# busy is not comparable with one taken while it was idle, so the report shows it beside each tracker's rates.
+start_steal() { vmstat -n 1 >"$WORK/steal-$1.txt" & STEAL=$!; }
+stop_steal() { kill "$STEAL"; wait "$STEAL" 2>/dev/null || true; STEAL=""; }
 stop_tracker() { kill "$TPID"; wait "$TPID" 2>/dev/null || true; TPID=""; }
 sql() { psql -qtAX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres "$@"; }
 postgres_pids() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
@@ -114,6 +119,7 @@ if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
 # every second would itself load the tracker's core).
 ( while sleep 1; do echo "$(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done >"$WORK/lag.txt" ) &
 SAMPLER=$!
+start_steal swarmkeeper
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" bash "$SHARED_BENCH/run_bench.sh" swarmkeeper "$URL" "$TPID" \
   '/announce/{passkey}' '/scrape/{passkey}' | tee "$WORK/swarmkeeper.log"
 
@@ -125,6 +131,7 @@ HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=ran
   taskset -c 0 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency -s bench/paced-announce.lua "$URL" | grep '^RESULT' |
   tee "$WORK/paced.log"
 kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
+stop_steal
 HEAP_LOADED=$(heap_after_gc)
 PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
 stop_tracker
@@ -138,8 +145,10 @@ taskset -c 1 opentracker -f "$WORK/ot/opentracker.conf" >"$WORK/ot/opentracker.o
 OTPID=$!
 for _ in $(seq 100); do ss -Hltn "sport = :$OTPORT" | grep -q . && break; kill -0 "$OTPID"; sleep 0.1; done
 ss -Hltn "sport = :$OTPORT" | grep -q . || { cat "$WORK/ot/opentracker.out" >&2; exit 1; }
+start_steal opentracker
 POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.0.1:$OTPORT" "$OTPID" |
   tee "$WORK/opentracker.log"
+stop_steal
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
 
