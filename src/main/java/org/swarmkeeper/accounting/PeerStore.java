@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -83,15 +84,15 @@ public class PeerStore implements PeerLoader {
      * Streams the recorded peers matching {@code condition} (SQL over numbers only) within the retention period
      * through a binary COPY: a million rows never sit in memory at once, and none is parsed from text.
      */
-    private int readPeers(String condition, RecordedPeerSink sink) {
-        String copy = """
+    int readPeers(String condition, RecordedPeerSink sink) {
+        String copy = String.format(Locale.ROOT, """
                 COPY (SELECT p.torrent_id, p.user_id, p.peer_id, p.peer_key, p.ipv4, p.port4, p.ipv6, p.port6,
                              p.uploaded, p.downloaded, p.bytes_left, p.partial_seed, p.user_agent,
                              p.first_announce, p.last_announce, p.active, t.snatches
                       FROM peers p JOIN torrents t ON t.id = p.torrent_id
                       WHERE %s AND p.last_announce >= to_timestamp(%d / 1000.0))
                 TO STDOUT (FORMAT binary)
-                """.formatted(condition, retentionStart().getTime());
+                """, condition, retentionStart().getTime());
         return jdbc.execute((Connection connection) -> {
             CopyOut data = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
             try {
@@ -106,14 +107,32 @@ public class PeerStore implements PeerLoader {
                 }
                 rows.finish();
                 return read;
-            } catch (IOException e) {
-                throw new SQLException("unreadable recorded peers", e);
-            } finally {
-                if (data.isActive()) {
-                    data.cancelCopy(); // a failed read or sink: leave the connection usable
-                }
+            } catch (IOException | RuntimeException e) {
+                SQLException failure = new SQLException("unreadable recorded peers: " + e.getMessage(), e);
+                discard(connection, data, failure);
+                throw failure;
             }
         });
+    }
+
+    /**
+     * Reads what is left of a COPY given up half-way, so that the connection goes back to the pool usable:
+     * pgjdbc's {@code cancelCopy} would leave the rest of the data unread on the socket for its next user. A
+     * connection that cannot be drained is aborted.
+     */
+    private static void discard(Connection connection, CopyOut data, SQLException failure) {
+        try {
+            while (data.isActive() && data.readFromCopy() != null) {
+                // rows nobody will use
+            }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException abortFailure) {
+                failure.addSuppressed(abortFailure);
+            }
+        }
     }
 
     /** The peer's columns of a row of {@link #readPeers}, in their order. */
@@ -121,20 +140,24 @@ public class PeerStore implements PeerLoader {
         long userId = row.int8();
         PeerId peerId = PeerId.of(row.bytes());
         byte[] key = row.bytes();
-        byte[] compactV4 = endpoint(row);
-        byte[] compactV6 = endpoint(row);
+        byte[] compactV4 = endpoint(row, 4);
+        byte[] compactV6 = endpoint(row, 16);
         return new PeerState(userId, peerId, key, compactV4, compactV6,
                 row.int8(), row.int8(), row.int8(), row.bool(), PeerState.canonicalUserAgent(row.text()),
                 row.timestampMillis(), row.timestampMillis(), row.bool(), compactV4 == null);
     }
 
-    /** An inet column and its port column. */
-    private static byte[] endpoint(BinaryCopyReader row) throws IOException {
+    /**
+     * An inet column and its port column. An address of the other family (a site's own SQL could write one)
+     * counts as none: the peer keeps its baseline, and its next announce brings its endpoint back.
+     */
+    private static byte[] endpoint(BinaryCopyReader row, int addressBytes) throws IOException {
         byte[] address = row.inetAddress();
         if (address == null) {
             row.bytes(); // the port is null too
             return null;
         }
-        return PeerAddresses.compact(address, row.int4());
+        int port = row.int4();
+        return address.length == addressBytes ? PeerAddresses.compact(address, port) : null;
     }
 }

@@ -66,12 +66,8 @@ public final class PeerState implements ListedPeer {
             this.shortKey = 0;
             this.longKey = null;
         } else if (key.length <= Long.BYTES) {
-            long packed = 0;
-            for (byte b : key) {
-                packed = packed << 8 | (b & 0xff);
-            }
             this.keyLength = (byte) key.length;
-            this.shortKey = packed;
+            this.shortKey = packed(key);
             this.longKey = null;
         } else {
             this.keyLength = LONG_KEY;
@@ -132,16 +128,15 @@ public final class PeerState implements ListedPeer {
         return previous != null ? previous : userAgent;
     }
 
-    /** Whether this is {@code userId}'s peer with this peer_id. */
-    public boolean is(long userId, PeerId peerId) {
-        return this.userId == userId && peerIdBytes0to7 == peerId.bytes0to7()
-                && peerIdBytes8to15 == peerId.bytes8to15() && peerIdBytes16to19 == peerId.bytes16to19();
+    /** Whether this is {@code userId}'s peer with the peer_id these numbers make ({@link PeerId#bytes0to7} …). */
+    boolean is(long userId, long bytes0to7, long bytes8to15, int bytes16to19) {
+        return this.userId == userId && peerIdBytes0to7 == bytes0to7 && peerIdBytes8to15 == bytes8to15
+                && peerIdBytes16to19 == bytes16to19;
     }
 
     /** Whether {@code other} is the same user's peer with the same peer_id. */
     boolean isSamePeer(PeerState other) {
-        return userId == other.userId && peerIdBytes0to7 == other.peerIdBytes0to7
-                && peerIdBytes8to15 == other.peerIdBytes8to15 && peerIdBytes16to19 == other.peerIdBytes16to19;
+        return other.is(userId, peerIdBytes0to7, peerIdBytes8to15, peerIdBytes16to19);
     }
 
     /** Whether the peer announced with this key ({@code null}: without one). */
@@ -152,14 +147,16 @@ public final class PeerState implements ListedPeer {
         if (keyLength == LONG_KEY) {
             return Arrays.equals(longKey, key);
         }
-        if (key.length != keyLength) {
-            return false;
-        }
+        return key.length == keyLength && packed(key) == shortKey;
+    }
+
+    /** Up to 8 bytes as one number, right-aligned. */
+    private static long packed(byte[] bytes) {
         long packed = 0;
-        for (byte b : key) {
+        for (byte b : bytes) {
             packed = packed << 8 | (b & 0xff);
         }
-        return packed == shortKey;
+        return packed;
     }
 
     public long userId() {

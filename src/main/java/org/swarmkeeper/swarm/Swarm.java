@@ -24,6 +24,9 @@ public final class Swarm {
     public record Outcome(SwarmCounts counts, PeerList peers, boolean unknownPeerStopped) {
     }
 
+    /** Peers of one user kept in one swarm, in or out of the peer lists (policy caps the ones in: 3 by default). */
+    static final int MAX_STORED_PEERS_PER_USER = 16;
+
     private final long torrentId;
     private final PeerChangeListener listener;
 
@@ -41,8 +44,8 @@ public final class Swarm {
     private int liveCount;
     /**
      * Open addressing over the slots (slot + 1; 0 is empty), linear probing from a hash of the user id alone:
-     * a user's peers sit in one run of cells, so counting them needs no map of its own. One user's active peers
-     * in a swarm are capped by policy (3 by default).
+     * a user's peers sit in one run of cells, so counting them needs no map of its own. That run stays short:
+     * one user keeps at most {@link #MAX_STORED_PEERS_PER_USER} peers here.
      */
     private int[] index = new int[8];
     private int seeders;
@@ -184,15 +187,18 @@ public final class Swarm {
 
     /** The slot of this user's peer with this peer_id, or -1. */
     private int find(long userId, PeerId peerId) {
+        long bytes0to7 = peerId.bytes0to7();
+        long bytes8to15 = peerId.bytes8to15();
+        int bytes16to19 = peerId.bytes16to19();
         for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
-            if (slots[index[cell] - 1].is(userId, peerId)) {
+            if (slots[index[cell] - 1].is(userId, bytes0to7, bytes8to15, bytes16to19)) {
                 return index[cell] - 1;
             }
         }
         return -1;
     }
 
-    /** The slot of the same peer as {@code state} (user and peer_id), or -1. */
+    /** The slot of the same peer as {@code state} (user and peer_id), or -1: without building its peer_id. */
     private int find(PeerState state) {
         for (int cell = home(state.userId()); index[cell] != 0; cell = next(cell)) {
             if (slots[index[cell] - 1].isSamePeer(state)) {
@@ -202,8 +208,12 @@ public final class Swarm {
         return -1;
     }
 
-    /** Stores a peer not yet known, out of the peer lists; returns its slot. */
+    /**
+     * Stores a peer not yet known, out of the peer lists; returns its slot. A user already holding
+     * {@link #MAX_STORED_PEERS_PER_USER} peers here first loses the one silent longest among those out of the lists.
+     */
     private int add(PeerState state) {
+        forgetOldestInactiveIfFull(state.userId());
         if (size == slots.length) {
             slots = Arrays.copyOf(slots, grown(size));
             liveIndex = Arrays.copyOf(liveIndex, slots.length);
@@ -216,6 +226,29 @@ public final class Swarm {
         liveIndex[slot] = -1;
         place(slot);
         return slot;
+    }
+
+    /**
+     * Clients choose a new peer_id per session, and stopped peers are kept for the retention period (weeks), so
+     * without a bound a user's run of cells, walked on each of their announces, would grow with every restart
+     * of their client, or with a script cycling peer_ids. Forgotten here, a peer's row stays in PostgreSQL.
+     */
+    private void forgetOldestInactiveIfFull(long userId) {
+        int stored = 0;
+        int oldest = -1;
+        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
+            int slot = index[cell] - 1;
+            if (slots[slot].userId() == userId) {
+                stored++;
+                if (liveIndex[slot] < 0 && (oldest < 0
+                        || slots[slot].lastAnnounceMillis() < slots[oldest].lastAnnounceMillis())) {
+                    oldest = slot;
+                }
+            }
+        }
+        if (stored >= MAX_STORED_PEERS_PER_USER && oldest >= 0) {
+            remove(oldest);
+        }
     }
 
     /** Forgets the peer in {@code slot} (out of the peer lists already); the last slot moves into its place. */

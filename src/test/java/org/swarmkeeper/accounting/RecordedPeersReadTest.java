@@ -1,6 +1,7 @@
 package org.swarmkeeper.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Timestamp;
 import java.util.Comparator;
@@ -27,8 +28,7 @@ class RecordedPeersReadTest extends TrackerIntegrationTest {
     void everyColumnOfARecordedPeerIsReadBack() {
         CreatedUser user = newUser();
         InfoHash torrent = newTorrent(1 << 30);
-        long torrentId = jdbc.queryForObject("SELECT id FROM torrents WHERE info_hash = ?", Long.class,
-                torrent.toBytes());
+        long torrentId = torrentId(torrent);
         long first = clock.millis() - 3_600_123;
         long last = clock.millis() - 60_456;
         byte[] dualStack = "-TR4050-dualstack012".getBytes();
@@ -82,9 +82,46 @@ class RecordedPeersReadTest extends TrackerIntegrationTest {
     @Test
     void aTorrentWithoutRecordedPeersReadsEmpty() {
         InfoHash torrent = newTorrent(10);
-        long torrentId = jdbc.queryForObject("SELECT id FROM torrents WHERE info_hash = ?", Long.class,
-                torrent.toBytes());
+        long torrentId = torrentId(torrent);
         assertThat(peerStore.load(torrentId)).isEmpty();
+    }
+
+    @Test
+    void anAddressOfTheOtherFamilyCountsAsNone() {
+        CreatedUser user = newUser();
+        long torrentId = torrentId(newTorrent(10));
+        // As a site's own SQL could write it: an IPv6 address in the IPv4 column.
+        insert(torrentId, user.id(), "-TR4050-otherfamily1".getBytes(), null, "2001:db8::1", 6881, "2001:db8::2",
+                6882, 5, 0, 0, false, null, clock.millis(), clock.millis(), true);
+
+        PeerState peer = peerStore.load(torrentId).get(0);
+        assertThat(peer.compactV4()).isNull();
+        assertThat(peer.compactV6()).isEqualTo(HexFormat.of().parseHex("20010db80000000000000000000000021ae2"));
+        assertThat(peer.uploaded()).as("the baseline is kept").isEqualTo(5);
+    }
+
+    @Test
+    void aReadGivenUpHalfWayLeavesItsConnectionUsable() {
+        CreatedUser user = newUser();
+        long torrentId = torrentId(newTorrent(10));
+        for (int i = 0; i < 50; i++) {
+            insert(torrentId, user.id(), String.format("-TR4050-peer%08d", i).getBytes(), null, "192.0.2.1", 6881,
+                    null, null, 0, 0, 0, false, null, clock.millis(), clock.millis(), true);
+        }
+        int[] seen = {0};
+        assertThatThrownBy(() -> peerStore.readPeers("p.torrent_id = " + torrentId, (torrent, peer, snatches) -> {
+            if (++seen[0] == 10) {
+                throw new IllegalStateException("the sink gives up");
+            }
+        })).hasMessageContaining("the sink gives up");
+        for (int i = 0; i < 20; i++) { // the pool hands this thread its last connection again
+            assertThat(jdbc.queryForObject("SELECT 1", Integer.class)).isEqualTo(1);
+            assertThat(peerStore.load(torrentId)).hasSize(50);
+        }
+    }
+
+    private long torrentId(InfoHash torrent) {
+        return jdbc.queryForObject("SELECT id FROM torrents WHERE info_hash = ?", Long.class, torrent.toBytes());
     }
 
     private void insert(long torrentId, long userId, byte[] peerId, byte[] key, String ipv4, Integer port4,
