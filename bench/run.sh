@@ -7,7 +7,9 @@
 # ../shared/bench/run_bench.sh (wrk, real-client-shaped announces: load pass, keep-alive, a new connection
 # per announce, scrape) with the tracker and its PostgreSQL pinned to core 1 and wrk to core 0; then a paced
 # run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
-# then start-up and heap with 1,000,000 peers in PostgreSQL. Prints the table (bench/report.py).
+# then start-up (three starts with java -jar, and on JDK 24+ three more with a trained AOT cache) and heap with
+# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. Prints the table
+# (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
