@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -79,6 +80,52 @@ class LedgerFlusher implements SmartLifecycle {
                 leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
             """;
+    /** One array parameter of a set-based upsert: its SQL element type, Java element type and value per row. */
+    private record ArrayColumn<R>(String sqlType, Class<?> javaType, Function<R, Object> value) {
+    }
+
+    private static <R> ArrayColumn<R> bigint(Function<R, Object> value) {
+        return new ArrayColumn<>("bigint", Long.class, value);
+    }
+
+    private static Integer port(byte[] compact) {
+        return compact == null ? null : PeerAddresses.port(compact);
+    }
+
+    /** In the order of {@link #UPSERT_PEERS}'s {@code unnest}. */
+    private static final List<ArrayColumn<Map.Entry<LedgerBatch.PeerKey, PeerState>>> PEER_COLUMNS = List.of(
+            bigint(row -> row.getKey().torrentId()),
+            bigint(row -> row.getValue().userId()),
+            new ArrayColumn<>("bytea", byte[].class, row -> row.getKey().peerId().toBytes()),
+            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().key()),
+            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().compactV4())),
+            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().compactV4())),
+            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().compactV6())),
+            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().compactV6())),
+            bigint(row -> row.getValue().uploaded()),
+            bigint(row -> row.getValue().downloaded()),
+            bigint(row -> row.getValue().left()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().seeding()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().partialSeed()),
+            new ArrayColumn<>("text", String.class, row -> row.getValue().userAgent()),
+            bigint(row -> row.getValue().firstAnnounceMillis()),
+            bigint(row -> row.getValue().lastAnnounceMillis()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().active()));
+
+    /** In the order of {@link #UPSERT_HISTORY}'s {@code unnest}. */
+    private static final List<ArrayColumn<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>>>
+            HISTORY_COLUMNS = List.of(
+            bigint(row -> row.getKey().userId()),
+            bigint(row -> row.getKey().torrentId()),
+            bigint(row -> row.getValue().uploaded),
+            bigint(row -> row.getValue().downloaded),
+            bigint(row -> row.getValue().rawUploaded),
+            bigint(row -> row.getValue().rawDownloaded),
+            bigint(row -> row.getValue().seedMillis),
+            bigint(row -> row.getValue().leechMillis),
+            bigint(row -> row.getValue().firstSeenMillis),
+            bigint(row -> row.getValue().lastSeenMillis));
+
     private static final String CREDIT_USER = """
             UPDATE users SET uploaded = saturated_add(uploaded, ?), downloaded = saturated_add(downloaded, ?),
                              raw_uploaded = saturated_add(raw_uploaded, ?), raw_downloaded = saturated_add(raw_downloaded, ?),
@@ -296,60 +343,26 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     private void writePeers(Connection connection, LedgerBatch batch) throws SQLException {
-        int n = batch.peers.size();
-        if (n == 0) {
+        upsert(connection, UPSERT_PEERS, PEER_COLUMNS, new ArrayList<>(batch.peers.entrySet()));
+    }
+
+    /**
+     * Runs one of the set-based upserts: each column becomes one SQL array of its type (pgjdbc sends typed
+     * arrays in binary), in the order of the statement's {@code unnest}.
+     */
+    private static <R> void upsert(Connection connection, String sql, List<ArrayColumn<R>> columns, List<R> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
             return;
         }
-        Long[] torrents = new Long[n];
-        Long[] users = new Long[n];
-        byte[][] peerIds = new byte[n][];
-        byte[][] keys = new byte[n][];
-        String[] ipv4 = new String[n];
-        Integer[] port4 = new Integer[n];
-        String[] ipv6 = new String[n];
-        Integer[] port6 = new Integer[n];
-        Long[] uploaded = new Long[n];
-        Long[] downloaded = new Long[n];
-        Long[] left = new Long[n];
-        Boolean[] seeding = new Boolean[n];
-        Boolean[] partialSeed = new Boolean[n];
-        String[] userAgents = new String[n];
-        Long[] firstAnnounce = new Long[n];
-        Long[] lastAnnounce = new Long[n];
-        Boolean[] active = new Boolean[n];
-        int i = 0;
-        for (Map.Entry<LedgerBatch.PeerKey, PeerState> entry : batch.peers.entrySet()) {
-            PeerState peer = entry.getValue();
-            torrents[i] = entry.getKey().torrentId();
-            users[i] = peer.userId();
-            peerIds[i] = peer.peerId().toBytes();
-            keys[i] = peer.key();
-            if (peer.compactV4() != null) {
-                ipv4[i] = PeerAddresses.address(peer.compactV4()).getHostAddress();
-                port4[i] = PeerAddresses.port(peer.compactV4());
-            }
-            if (peer.compactV6() != null) {
-                ipv6[i] = PeerAddresses.address(peer.compactV6()).getHostAddress();
-                port6[i] = PeerAddresses.port(peer.compactV6());
-            }
-            uploaded[i] = peer.uploaded();
-            downloaded[i] = peer.downloaded();
-            left[i] = peer.left();
-            seeding[i] = peer.seeding();
-            partialSeed[i] = peer.partialSeed();
-            userAgents[i] = peer.userAgent();
-            firstAnnounce[i] = peer.firstAnnounceMillis();
-            lastAnnounce[i] = peer.lastAnnounceMillis();
-            active[i] = peer.active();
-            i++;
-        }
-        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_PEERS)) {
-            Object[][] columns = {torrents, users, peerIds, keys, ipv4, port4, ipv6, port6, uploaded, downloaded,
-                    left, seeding, partialSeed, userAgents, firstAnnounce, lastAnnounce, active};
-            String[] types = {"bigint", "bigint", "bytea", "bytea", "text", "integer", "text", "integer", "bigint",
-                    "bigint", "bigint", "boolean", "boolean", "text", "bigint", "bigint", "boolean"};
-            for (int column = 0; column < columns.length; column++) {
-                upsert.setArray(column + 1, connection.createArrayOf(types[column], columns[column]));
+        try (PreparedStatement upsert = connection.prepareStatement(sql)) {
+            for (int column = 0; column < columns.size(); column++) {
+                ArrayColumn<R> spec = columns.get(column);
+                Object[] values = (Object[]) java.lang.reflect.Array.newInstance(spec.javaType(), rows.size());
+                for (int row = 0; row < values.length; row++) {
+                    values[row] = spec.value().apply(rows.get(row));
+                }
+                upsert.setArray(column + 1, connection.createArrayOf(spec.sqlType(), values));
             }
             upsert.executeUpdate();
         }
@@ -361,30 +374,14 @@ class LedgerFlusher implements SmartLifecycle {
         List<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>> entries = new ArrayList<>(batch.history.entrySet());
         entries.sort(Comparator.comparingLong((Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> e) -> e.getKey().userId())
                 .thenComparingLong(e -> e.getKey().torrentId()));
-        int n = entries.size();
-        Long[][] columns = new Long[10][n];
-        for (int i = 0; i < n; i++) {
-            LedgerBatch.HistoryKey key = entries.get(i).getKey();
-            LedgerBatch.HistoryDelta delta = entries.get(i).getValue();
-            Long[] row = {key.userId(), key.torrentId(), delta.uploaded, delta.downloaded, delta.rawUploaded,
-                    delta.rawDownloaded, delta.seedMillis, delta.leechMillis, delta.firstSeenMillis,
-                    delta.lastSeenMillis};
-            for (int column = 0; column < row.length; column++) {
-                columns[column][i] = row[column];
-            }
-            long[] credit = userCredit.computeIfAbsent(key.userId(), id -> new long[4]);
+        upsert(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
+        for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : entries) {
+            LedgerBatch.HistoryDelta delta = entry.getValue();
+            long[] credit = userCredit.computeIfAbsent(entry.getKey().userId(), id -> new long[4]);
             credit[0] = LedgerBatch.saturatedAdd(credit[0], delta.uploaded);
             credit[1] = LedgerBatch.saturatedAdd(credit[1], delta.downloaded);
             credit[2] = LedgerBatch.saturatedAdd(credit[2], delta.rawUploaded);
             credit[3] = LedgerBatch.saturatedAdd(credit[3], delta.rawDownloaded);
-        }
-        if (n > 0) {
-            try (PreparedStatement upsert = connection.prepareStatement(UPSERT_HISTORY)) {
-                for (int column = 0; column < columns.length; column++) {
-                    upsert.setArray(column + 1, connection.createArrayOf("bigint", columns[column]));
-                }
-                upsert.executeUpdate();
-            }
         }
         try (PreparedStatement update = connection.prepareStatement(CREDIT_USER)) {
             for (Map.Entry<Long, long[]> entry : userCredit.entrySet()) {

@@ -228,7 +228,7 @@ class TorrentApi {
             List<String> addresses = new ArrayList<>(2);
             for (byte[] endpoint : new byte[][] {peer.compactV4(), peer.compactV6()}) {
                 if (endpoint != null) {
-                    String ip = PeerAddresses.address(endpoint).getHostAddress();
+                    String ip = PeerAddresses.host(endpoint);
                     addresses.add((endpoint.length == PeerAddresses.COMPACT_V6 ? "[" + ip + "]" : ip)
                             + ":" + PeerAddresses.port(endpoint));
                 }

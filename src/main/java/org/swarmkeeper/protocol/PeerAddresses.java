@@ -79,6 +79,11 @@ public final class PeerAddresses {
         }
     }
 
+    /** The address of a compact endpoint as text ({@code 192.0.2.1}, {@code 2001:db8::1}), or {@code null}. */
+    public static String host(byte[] compact) {
+        return compact == null ? null : address(compact).getHostAddress();
+    }
+
     public static int port(byte[] compact) {
         return (compact[compact.length - 2] & 0xff) << 8 | (compact[compact.length - 1] & 0xff);
     }

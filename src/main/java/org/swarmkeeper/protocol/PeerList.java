@@ -50,7 +50,7 @@ public final class PeerList {
             byte[] v4 = peer.compactV4Bits() == ListedPeer.NO_V4 ? null : PeerAddresses.v4Compact(peer.compactV4Bits());
             for (byte[] endpoint : new byte[][] {v4, peer.compactV6()}) {
                 if (endpoint != null) {
-                    out.startDictionary().string("ip").string(PeerAddresses.address(endpoint).getHostAddress());
+                    out.startDictionary().string("ip").string(PeerAddresses.host(endpoint));
                     if (withPeerId) {
                         out.string("peer id").string(peer.peerId().raw());
                     }

@@ -1,6 +1,7 @@
 package org.swarmkeeper.tracker;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
+import org.springframework.util.function.SingletonSupplier;
 import org.swarmkeeper.protocol.TrackerResponses;
 
 /**
@@ -27,18 +29,21 @@ class TrackerValve extends ValveBase {
 
     private enum Endpoint { ANNOUNCE, SCRAPE }
 
-    private final ObjectProvider<AnnounceService> announceService;
-    private final ObjectProvider<ScrapeService> scrapeService;
-    private final ObjectProvider<ClientAddresses> clientAddresses;
+    private final Supplier<AnnounceService> announceService;
+    private final Supplier<ScrapeService> scrapeService;
+    private final Supplier<ClientAddresses> clientAddresses;
     private final TrackerRequests inFlight;
 
-    /** Providers: the valve is built with the web server, before the services it calls are. */
+    /**
+     * Providers: the valve is built with the web server, before the services it calls are. Each is looked up
+     * once, on the first request, not on every one.
+     */
     TrackerValve(ObjectProvider<AnnounceService> announceService, ObjectProvider<ScrapeService> scrapeService,
                  ObjectProvider<ClientAddresses> clientAddresses, TrackerRequests inFlight) {
         super(true);
-        this.announceService = announceService;
-        this.scrapeService = scrapeService;
-        this.clientAddresses = clientAddresses;
+        this.announceService = SingletonSupplier.of(announceService::getObject);
+        this.scrapeService = SingletonSupplier.of(scrapeService::getObject);
+        this.clientAddresses = SingletonSupplier.of(clientAddresses::getObject);
         this.inFlight = inFlight;
     }
 
@@ -98,10 +103,9 @@ class TrackerValve extends ValveBase {
     private byte[] call(Endpoint endpoint, String passkey, Request request) {
         try {
             return endpoint == Endpoint.ANNOUNCE
-                    ? announceService.getObject().announce(passkey, request.getQueryString(),
-                            clientAddresses.getObject().of(request), request.getHeader(HttpHeaders.USER_AGENT))
-                    : scrapeService.getObject().scrape(passkey, request.getQueryString(),
-                            clientAddresses.getObject().of(request));
+                    ? announceService.get().announce(passkey, request.getQueryString(),
+                            clientAddresses.get().of(request), request.getHeader(HttpHeaders.USER_AGENT))
+                    : scrapeService.get().scrape(passkey, request.getQueryString(), clientAddresses.get().of(request));
         } catch (RuntimeException e) {
             // A defect, not the client's doing (the services answer every bad request with a failure reason).
             log.error("Unexpected error answering {}", endpoint, e);
