@@ -5,13 +5,16 @@
 #
 # Builds the jar, starts Swarmkeeper on a fresh embedded PostgreSQL, creates the users and torrents, then runs
 # ../shared/bench/run_bench.sh (wrk, real-client-shaped announces: load pass, keep-alive, a new connection
-# per announce, scrape) with the tracker and its PostgreSQL pinned to core 1 and wrk to core 0; then a paced
+# per announce, scrape) with the tracker and its PostgreSQL pinned to core 1 and wrk to core 0: once as a
+# warm-up of WARMUP seconds per phase (the JIT compiler still took 16 % of the tracker's core in a measured
+# phase without it), then once measured, without the load pass; then a paced
 # run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
 # then start-up (three starts with java -jar, and on JDK 24+ three more with a trained AOT cache) and heap with
 # 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. Prints the table
 # (bench/report.py).
 #
-# env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) CONNS=50 MILLION=1000000
+# env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
+#      CONNS=50 MILLION=1000000
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
@@ -26,7 +29,7 @@ export SHARED_BENCH
 WORK=$ROOT/target/bench
 PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
-USERS=${USERS:-1000} MILLION=${MILLION:-1000000}
+USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15}
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
 TPID="" OTPID="" SAMPLER="" STEAL=""
@@ -99,6 +102,17 @@ pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
 metric() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
   sed -E 's/.*"measurements":\[\{"statistic":"VALUE","value":([^}]*)\}.*/\1/'; }
 heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
+# run_bench.sh twice on one tracker: the whole sequence as a warm-up (load pass included), then measured without
+# the load pass. Arguments as run_bench.sh's; the measured log goes to $WORK/NAME.log.
+warmed_bench() {
+  local name=$1
+  if [ "$WARMUP" -gt 0 ]; then
+    say "$name: warm-up, ${WARMUP} s per phase"
+    DUR=$WARMUP bash "$SHARED_BENCH/run_bench.sh" "$@" >"$WORK/$name-warmup.log"
+  fi
+  say "$name: measured, ${DUR} s per phase"
+  SKIP_LOAD=$(( WARMUP > 0 )) bash "$SHARED_BENCH/run_bench.sh" "$@" | tee "$WORK/$name.log"
+}
 
 say "schema, users and torrents"
 start_tracker
@@ -122,8 +136,7 @@ if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
 ( while sleep 1; do echo "$(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done >"$WORK/lag.txt" ) &
 SAMPLER=$!
 start_steal swarmkeeper
-POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" bash "$SHARED_BENCH/run_bench.sh" swarmkeeper "$URL" "$TPID" \
-  '/announce/{passkey}' '/scrape/{passkey}' | tee "$WORK/swarmkeeper.log"
+POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warmed_bench swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}'
 
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
@@ -148,8 +161,7 @@ OTPID=$!
 for _ in $(seq 100); do ss -Hltn "sport = :$OTPORT" | grep -q . && break; kill -0 "$OTPID"; sleep 0.1; done
 ss -Hltn "sport = :$OTPORT" | grep -q . || { cat "$WORK/ot/opentracker.out" >&2; exit 1; }
 start_steal opentracker
-POOL_DIR=$WORK/pool bash "$SHARED_BENCH/run_bench.sh" opentracker "http://127.0.0.1:$OTPORT" "$OTPID" |
-  tee "$WORK/opentracker.log"
+POOL_DIR=$WORK/pool warmed_bench opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 stop_steal
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
