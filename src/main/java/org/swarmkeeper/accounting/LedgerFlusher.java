@@ -38,8 +38,8 @@ class LedgerFlusher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LedgerFlusher.class);
 
     /*
-     * The peer and history writes are one statement each over arrays (one element per row): PostgreSQL plans
-     * and runs one set-based upsert instead of one statement per row, which is most of a flush's cost.
+     * The peer, history and user writes are one statement each over arrays (one element per row): PostgreSQL
+     * plans and runs one set-based write instead of one statement per row, which is most of a flush's cost.
      * Instants travel as epoch milliseconds, added to the epoch exactly.
      */
     private static final String UPSERT_PEERS = """
@@ -80,7 +80,7 @@ class LedgerFlusher implements SmartLifecycle {
                 leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
             """;
-    /** One array parameter of a set-based upsert: its SQL element type, Java element type and value per row. */
+    /** One array parameter of a set-based write: its SQL element type, Java element type and value per row. */
     private record ArrayColumn<R>(String sqlType, Class<?> javaType, Function<R, Object> value) {
     }
 
@@ -126,11 +126,20 @@ class LedgerFlusher implements SmartLifecycle {
             bigint(row -> row.getValue().firstSeenMillis),
             bigint(row -> row.getValue().lastSeenMillis));
 
-    private static final String CREDIT_USER = """
-            UPDATE users SET uploaded = saturated_add(uploaded, ?), downloaded = saturated_add(downloaded, ?),
-                             raw_uploaded = saturated_add(raw_uploaded, ?), raw_downloaded = saturated_add(raw_downloaded, ?),
-                             updated_at = now()
-            WHERE id = ?""";
+    /** One statement for every credited user, in id order (the rows are locked in that order). */
+    private static final String CREDIT_USERS = """
+            UPDATE users SET uploaded = saturated_add(uploaded, c.up), downloaded = saturated_add(downloaded, c.down),
+                             raw_uploaded = saturated_add(raw_uploaded, c.rup),
+                             raw_downloaded = saturated_add(raw_downloaded, c.rdown), updated_at = now()
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c (id, up, down, rup, rdown)
+            WHERE users.id = c.id""";
+    /** In the order of {@link #CREDIT_USERS}'s {@code unnest}: the user id, then the four totals' credit. */
+    private static final List<ArrayColumn<Map.Entry<Long, long[]>>> USER_CREDIT_COLUMNS = List.of(
+            bigint(Map.Entry::getKey),
+            bigint(row -> row.getValue()[0]),
+            bigint(row -> row.getValue()[1]),
+            bigint(row -> row.getValue()[2]),
+            bigint(row -> row.getValue()[3]));
     /** A snatch counts once per user×torrent: only the first completion sets completed_at and the count. */
     private static final String RECORD_SNATCH = """
             WITH snatched AS (
@@ -343,28 +352,28 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     private void writePeers(Connection connection, LedgerBatch batch) throws SQLException {
-        upsert(connection, UPSERT_PEERS, PEER_COLUMNS, new ArrayList<>(batch.peers.entrySet()));
+        writeRows(connection, UPSERT_PEERS, PEER_COLUMNS, new ArrayList<>(batch.peers.entrySet()));
     }
 
     /**
-     * Runs one of the set-based upserts: each column becomes one SQL array of its type (pgjdbc sends typed
+     * Runs one of the set-based writes: each column becomes one SQL array of its type (pgjdbc sends typed
      * arrays in binary), in the order of the statement's {@code unnest}.
      */
-    private static <R> void upsert(Connection connection, String sql, List<ArrayColumn<R>> columns, List<R> rows)
+    private static <R> void writeRows(Connection connection, String sql, List<ArrayColumn<R>> columns, List<R> rows)
             throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement(sql)) {
+        try (PreparedStatement write = connection.prepareStatement(sql)) {
             for (int column = 0; column < columns.size(); column++) {
                 ArrayColumn<R> spec = columns.get(column);
                 Object[] values = (Object[]) java.lang.reflect.Array.newInstance(spec.javaType(), rows.size());
                 for (int row = 0; row < values.length; row++) {
                     values[row] = spec.value().apply(rows.get(row));
                 }
-                upsert.setArray(column + 1, connection.createArrayOf(spec.sqlType(), values));
+                write.setArray(column + 1, connection.createArrayOf(spec.sqlType(), values));
             }
-            upsert.executeUpdate();
+            write.executeUpdate();
         }
     }
 
@@ -374,7 +383,7 @@ class LedgerFlusher implements SmartLifecycle {
         List<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>> entries = new ArrayList<>(batch.history.entrySet());
         entries.sort(Comparator.comparingLong((Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> e) -> e.getKey().userId())
                 .thenComparingLong(e -> e.getKey().torrentId()));
-        upsert(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
+        writeRows(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
         for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : entries) {
             LedgerBatch.HistoryDelta delta = entry.getValue();
             long[] credit = userCredit.computeIfAbsent(entry.getKey().userId(), id -> new long[4]);
@@ -383,19 +392,14 @@ class LedgerFlusher implements SmartLifecycle {
             credit[2] = LedgerBatch.saturatedAdd(credit[2], delta.rawUploaded);
             credit[3] = LedgerBatch.saturatedAdd(credit[3], delta.rawDownloaded);
         }
-        try (PreparedStatement update = connection.prepareStatement(CREDIT_USER)) {
-            for (Map.Entry<Long, long[]> entry : userCredit.entrySet()) {
-                long[] credit = entry.getValue();
-                if (credit[0] != 0 || credit[1] != 0 || credit[2] != 0 || credit[3] != 0) {
-                    for (int i = 0; i < credit.length; i++) {
-                        update.setLong(i + 1, credit[i]);
-                    }
-                    update.setLong(credit.length + 1, entry.getKey());
-                    update.addBatch();
-                }
+        List<Map.Entry<Long, long[]>> credited = new ArrayList<>(userCredit.size());
+        for (Map.Entry<Long, long[]> entry : userCredit.entrySet()) {
+            long[] credit = entry.getValue();
+            if (credit[0] != 0 || credit[1] != 0 || credit[2] != 0 || credit[3] != 0) {
+                credited.add(entry);
             }
-            update.executeBatch();
         }
+        writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, credited);
     }
 
     /** Returns the new snatch count of each torrent that gained a snatch. */
