@@ -35,8 +35,9 @@ public class Ledger {
 
     Ledger(LedgerProperties properties) {
         this.maxPendingPeers = properties.maxPendingPeers();
-        // Credit waits up to one interval in a healthy ledger: only lag beyond two intervals is falling behind.
-        this.maxLagNanos = Math.max(properties.maxLag().toNanos(), 2 * properties.flushInterval().toNanos());
+        // Credit waits up to one interval in a healthy ledger, plus the flush's own time: only lag beyond one and
+        // a half intervals is falling behind.
+        this.maxLagNanos = Math.max(properties.maxLag().toNanos(), properties.flushInterval().toNanos() * 3 / 2);
         this.maxLagWaitMillis = properties.maxLagWait().toMillis();
     }
 

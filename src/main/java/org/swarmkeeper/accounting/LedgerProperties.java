@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPendingPeers peers whose state may wait for a flush (PostgreSQL away); past it, plain re-announces
  *                      of other live peers are answered but not recorded, and their clients report the bytes
  *                      again later (first sights, started, stopped and completed are always recorded)
- * @param maxLag        flush lag (age of the oldest credit not yet committed; at least two flush intervals are
- *                      used) past which announces wait, up to
+ * @param maxLag        flush lag (age of the oldest credit not yet committed; at least one and a half flush
+ *                      intervals are used) past which announces wait, up to
  *                      {@code maxLagWait} each, for the flusher to catch up: when the tracker and PostgreSQL
  *                      share a saturated CPU, answering a little later leaves PostgreSQL the time to write
  * @param maxLagWait    the longest one announce is held for that
@@ -23,6 +23,6 @@ public record LedgerProperties(
         @DefaultValue("1s") Duration flushInterval,
         @DefaultValue("5s") Duration durableWait,
         @DefaultValue("2000000") int maxPendingPeers,
-        @DefaultValue("2s") Duration maxLag,
+        @DefaultValue("1500ms") Duration maxLag,
         @DefaultValue("1s") Duration maxLagWait) {
 }
