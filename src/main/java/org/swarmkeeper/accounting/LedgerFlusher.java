@@ -29,7 +29,7 @@ import org.swarmkeeper.swarm.SwarmRegistry;
 
 /**
  * Writes the ledger to PostgreSQL every flush interval, or at once when an announce waits for durability,
- * in one transaction of JDBC batches: peer baselines, history and user increments, snatches. A failed
+ * in one transaction of set-based writes: peer baselines, history and user increments, snatches. A failed
  * transaction rolls back whole and its batch goes back into the ledger, so nothing is lost or doubled.
  */
 @Component
@@ -126,7 +126,12 @@ class LedgerFlusher implements SmartLifecycle {
             bigint(row -> row.getValue().firstSeenMillis),
             bigint(row -> row.getValue().lastSeenMillis));
 
-    /** One statement for every credited user, in id order (the rows are locked in that order). */
+    /**
+     * Locks the credited users' rows in id order before {@link #CREDIT_USERS}, whose join may visit them in any
+     * order: two nodes crediting the same users then wait for each other instead of deadlocking.
+     */
+    private static final String LOCK_USERS = "SELECT 1 FROM users WHERE id = ANY (?) ORDER BY id FOR NO KEY UPDATE";
+    /** One statement for every credited user. */
     private static final String CREDIT_USERS = """
             UPDATE users SET uploaded = saturated_add(uploaded, c.up), downloaded = saturated_add(downloaded, c.down),
                              raw_uploaded = saturated_add(raw_uploaded, c.rup),
@@ -258,7 +263,7 @@ class LedgerFlusher implements SmartLifecycle {
             return true;
         } catch (SQLException e) {
             if (refusedData(e)) {
-                log.error("PostgreSQL refused the ledger batch ({}); writing it per user and torrent", cause(e));
+                log.error("PostgreSQL refused the ledger batch ({}); writing it per user and torrent", e.getMessage());
                 return flushSeparately(batch);
             }
             giveBack(batch, e);
@@ -286,7 +291,7 @@ class LedgerFlusher implements SmartLifecycle {
                     batch.committed.completeExceptionally(e);
                     return false;
                 }
-                log.error("Dropped the ledger entry of {}: {}", parts.get(i).owner(), cause(e));
+                log.error("Dropped the ledger entry of {}: {}", parts.get(i).owner(), e.getMessage());
             }
         }
         batch.committed.complete(null);
@@ -296,16 +301,10 @@ class LedgerFlusher implements SmartLifecycle {
     private void giveBack(LedgerBatch batch, Throwable cause) {
         if (!ledger.lastFlushFailed()) {
             log.warn("Ledger flush failed ({}); retrying every {} ms while announces are answered from memory",
-                    cause instanceof SQLException sql ? cause(sql) : cause.toString(), flushIntervalMillis);
+                    cause instanceof SQLException sql ? sql.getMessage() : cause.toString(), flushIntervalMillis);
         }
         ledger.restore(batch);
         batch.committed.completeExceptionally(cause);
-    }
-
-    /** PostgreSQL's own words: a failed JDBC batch hides them behind its next exception. */
-    private static String cause(SQLException e) {
-        SQLException next = e.getNextException();
-        return (next != null ? next : e).getMessage();
     }
 
     /** SQLState classes 22 (data exception) and 23 (integrity constraint violation). */
@@ -398,6 +397,13 @@ class LedgerFlusher implements SmartLifecycle {
             if (credit[0] != 0 || credit[1] != 0 || credit[2] != 0 || credit[3] != 0) {
                 credited.add(entry);
             }
+        }
+        if (credited.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_USERS)) {
+            lock.setArray(1, connection.createArrayOf("bigint", credited.stream().map(Map.Entry::getKey).toArray()));
+            lock.executeQuery().close();
         }
         writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, credited);
     }

@@ -68,11 +68,11 @@ class LedgerBackpressureTest {
 
     @Test
     void lagWithinOneAndAHalfFlushIntervalsIsNotFallingBehind() throws Exception {
-        Ledger slowFlushes = new Ledger(new LedgerProperties(Duration.ofMillis(200), Duration.ofSeconds(5), 1000,
+        Ledger slowFlushes = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
                 Duration.ofMillis(50), Duration.ofSeconds(2)));
         slowFlushes.record(1, new PeerState(1, PeerId.of(new byte[20]), null, null, null, 0, 0, 100, false, null, 0,
                 0, true, false), null);
-        Thread.sleep(150); // over max-lag, under one and a half flush intervals (300 ms)
+        Thread.sleep(1250); // over max-lag and one flush interval, under one and a half (1.5 s)
         CompletableFuture.runAsync(slowFlushes::awaitFlusher).get(200, TimeUnit.MILLISECONDS);
     }
 }
