@@ -68,10 +68,18 @@ def main():
         if steal:
             print(f"- CPU steal by the hypervisor during {name}'s runs: {sum(steal) / len(steal):.0f} % on average, "
                   f"{max(steal)} % at most (runs with much steal are not comparable)")
-    failures = sum(p["failures"] for p in ours.values())
-    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs: {failures} (must be 0)")
-    print(f"- flush lag, highest sampled each second over the run: {facts['maxFlushLagSeconds']:.2f} s (goal < 2 s); "
+    warm_up = work / "swarmkeeper-warmup.log"
+    soak = facts.get("soak") or {}
+    failures = (sum(p["failures"] for p in ours.values())
+                + (sum(p["failures"] for p in parse(warm_up).values()) if warm_up.exists() else 0)
+                + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)))
+    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up and soak included: {failures} "
+          f"(must be 0)")
+    print(f"- flush lag, highest sampled each second after the warm-up: {facts['maxFlushLagSeconds']:.2f} s (goal < 2 s); "
           f"pending peers at most {facts['maxPendingPeers']:,}")
+    if soak:
+        print(f"- soak at the peak: {soak['rps']:,.0f} announces/s (new connection each); flush lag, highest in each "
+              f"minute: " + ", ".join(f"{lag:.2f}" for lag in facts["soakLagPerMinute"]) + " s")
     if facts["startupSeconds"]:
         print(f"- start-up to healthy with {facts['peersAtStart']:,} peers in PostgreSQL (goal < 10 s), three starts: "
               f"{starts(facts['startupSeconds'])} with java -jar")

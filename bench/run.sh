@@ -15,6 +15,8 @@
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
 #      CONNS=50 MILLION=1000000
+#      SOAK=0 (s): after the paced run, that long at the peak (new connection each), the flush lag reported per
+#      minute: does the ledger keep up over a long run (SOAK=600: ten minutes)
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
@@ -29,7 +31,10 @@ export SHARED_BENCH
 WORK=$ROOT/target/bench
 PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
-USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15}
+USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0}
+for knob in PEERS TORRENTS USERS DUR CONNS MILLION WARMUP SOAK; do
+  [[ ${!knob} =~ ^(0|[1-9][0-9]*)$ ]] || { echo "$knob must be a whole number, not '${!knob}'" >&2; exit 2; }
+done
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
 TPID="" OTPID="" SAMPLER="" STEAL=""
@@ -102,16 +107,21 @@ pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
 metric() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
   sed -E 's/.*"measurements":\[\{"statistic":"VALUE","value":([^}]*)\}.*/\1/'; }
 heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
-# run_bench.sh twice on one tracker: the whole sequence as a warm-up (load pass included), then measured without
-# the load pass. Arguments as run_bench.sh's; the measured log goes to $WORK/NAME.log.
-warmed_bench() {
-  local name=$1
-  if [ "$WARMUP" -gt 0 ]; then
-    say "$name: warm-up, ${WARMUP} s per phase"
-    DUR=$WARMUP bash "$SHARED_BENCH/run_bench.sh" "$@" >"$WORK/$name-warmup.log"
-  fi
-  say "$name: measured, ${DUR} s per phase"
-  SKIP_LOAD=$(( WARMUP > 0 )) bash "$SHARED_BENCH/run_bench.sh" "$@" | tee "$WORK/$name.log"
+# run_bench.sh's whole sequence (load pass included) as a warm-up, WARMUP s per phase, into $WORK/NAME-warmup.log;
+# then measure runs it again, without the load pass, into $WORK/NAME.log. Arguments as run_bench.sh's.
+warm_up() {
+  [ "$WARMUP" -gt 0 ] || return 0
+  say "$1: warm-up, ${WARMUP} s per phase"
+  DUR=$WARMUP bash "$SHARED_BENCH/run_bench.sh" "$@" >"$WORK/$1-warmup.log"
+}
+measure() {
+  say "$1: measured, ${DUR} s per phase"
+  SKIP_LOAD=$(( WARMUP > 0 )) bash "$SHARED_BENCH/run_bench.sh" "$@" | tee "$WORK/$1.log"
+}
+# wrk with real-client-shaped announces from the loaded population, a new connection each; arguments go to wrk
+announce_wrk() {
+  HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
+    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$URL" | grep '^RESULT'
 }
 
 say "schema, users and torrents"
@@ -131,20 +141,25 @@ start_tracker
 HEAP_IDLE=$(heap_after_gc)
 PG_PIDS=$(postgres_pids)
 if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
-# Flush lag and pending peers once a second, from the two single-metric endpoints (cheap: a Prometheus scrape
-# every second would itself load the tracker's core).
-( while sleep 1; do echo "$(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done >"$WORK/lag.txt" ) &
+SWARMKEEPER_BENCH=(swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}')
+POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warm_up "${SWARMKEEPER_BENCH[@]}"
+# From here on: the time, the flush lag and the pending peers once a second, from the two single-metric
+# endpoints (cheap: a Prometheus scrape every second would itself load the tracker's core).
+( while sleep 1; do echo "$(date +%s) $(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done \
+  >"$WORK/lag.txt" ) &
 SAMPLER=$!
 start_steal swarmkeeper
-POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warmed_bench swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}'
+POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
 
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
 say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
-HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
-  ANNOUNCE_PATH='/announce/{passkey}' DELAY_MS=$DELAY_MS \
-  taskset -c 0 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency -s bench/paced-announce.lua "$URL" | grep '^RESULT' |
-  tee "$WORK/paced.log"
+DELAY_MS=$DELAY_MS announce_wrk -d"${DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
+SOAK_FROM=$(date +%s)
+if [ "$SOAK" -gt 0 ]; then
+  say "soak: ${SOAK} s at the peak, a new connection each"
+  announce_wrk -d"${SOAK}s" -s "$SHARED_BENCH/announce.lua" | tee "$WORK/soak.log"
+fi
 kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
 stop_steal
 HEAP_LOADED=$(heap_after_gc)
@@ -161,7 +176,8 @@ OTPID=$!
 for _ in $(seq 100); do ss -Hltn "sport = :$OTPORT" | grep -q . && break; kill -0 "$OTPID"; sleep 0.1; done
 ss -Hltn "sport = :$OTPORT" | grep -q . || { cat "$WORK/ot/opentracker.out" >&2; exit 1; }
 start_steal opentracker
-POOL_DIR=$WORK/pool warmed_bench opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
+POOL_DIR=$WORK/pool warm_up opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
+POOL_DIR=$WORK/pool measure opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 stop_steal
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
@@ -201,15 +217,23 @@ fi
 python3 - "$WORK" <<PY
 import json, re, sys
 work = sys.argv[1]
-lags = [line.split() for line in open(f"{work}/lag.txt") if len(line.split()) == 2]
+# (time, lag, pending) once a second; a sample whose metric call failed is left out
+samples = [(int(f[0]), float(f[1]), int(float(f[2]))) for f in (line.split() for line in open(f"{work}/lag.txt"))
+           if len(f) == 3]
+soak = [(t, lag) for t, lag, _ in samples if t >= $SOAK_FROM] if $SOAK > 0 else []
 paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
 facts = {
-    "maxFlushLagSeconds": max(float(lag) for lag, _ in lags), "maxPendingPeers": max(int(float(p)) for _, p in lags),
+    "maxFlushLagSeconds": max(lag for _, lag, _ in samples), "maxPendingPeers": max(p for _, _, p in samples),
     "peersAtStart": $MILLION, "startupSeconds": [$MILLION_STARTUP], "startupSecondsAotCache": [$MILLION_STARTUP_AOT],
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
     "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3])} if paced else None,
+    "soak": {key: float(value) for key, value in re.findall(r"(rps|failure_bodies|non200)=([\d.]+)",
+                                                          open(f"{work}/soak.log").read())} if $SOAK > 0 else None,
+    # the soak's highest lag sample in each minute from its start
+    "soakLagPerMinute": [max(lag for t, lag in soak if (t - $SOAK_FROM) // 60 == minute)
+                         for minute in sorted({(t - $SOAK_FROM) // 60 for t, _ in soak})],
 }
 json.dump(facts, open(f"{work}/facts.json", "w"), indent=1)
 PY
