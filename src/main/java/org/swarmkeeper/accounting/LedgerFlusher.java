@@ -130,7 +130,7 @@ class LedgerFlusher implements SmartLifecycle {
      * Locks the credited users' rows in id order before {@link #CREDIT_USERS}, whose join may visit them in any
      * order: two nodes crediting the same users then wait for each other instead of deadlocking.
      */
-    private static final String LOCK_USERS = "SELECT 1 FROM users WHERE id = ANY (?) ORDER BY id FOR NO KEY UPDATE";
+    private static final String LOCK_USERS = "SELECT 1 FROM users WHERE id = ANY (?::bigint[]) ORDER BY id FOR NO KEY UPDATE";
     /** One statement for every credited user. */
     private static final String CREDIT_USERS = """
             UPDATE users SET uploaded = saturated_add(uploaded, c.up), downloaded = saturated_add(downloaded, c.down),
@@ -402,20 +402,25 @@ class LedgerFlusher implements SmartLifecycle {
             return;
         }
         try (PreparedStatement lock = connection.prepareStatement(LOCK_USERS)) {
-            lock.setArray(1, connection.createArrayOf("bigint", credited.stream().map(Map.Entry::getKey).toArray()));
+            lock.setArray(1, connection.createArrayOf("bigint", credited.stream().map(Map.Entry::getKey).toArray(Long[]::new)));
             lock.executeQuery().close();
         }
         writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, credited);
     }
 
-    /** Returns the new snatch count of each torrent that gained a snatch. */
+    /**
+     * Returns the new snatch count of each torrent that gained a snatch. In torrent id order, the order in which
+     * the torrents' rows are locked, so that two nodes cannot deadlock on them.
+     */
     private Map<Long, Long> writeSnatches(Connection connection, LedgerBatch batch) throws SQLException {
         Map<Long, Long> counts = new TreeMap<>();
+        List<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>> completions = batch.history.entrySet().stream()
+                .filter(entry -> entry.getValue().completedAtMillis != 0)
+                .sorted(Comparator.comparingLong((Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> e) -> e.getKey().torrentId())
+                        .thenComparingLong(e -> e.getKey().userId()))
+                .toList();
         try (PreparedStatement snatch = connection.prepareStatement(RECORD_SNATCH)) {
-            for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : batch.history.entrySet()) {
-                if (entry.getValue().completedAtMillis == 0) {
-                    continue;
-                }
+            for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : completions) {
                 snatch.setTimestamp(1, new Timestamp(entry.getValue().completedAtMillis));
                 snatch.setLong(2, entry.getKey().userId());
                 snatch.setLong(3, entry.getKey().torrentId());

@@ -25,11 +25,15 @@ class TomcatConfiguration {
      * Reuse each connection's 16 KiB of read and write buffers. Tomcat sizes that cache from the heap and turns it
      * off below 2 GiB, so with the 1 GiB a tracker needs every connection allocated new buffers: half of all the
      * garbage of an announce with a new connection each (docs/PERFORMANCE.md). 500 idle channels keep at most
-     * 8 MiB.
+     * 8 MiB (about 32 MiB with TLS, whose channels also keep network buffers).
      */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionBufferCache() {
-        return factory -> factory.addConnectorCustomizers(connector -> connector.setProperty("socket.bufferPool", "500"));
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (!connector.setProperty("socket.bufferPool", "500")) {
+                throw new IllegalStateException("Tomcat no longer knows socket.bufferPool");
+            }
+        });
     }
 
     @Bean
