@@ -72,11 +72,14 @@ def main():
     soak = facts.get("soak") or {}
     failures = (sum(p["failures"] for p in ours.values())
                 + (sum(p["failures"] for p in parse(warm_up).values()) if warm_up.exists() else 0)
-                + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)))
-    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up and soak included: {failures} "
+                + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)) + facts["pacedFailures"])
+    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up, paced run and soak included: {failures} "
           f"(must be 0)")
-    print(f"- flush lag, highest sampled each second after the warm-up: {facts['maxFlushLagSeconds']:.2f} s (goal < 2 s); "
-          f"pending peers at most {facts['maxPendingPeers']:,}")
+    if facts["maxFlushLagSeconds"] is None:
+        print("- flush lag: no sample could be read from /actuator/metrics")
+    else:
+        print(f"- flush lag, highest sampled each second after the warm-up: {facts['maxFlushLagSeconds']:.2f} s "
+              f"(goal < 2 s); pending peers at most {facts['maxPendingPeers']:,}")
     if soak:
         print(f"- soak at the peak: {soak['rps']:,.0f} announces/s (new connection each); flush lag, highest in each "
               f"minute: " + ", ".join(f"{lag:.2f}" for lag in facts["soakLagPerMinute"]) + " s")

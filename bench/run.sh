@@ -32,7 +32,10 @@ WORK=$ROOT/target/bench
 PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0}
-for knob in PEERS TORRENTS USERS DUR CONNS MILLION WARMUP SOAK; do
+for knob in PEERS TORRENTS USERS DUR CONNS; do
+  [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive whole number, not '${!knob}'" >&2; exit 2; }
+done
+for knob in MILLION WARMUP SOAK; do
   [[ ${!knob} =~ ^(0|[1-9][0-9]*)$ ]] || { echo "$knob must be a whole number, not '${!knob}'" >&2; exit 2; }
 done
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
@@ -121,7 +124,8 @@ measure() {
 # wrk with real-client-shaped announces from the loaded population, a new connection each; arguments go to wrk
 announce_wrk() {
   HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
-    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$URL" | grep '^RESULT'
+    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$URL" | grep '^RESULT' ||
+    { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
 }
 
 say "schema, users and torrents"
@@ -175,8 +179,8 @@ taskset -c 1 opentracker -f "$WORK/ot/opentracker.conf" >"$WORK/ot/opentracker.o
 OTPID=$!
 for _ in $(seq 100); do ss -Hltn "sport = :$OTPORT" | grep -q . && break; kill -0 "$OTPID"; sleep 0.1; done
 ss -Hltn "sport = :$OTPORT" | grep -q . || { cat "$WORK/ot/opentracker.out" >&2; exit 1; }
-start_steal opentracker
 POOL_DIR=$WORK/pool warm_up opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
+start_steal opentracker
 POOL_DIR=$WORK/pool measure opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 stop_steal
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
@@ -220,15 +224,17 @@ work = sys.argv[1]
 # (time, lag, pending) once a second; a sample whose metric call failed is left out
 samples = [(int(f[0]), float(f[1]), int(float(f[2]))) for f in (line.split() for line in open(f"{work}/lag.txt"))
            if len(f) == 3]
-soak = [(t, lag) for t, lag, _ in samples if t >= $SOAK_FROM] if $SOAK > 0 else []
+soak = [(t, lag) for t, lag, _ in samples if 0 <= t - $SOAK_FROM < $SOAK]
 paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
 facts = {
-    "maxFlushLagSeconds": max(lag for _, lag, _ in samples), "maxPendingPeers": max(p for _, _, p in samples),
+    "maxFlushLagSeconds": max((lag for _, lag, _ in samples), default=None),
+    "maxPendingPeers": max((p for _, _, p in samples), default=None),
     "peersAtStart": $MILLION, "startupSeconds": [$MILLION_STARTUP], "startupSecondsAotCache": [$MILLION_STARTUP_AOT],
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
     "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3])} if paced else None,
+    "pacedFailures": sum(int(n) for n in re.findall(r"(?:failure_bodies|non200)=(\d+)", open(f"{work}/paced.log").read())),
     "soak": {key: float(value) for key, value in re.findall(r"(rps|failure_bodies|non200)=([\d.]+)",
                                                           open(f"{work}/soak.log").read())} if $SOAK > 0 else None,
     # the soak's highest lag sample in each minute from its start
