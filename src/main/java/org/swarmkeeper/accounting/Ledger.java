@@ -52,7 +52,7 @@ public class Ledger {
         }
         synchronized (this) {
             return pending.peers.size() < maxPendingPeers
-                    || pending.peers.containsKey(new LedgerBatch.PeerKey(torrentId, userId, peerId));
+                    || pending.peers.containsKey(LedgerBatch.PeerKey.of(torrentId, userId, peerId));
         }
     }
 

@@ -17,7 +17,17 @@ import org.swarmkeeper.swarm.PeerState;
  */
 final class LedgerBatch {
 
-    record PeerKey(long torrentId, long userId, PeerId peerId) {
+    /** The peer_id as its three numbers ({@link PeerId#bytes0to7} …): recording a peer builds no PeerId. */
+    record PeerKey(long torrentId, long userId, long peerIdBytes0to7, long peerIdBytes8to15, int peerIdBytes16to19) {
+
+        static PeerKey of(long torrentId, long userId, PeerId peerId) {
+            return new PeerKey(torrentId, userId, peerId.bytes0to7(), peerId.bytes8to15(), peerId.bytes16to19());
+        }
+
+        static PeerKey of(long torrentId, PeerState state) {
+            return new PeerKey(torrentId, state.userId(), state.peerIdBytes0to7(), state.peerIdBytes8to15(),
+                    state.peerIdBytes16to19());
+        }
     }
 
     record HistoryKey(long userId, long torrentId) {
@@ -67,7 +77,7 @@ final class LedgerBatch {
         if (oldestRecordNanos == 0) {
             oldestRecordNanos = System.nanoTime() | 1; // never 0, which means "empty"
         }
-        peers.put(new PeerKey(torrentId, state.userId(), state.peerId()), state);
+        peers.put(PeerKey.of(torrentId, state), state);
     }
 
     HistoryDelta history(long userId, long torrentId) {

@@ -96,7 +96,7 @@ class LedgerFlusher implements SmartLifecycle {
     private static final List<ArrayColumn<Map.Entry<LedgerBatch.PeerKey, PeerState>>> PEER_COLUMNS = List.of(
             bigint(row -> row.getKey().torrentId()),
             bigint(row -> row.getValue().userId()),
-            new ArrayColumn<>("bytea", byte[].class, row -> row.getKey().peerId().toBytes()),
+            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().peerId().toBytes()),
             new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().key()),
             new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().compactV4())),
             new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().compactV4())),

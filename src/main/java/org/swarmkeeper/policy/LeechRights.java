@@ -11,9 +11,10 @@ import java.util.Set;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.swarmkeeper.users.UserAccount;
 
 /**
@@ -35,13 +36,17 @@ public class LeechRights implements SmartInitializingSingleton {
     }
 
     private final JdbcTemplate jdbc;
+    /** A template rather than @Transactional: a proxied bean would pay a reflective call on every leeching announce. */
+    private final TransactionTemplate transaction;
     private final PolicyEvents events;
     private final int strikeLimit;
     private volatile Map<Long, RatioRevocation> ratioRevoked = Map.of();
     private volatile Map<Long, Strikes> strikes = Map.of();
 
-    LeechRights(JdbcTemplate jdbc, PolicyEvents events, PolicyProperties properties) {
+    LeechRights(JdbcTemplate jdbc, PlatformTransactionManager transactions, PolicyEvents events,
+                PolicyProperties properties) {
         this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
         this.events = events;
         this.strikeLimit = properties.hitAndRun().strikeLimit();
     }
@@ -70,24 +75,26 @@ public class LeechRights implements SmartInitializingSingleton {
      * and ends the watch: a user still under the requirement starts a fresh one at the next evaluation. Waits
      * for a running evaluation, which would otherwise write back the state it read before this change.
      */
-    @Transactional
     public void staffChanged(long userId, boolean canLeech, Instant now) {
-        jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class, ScheduledRules.EVALUATION_LOCK);
-        if (canLeech) {
-            jdbc.update("""
-                    UPDATE user_standing SET watch_started_at = NULL, watch_ends_at = NULL,
-                           watch_downloaded_at_start = NULL, revoked_at = NULL, revoked_code = NULL
-                    WHERE user_id = ?""", userId);
-            events.recordNow(userId, null, new Decision(RULE, "restored", "staff", "leech rights restored by staff"), now);
-        } else {
-            events.recordNow(userId, null, new Decision(RULE, "revoked", "staff",
-                    "leeching disabled for this account by staff"), now);
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                reload();
+        transaction.executeWithoutResult(status -> {
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class, ScheduledRules.EVALUATION_LOCK);
+            if (canLeech) {
+                jdbc.update("""
+                        UPDATE user_standing SET watch_started_at = NULL, watch_ends_at = NULL,
+                               watch_downloaded_at_start = NULL, revoked_at = NULL, revoked_code = NULL
+                        WHERE user_id = ?""", userId);
+                events.recordNow(userId, null, new Decision(RULE, "restored", "staff", "leech rights restored by staff"),
+                        now);
+            } else {
+                events.recordNow(userId, null, new Decision(RULE, "revoked", "staff",
+                        "leeching disabled for this account by staff"), now);
             }
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    reload();
+                }
+            });
         });
     }
 

@@ -44,9 +44,12 @@ public enum ClientFamily {
         return displayName;
     }
 
+    /** {@link #values()} copies its array on every call; the statistics pass asks once per active peer. */
+    private static final ClientFamily[] FAMILIES = values();
+
     /** By the first eight bytes of a peer_id ({@link PeerId#bytes0to7}): for peers stored as numbers. */
     public static ClientFamily ofPeerIdStart(long bytes0to7) {
-        for (ClientFamily family : values()) {
+        for (ClientFamily family : FAMILIES) {
             if (family.prefixMask != 0 && (bytes0to7 & family.prefixMask) == family.prefix) {
                 return family;
             }

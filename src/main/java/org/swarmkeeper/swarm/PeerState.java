@@ -134,10 +134,6 @@ public final class PeerState implements ListedPeer {
                 && peerIdBytes16to19 == bytes16to19;
     }
 
-    /** Whether {@code other} is the same user's peer with the same peer_id. */
-    boolean isSamePeer(PeerState other) {
-        return other.is(userId, peerIdBytes0to7, peerIdBytes8to15, peerIdBytes16to19);
-    }
 
     /** Whether the peer announced with this key ({@code null}: without one). */
     public boolean hasKey(byte[] key) {
@@ -161,6 +157,21 @@ public final class PeerState implements ListedPeer {
 
     public long userId() {
         return userId;
+    }
+
+    /** The peer_id's bytes 0–7, as {@link PeerId#bytes0to7}: keys and comparisons without building a PeerId. */
+    public long peerIdBytes0to7() {
+        return peerIdBytes0to7;
+    }
+
+    /** The peer_id's bytes 8–15, as {@link PeerId#bytes8to15}. */
+    public long peerIdBytes8to15() {
+        return peerIdBytes8to15;
+    }
+
+    /** The peer_id's bytes 16–19, as {@link PeerId#bytes16to19}. */
+    public int peerIdBytes16to19() {
+        return peerIdBytes16to19;
     }
 
     @Override

@@ -187,21 +187,13 @@ public final class Swarm {
 
     /** The slot of this user's peer with this peer_id, or -1. */
     private int find(long userId, PeerId peerId) {
-        long bytes0to7 = peerId.bytes0to7();
-        long bytes8to15 = peerId.bytes8to15();
-        int bytes16to19 = peerId.bytes16to19();
-        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
-            if (slots[index[cell] - 1].is(userId, bytes0to7, bytes8to15, bytes16to19)) {
-                return index[cell] - 1;
-            }
-        }
-        return -1;
+        return find(userId, peerId.bytes0to7(), peerId.bytes8to15(), peerId.bytes16to19());
     }
 
-    /** The slot of the same peer as {@code state} (user and peer_id), or -1: without building its peer_id. */
-    private int find(PeerState state) {
-        for (int cell = home(state.userId()); index[cell] != 0; cell = next(cell)) {
-            if (slots[index[cell] - 1].isSamePeer(state)) {
+    /** The slot of this user's peer with the peer_id these numbers make ({@link PeerId#bytes0to7} …), or -1. */
+    private int find(long userId, long bytes0to7, long bytes8to15, int bytes16to19) {
+        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
+            if (slots[index[cell] - 1].is(userId, bytes0to7, bytes8to15, bytes16to19)) {
                 return index[cell] - 1;
             }
         }
@@ -337,7 +329,7 @@ public final class Swarm {
 
     /** Puts back a peer loaded from the database at start-up, without reporting it as a change. */
     synchronized void restore(PeerState state) {
-        int slot = find(state);
+        int slot = find(state.userId(), state.peerIdBytes0to7(), state.peerIdBytes8to15(), state.peerIdBytes16to19());
         if (slot < 0) {
             slot = add(state);
         } else {
