@@ -2,7 +2,7 @@ package org.swarmkeeper.protocol;
 
 /**
  * A peer as an announce answer lists it. The swarm's stored peers implement it, so choosing fifty of them for
- * an answer copies nothing.
+ * an answer copies their endpoints ({@link PeerList#add}) and builds no object per peer.
  */
 public interface ListedPeer {
 

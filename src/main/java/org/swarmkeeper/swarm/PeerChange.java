@@ -4,8 +4,10 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 
 /**
  * A peer's transition, reported while the swarm is locked so that listeners see every peer's changes in
- * order. {@code before} is {@code null} on first sight of the peer. {@code uploadCreditWithheld}: cheat detection
- * asked that this announce's upload be recorded raw but not credited.
+ * order, before the swarm applies it. {@code before} is the swarm's stored peer, {@code null} on first sight:
+ * it takes the new state once the listener returns, so a listener must not keep it. {@code after} is a
+ * snapshot that nothing changes. {@code uploadCreditWithheld}: cheat detection asked that this announce's
+ * upload be recorded raw but not credited.
  */
 public record PeerChange(long torrentId, PeerState before, PeerState after, AnnounceEvent event,
                          boolean uploadCreditWithheld) {

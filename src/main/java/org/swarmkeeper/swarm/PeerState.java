@@ -10,9 +10,15 @@ import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerId;
 
 /**
- * One peer of a swarm as last announced: an immutable snapshot, replaced on every announce. Its counters are the
- * baseline the next announce's delta is computed against. A peer is (torrent, user, peer_id); the torrent is
- * its swarm's, and travels beside it ({@link PeerChange#torrentId}) rather than in a million copies.
+ * One peer of a swarm as last announced. Its counters are the baseline the next announce's delta is computed
+ * against. A peer is (torrent, user, peer_id); the torrent is its swarm's, and travels beside it
+ * ({@link PeerChange#torrentId}) rather than in a million copies.
+ *
+ * <p>The swarm updates its stored peer in place ({@link #assign}), under the swarm's lock: a new object per
+ * announce would live until the peer's next announce, so every young collection copied the last seconds'
+ * peers and scanned the swarm arrays that pointed at them. What leaves the lock is a {@link #snapshot}, never
+ * changed again: the state an announce hands to accounting, and the peers the admin API lists. The identity
+ * (user, peer_id) never changes.
  *
  * <p>A node holds one of these per peer, a million of them on a busy node, so the peer_id, the key (up to 8
  * bytes, as every known client sends) and the IPv4 endpoint are kept inline as numbers rather than as
@@ -32,21 +38,21 @@ public final class PeerState implements ListedPeer {
     private final long peerIdBytes8to15;
     private final int peerIdBytes16to19;
     /** Keys of up to 8 bytes, right-aligned; {@link #keyLength} tells how many. */
-    private final long shortKey;
-    private final byte keyLength;
+    private long shortKey;
+    private byte keyLength;
     /** Keys longer than 8 bytes (none of the known clients sends one), else {@code null}. */
-    private final byte[] longKey;
-    private final long compactV4Bits;
-    private final byte[] compactV6;
-    private final long uploaded;
-    private final long downloaded;
-    private final long left;
-    private final String userAgent;
-    private final long firstAnnounceMillis;
-    private final long lastAnnounceMillis;
-    private final boolean partialSeed;
-    private final boolean active;
-    private final boolean lastViaV6;
+    private byte[] longKey;
+    private long compactV4Bits;
+    private byte[] compactV6;
+    private long uploaded;
+    private long downloaded;
+    private long left;
+    private String userAgent;
+    private long firstAnnounceMillis;
+    private long lastAnnounceMillis;
+    private boolean partialSeed;
+    private boolean active;
+    private boolean lastViaV6;
 
     /**
      * @param key        the client's session key, or {@code null}
@@ -87,25 +93,38 @@ public final class PeerState implements ListedPeer {
         this.lastViaV6 = lastViaV6;
     }
 
-    private PeerState(PeerState peer, boolean active) {
+    private PeerState(PeerState peer) {
         this.userId = peer.userId;
         this.peerIdBytes0to7 = peer.peerIdBytes0to7;
         this.peerIdBytes8to15 = peer.peerIdBytes8to15;
         this.peerIdBytes16to19 = peer.peerIdBytes16to19;
-        this.shortKey = peer.shortKey;
-        this.keyLength = peer.keyLength;
-        this.longKey = peer.longKey;
-        this.compactV4Bits = peer.compactV4Bits;
-        this.compactV6 = peer.compactV6;
-        this.uploaded = peer.uploaded;
-        this.downloaded = peer.downloaded;
-        this.left = peer.left;
-        this.partialSeed = peer.partialSeed;
-        this.userAgent = peer.userAgent;
-        this.firstAnnounceMillis = peer.firstAnnounceMillis;
-        this.lastAnnounceMillis = peer.lastAnnounceMillis;
-        this.active = active;
-        this.lastViaV6 = peer.lastViaV6;
+        assign(peer);
+    }
+
+    /** A copy that nothing changes: what may leave the swarm's lock. */
+    PeerState snapshot() {
+        return new PeerState(this);
+    }
+
+    /** Takes the state of the same peer's newer {@code state}, in place. */
+    void assign(PeerState state) {
+        if (!state.is(userId, peerIdBytes0to7, peerIdBytes8to15, peerIdBytes16to19)) {
+            throw new IllegalArgumentException(state + " is not the peer " + this);
+        }
+        shortKey = state.shortKey;
+        keyLength = state.keyLength;
+        longKey = state.longKey;
+        compactV4Bits = state.compactV4Bits;
+        compactV6 = state.compactV6;
+        uploaded = state.uploaded;
+        downloaded = state.downloaded;
+        left = state.left;
+        partialSeed = state.partialSeed;
+        userAgent = state.userAgent;
+        firstAnnounceMillis = state.firstAnnounceMillis;
+        lastAnnounceMillis = state.lastAnnounceMillis;
+        active = state.active;
+        lastViaV6 = state.lastViaV6;
     }
 
     /**
@@ -259,8 +278,11 @@ public final class PeerState implements ListedPeer {
         return left > 0 && !partialSeed;
     }
 
+    /** A snapshot of this peer taken out of the peer lists. */
     PeerState inactive() {
-        return new PeerState(this, false);
+        PeerState inactive = snapshot();
+        inactive.active = false;
+        return inactive;
     }
 
     @Override

@@ -72,21 +72,12 @@ public final class Swarm {
             return new Outcome(counts(), new PeerList(0), true);
         }
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
-        if (slot < 0) {
-            slot = add(after);
-        } else if (liveIndex[slot] >= 0 && after.active()) {
-            // The usual re-announce: stays in the peer lists, maybe seeding now.
-            count(before, -1);
-            slots[slot] = after;
-            count(after, 1);
-        } else {
-            leave(slot);
-            slots[slot] = after;
-        }
-        if (after.active() && liveIndex[slot] < 0) {
-            join(slot);
-        }
         listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), withholdUploadCredit));
+        if (slot < 0) {
+            add(after.snapshot()); // the listener may keep after: the stored peer is another object
+        } else {
+            update(slot, after);
+        }
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
         return new Outcome(counts(), chosen, false);
     }
@@ -99,7 +90,10 @@ public final class Swarm {
         return new Outcome(counts(), choose(userId, seeding, numwant), false);
     }
 
-    /** The peer's current state, or {@code null} when this swarm has never seen it. */
+    /**
+     * The stored peer, or {@code null} when this swarm has never seen it. It changes with the peer's next
+     * announce: read it while holding the swarm's monitor.
+     */
     public synchronized PeerState peer(long userId, PeerId peerId) {
         int slot = find(userId, peerId);
         return slot < 0 ? null : slots[slot];
@@ -154,6 +148,26 @@ public final class Swarm {
         liveIndex[live[j]] = j;
     }
 
+    /**
+     * The stored peer in {@code slot} takes the newer {@code state} in place, in or out of the peer lists as it
+     * says; the counts follow.
+     */
+    private void update(int slot, PeerState state) {
+        if (!state.active()) {
+            leave(slot);
+        }
+        boolean listed = liveIndex[slot] >= 0;
+        if (listed) {
+            count(slots[slot], -1);
+        }
+        slots[slot].assign(state);
+        if (listed) {
+            count(slots[slot], 1);
+        } else if (state.active()) {
+            join(slot);
+        }
+    }
+
     private void join(int slot) {
         if (live.length == liveCount) {
             live = Arrays.copyOf(live, grown(liveCount));
@@ -201,7 +215,7 @@ public final class Swarm {
     }
 
     /**
-     * Stores a peer not yet known, out of the peer lists; returns its slot. A user already holding
+     * Stores a peer not yet known, in the peer lists if it is active; returns its slot. A user already holding
      * {@link #MAX_STORED_PEERS_PER_USER} peers here first loses the one silent longest among those out of the lists.
      */
     private int add(PeerState state) {
@@ -217,6 +231,9 @@ public final class Swarm {
         slots[slot] = state;
         liveIndex[slot] = -1;
         place(slot);
+        if (state.active()) {
+            join(slot);
+        }
         return slot;
     }
 
@@ -318,9 +335,9 @@ public final class Swarm {
         for (int slot = size - 1; slot >= 0; slot--) {
             PeerState state = slots[slot];
             if (state.active() && state.lastAnnounceMillis() < staleBeforeMillis) {
-                leave(slot);
-                slots[slot] = state.inactive();
-                listener.onPeerChange(new PeerChange(torrentId, state, slots[slot], AnnounceEvent.NONE));
+                PeerState timedOut = state.inactive();
+                listener.onPeerChange(new PeerChange(torrentId, state, timedOut, AnnounceEvent.NONE));
+                update(slot, timedOut);
             } else if (!state.active() && state.lastAnnounceMillis() < forgetBeforeMillis) {
                 remove(slot);
             }
@@ -331,13 +348,9 @@ public final class Swarm {
     synchronized void restore(PeerState state) {
         int slot = find(state.userId(), state.peerIdBytes0to7(), state.peerIdBytes8to15(), state.peerIdBytes16to19());
         if (slot < 0) {
-            slot = add(state);
+            add(state);
         } else {
-            leave(slot);
-            slots[slot] = state;
-        }
-        if (state.active()) {
-            join(slot);
+            update(slot, state);
         }
     }
 
@@ -345,10 +358,10 @@ public final class Swarm {
         return new SwarmCounts(seeders, leechers, partialSeeds, snatches);
     }
 
-    /** The peers currently in the peer lists, for admin views. */
+    /** Snapshots of the peers currently in the peer lists, for admin views. */
     public synchronized List<PeerState> activePeers() {
         List<PeerState> result = new ArrayList<>(liveCount);
-        forEachActivePeer(result::add);
+        forEachActivePeer(peer -> result.add(peer.snapshot()));
         return result;
     }
 

@@ -52,6 +52,20 @@ class PeerSelectionTest {
         assertThat(ports).containsExactlyInAnyOrder(2, 3, 4, 5);
     }
 
+    @Test
+    void anAnswerListsPeersAsTheyWereWhenChosen() throws Exception {
+        announce(1, 1_000);
+        Swarm.Outcome outcome = swarm.announce(2, request(2, 1_000), InetAddress.getByName("127.0.0.1"), "test",
+                System.currentTimeMillis(), 50, false);
+        // Peer 1 moves to another port before the answer to peer 2 is written: its stored state changes in place.
+        AnnounceRequest moved = request(1, 1_000);
+        swarm.announce(1, new AnnounceRequest(moved.infoHash(), moved.peerId(), 77, 0, 0, 1_000, AnnounceEvent.NONE,
+                true, false, 50, null), InetAddress.getByName("127.0.0.1"), "test", System.currentTimeMillis(), 0, false);
+        byte[] peers = peerBytes(outcome);
+        assertThat(peers).hasSize(6);
+        assertThat(peers[5] & 0xff).as("the port peer 1 had when chosen").isEqualTo(1);
+    }
+
     private void announce(int user, long left) throws Exception {
         swarm.announce(user, request(user, left), InetAddress.getByName("127.0.0.1"), "test",
                 System.currentTimeMillis(), 0, false);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +27,8 @@ import org.swarmkeeper.protocol.PeerId;
 /**
  * The swarm's open-addressing store against a plain map: any mix of announces, stops, time-outs and forgotten
  * peers, over few users with several peer_ids each (so that runs of cells collide, grow, shrink and move),
- * leaves the same peers, counts and per-user totals.
+ * leaves the same peers, counts and per-user totals. The listener sees each peer's previous state as the last
+ * change reported it, and no state it was handed changes afterwards (the swarm updates its stored peers in place).
  */
 class SwarmModelProperties {
 
@@ -42,7 +45,16 @@ class SwarmModelProperties {
 
     @Property(tries = 300)
     void storeMatchesAMap(@ForAll("steps") List<Step> steps) throws Exception {
-        Swarm swarm = new Swarm(7, 0, change -> { });
+        Map<String, List<Object>> lastReported = new HashMap<>();
+        Map<PeerState, List<Object>> handedOut = new IdentityHashMap<>();
+        Swarm swarm = new Swarm(7, 0, change -> {
+            String id = id(change.after());
+            if (change.before() != null) {
+                assertThat(values(change.before())).as("before of %s", id).isEqualTo(lastReported.get(id));
+            }
+            lastReported.put(id, values(change.after()));
+            handedOut.put(change.after(), values(change.after()));
+        });
         Map<String, Expected> model = new HashMap<>();
         InetAddress address = InetAddress.getByName("192.0.2.1");
         long now = 1_000_000;
@@ -72,6 +84,16 @@ class SwarmModelProperties {
             }
             assertSame(swarm, model);
         }
+        handedOut.forEach((state, values) -> assertThat(values(state)).as("handed out %s", state).isEqualTo(values));
+    }
+
+    private static String id(PeerState peer) {
+        return peer.userId() + "/" + (new String(peer.peerId().toBytes(), StandardCharsets.US_ASCII).charAt(19) - '0');
+    }
+
+    private static List<Object> values(PeerState peer) {
+        return List.of(peer.uploaded(), peer.left(), peer.partialSeed(), peer.active(),
+                Arrays.toString(peer.key()), peer.lastAnnounceMillis(), Arrays.toString(peer.compactV4()));
     }
 
     private static void assertSame(Swarm swarm, Map<String, Expected> model) {
@@ -120,8 +142,7 @@ class SwarmModelProperties {
                 .containsExactly(seeders, leechers, partialSeeds);
         Set<String> listed = new HashSet<>();
         for (PeerState peer : swarm.activePeers()) {
-            String id = peer.userId() + "/" + (new String(peer.peerId().toBytes(), StandardCharsets.US_ASCII)
-                    .charAt(19) - '0');
+            String id = id(peer);
             assertThat(listed.add(id)).as("listed once: %s", id).isTrue();
         }
         assertThat(listed).isEqualTo(active);
