@@ -113,14 +113,23 @@ public final class PeerState implements ListedPeer {
         }
         shortKey = state.shortKey;
         keyLength = state.keyLength;
-        longKey = state.longKey;
         compactV4Bits = state.compactV4Bits;
-        compactV6 = state.compactV6;
         uploaded = state.uploaded;
         downloaded = state.downloaded;
         left = state.left;
         partialSeed = state.partialSeed;
-        userAgent = state.userAgent;
+        // References only when their value changes: G1 marks a card for every reference stored into an old
+        // object, even the same one, and a young collection scans every marked card. A stored peer is old; the
+        // User-Agent is shared, and the arrays are never changed, so an equal one is kept.
+        if (userAgent != state.userAgent) {
+            userAgent = state.userAgent;
+        }
+        if (!Arrays.equals(longKey, state.longKey)) {
+            longKey = state.longKey;
+        }
+        if (!Arrays.equals(compactV6, state.compactV6)) {
+            compactV6 = state.compactV6;
+        }
         firstAnnounceMillis = state.firstAnnounceMillis;
         lastAnnounceMillis = state.lastAnnounceMillis;
         active = state.active;
