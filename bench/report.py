@@ -62,7 +62,8 @@ def main():
     paced = facts.get("paced")
     if paced:
         print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak): p50 {paced['p50']:.2f} ms, "
-              f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms)")
+              f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms); requests held by back-pressure meanwhile: "
+              f"{facts['heldPaced']:,}")
     for name in ("swarmkeeper", "opentracker"):
         steal = steal_percentages(work / f"steal-{name}.txt")
         if steal:
@@ -79,7 +80,8 @@ def main():
         print("- flush lag: no sample could be read from /actuator/metrics")
     else:
         print(f"- flush lag, highest sampled each second after the warm-up: {facts['maxFlushLagSeconds']:.2f} s "
-              f"(goal < 2 s); pending peers at most {facts['maxPendingPeers']:,}")
+              f"(goal < 2 s); pending peers at most {facts['maxPendingPeers']:,}; requests held by back-pressure "
+              f"(tracker.ledger.max-lag) in the measured runs: {facts['heldMeasured']:,}")
     if soak:
         print(f"- soak at the peak: {soak['rps']:,.0f} announces/s (new connection each); flush lag, highest in each "
               f"minute: " + ", ".join(f"{lag:.2f}" for lag in facts["soakLagPerMinute"]) + " s")

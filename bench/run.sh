@@ -20,7 +20,8 @@
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
-#      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g" SHARED_BENCH=../shared/bench PORT=18080 PGPORT=15432 OTPORT=16969
+#      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings) SHARED_BENCH=../shared/bench
+#      PORT=18080 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -38,7 +39,7 @@ done
 for knob in MILLION WARMUP SOAK; do
   [[ ${!knob} =~ ^(0|[1-9][0-9]*)$ ]] || { echo "$knob must be a whole number, not '${!knob}'" >&2; exit 2; }
 done
-JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g"}
+JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
 TPID="" OTPID="" SAMPLER="" STEAL=""
 
@@ -107,8 +108,9 @@ stop_tracker() { kill "$TPID"; wait "$TPID" 2>/dev/null || true; TPID=""; }
 sql() { psql -qtAX -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres "$@"; }
 postgres_pids() { local pm; pm=$(head -1 "$WORK/pg/postmaster.pid"); echo "$pm" $(pgrep -P "$pm"); }
 pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
-metric() { curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
-  sed -E 's/.*"measurements":\[\{"statistic":"VALUE","value":([^}]*)\}.*/\1/'; }
+metric() { # NAME [STATISTIC, default VALUE]
+  curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
+    sed -E "s/.*\\{\"statistic\":\"${2:-VALUE}\",\"value\":([^}]*)\\}.*/\\1/"; }
 heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
 # run_bench.sh's whole sequence (load pass included) as a warm-up, WARMUP s per phase, into $WORK/NAME-warmup.log;
 # then measure runs it again, without the load pass, into $WORK/NAME.log. Arguments as run_bench.sh's.
@@ -147,10 +149,11 @@ PG_PIDS=$(postgres_pids)
 if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
 SWARMKEEPER_BENCH=(swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}')
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warm_up "${SWARMKEEPER_BENCH[@]}"
-# From here on: the time, the flush lag and the pending peers once a second, from the two single-metric
-# endpoints (cheap: a Prometheus scrape every second would itself load the tracker's core).
-( while sleep 1; do echo "$(date +%s) $(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done \
-  >"$WORK/lag.txt" ) &
+# From here on, once a second: the time, the flush lag, the pending peers and how many requests back-pressure
+# has held so far, from single-metric endpoints (cheap: a Prometheus scrape every second would load the core).
+( while sleep 1; do
+    echo "$(date +%s) $(metric tracker.ledger.lag) $(metric tracker.ledger.pending) $(metric tracker.ledger.held COUNT)"
+  done >"$WORK/lag.txt" ) &
 SAMPLER=$!
 start_steal swarmkeeper
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
@@ -158,6 +161,7 @@ POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
 say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
+PACED_FROM=$(date +%s)
 DELAY_MS=$DELAY_MS announce_wrk -d"${DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
@@ -221,14 +225,18 @@ fi
 python3 - "$WORK" <<PY
 import json, re, sys
 work = sys.argv[1]
-# (time, lag, pending) once a second; a sample whose metric call failed is left out
-samples = [(int(f[0]), float(f[1]), int(float(f[2]))) for f in (line.split() for line in open(f"{work}/lag.txt"))
-           if len(f) == 3]
-soak = [(t, lag) for t, lag, _ in samples if 0 <= t - $SOAK_FROM < $SOAK]
+# (time, lag, pending, held so far) once a second; a sample whose metric call failed is left out
+samples = [(int(f[0]), float(f[1]), int(float(f[2])), int(float(f[3])))
+           for f in (line.split() for line in open(f"{work}/lag.txt")) if len(f) == 4]
+soak = [(t, lag) for t, lag, _, _ in samples if 0 <= t - $SOAK_FROM < $SOAK]
+def held_by(when):  # requests held by back-pressure up to the last sample before that time
+    return max((held for t, _, _, held in samples if t <= when), default=0)
 paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
 facts = {
-    "maxFlushLagSeconds": max((lag for _, lag, _ in samples), default=None),
-    "maxPendingPeers": max((p for _, _, p in samples), default=None),
+    "maxFlushLagSeconds": max((lag for _, lag, _, _ in samples), default=None),
+    "maxPendingPeers": max((p for _, _, p, _ in samples), default=None),
+    "heldMeasured": held_by($PACED_FROM),
+    "heldPaced": held_by($SOAK_FROM) - held_by($PACED_FROM),
     "peersAtStart": $MILLION, "startupSeconds": [$MILLION_STARTUP], "startupSecondsAotCache": [$MILLION_STARTUP_AOT],
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerId;
@@ -32,6 +33,9 @@ public class Ledger {
     private volatile boolean lastFlushFailed;
     /** Kept current under the lock by every change of {@link #pending}, read without it. */
     private volatile boolean full;
+    /** Requests {@link #awaitFlusher} held, and how long in all: whether back-pressure engages, and at what cost. */
+    private final LongAdder held = new LongAdder();
+    private final LongAdder heldNanos = new LongAdder();
 
     Ledger(LedgerProperties properties) {
         this.maxPendingPeers = properties.maxPendingPeers();
@@ -79,6 +83,7 @@ public class Ledger {
         if (!lagging() || lastFlushFailed || flushHanging()) {
             return;
         }
+        long start = System.nanoTime();
         try {
             // Parks on a future, not on this monitor: a virtual thread waiting here keeps its carrier free.
             durable().get(maxLagWaitMillis, TimeUnit.MILLISECONDS);
@@ -86,7 +91,20 @@ public class Ledger {
             // Answered anyway: the wait is a courtesy to the flusher, not a condition of the answer.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            held.increment();
+            heldNanos.add(System.nanoTime() - start);
         }
+    }
+
+    /** How many announces and scrapes back-pressure has held since start-up. */
+    public long heldRequests() {
+        return held.sum();
+    }
+
+    /** How long back-pressure has held them, in all. */
+    public double heldNanos() {
+        return heldNanos.sum();
     }
 
     /**

@@ -10,11 +10,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -180,6 +182,10 @@ class LedgerFlusher implements SmartLifecycle {
                 .description("Peers whose state and credit wait for the next flush").register(meters);
         Gauge.builder("tracker.ledger.lag", ledger, Ledger::flushLagSeconds).baseUnit("seconds")
                 .description("Age of the oldest credit not yet committed to PostgreSQL").register(meters);
+        FunctionTimer.builder("tracker.ledger.held", ledger, Ledger::heldRequests, Ledger::heldNanos,
+                        TimeUnit.NANOSECONDS)
+                .description("Announces and scrapes held by back-pressure until the flusher caught up "
+                        + "(tracker.ledger.max-lag)").register(meters);
     }
 
     @Override

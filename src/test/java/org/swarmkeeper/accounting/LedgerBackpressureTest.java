@@ -28,6 +28,7 @@ class LedgerBackpressureTest {
     void aFreshBacklogHoldsNobody() throws Exception {
         recordOnePeer();
         CompletableFuture.runAsync(ledger::awaitFlusher).get(1, TimeUnit.SECONDS);
+        assertThat(ledger.heldRequests()).isZero();
     }
 
     @Test
@@ -45,6 +46,8 @@ class LedgerBackpressureTest {
         ledger.flushOutcome(false);
         announce.get(1, TimeUnit.SECONDS);
         assertThat(ledger.flushLagSeconds()).isZero();
+        assertThat(ledger.heldRequests()).as("counted as held").isEqualTo(1);
+        assertThat(ledger.heldNanos()).as("for about as long as it was held").isGreaterThanOrEqualTo(100_000_000);
     }
 
     @Test
@@ -54,6 +57,7 @@ class LedgerBackpressureTest {
         ledger.drain();
         Thread.sleep(2100); // ten times max-lag-wait: PostgreSQL is not answering
         CompletableFuture.runAsync(ledger::awaitFlusher).get(200, TimeUnit.MILLISECONDS);
+        assertThat(ledger.heldRequests()).isZero();
     }
 
     @Test
