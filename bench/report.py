@@ -63,7 +63,7 @@ def main():
     if paced:
         print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak): p50 {paced['p50']:.2f} ms, "
               f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms); requests held by back-pressure meanwhile: "
-              f"{facts['heldPaced']:,}")
+              f"{count(facts['heldPaced'])}")
     for name in ("swarmkeeper", "opentracker"):
         steal = steal_percentages(work / f"steal-{name}.txt")
         if steal:
@@ -81,7 +81,7 @@ def main():
     else:
         print(f"- flush lag, highest sampled each second after the warm-up: {facts['maxFlushLagSeconds']:.2f} s "
               f"(goal < 2 s); pending peers at most {facts['maxPendingPeers']:,}; requests held by back-pressure "
-              f"(tracker.ledger.max-lag) in the measured runs: {facts['heldMeasured']:,}")
+              f"(tracker.ledger.max-lag) in the measured runs: {count(facts['heldMeasured'])}")
     if soak:
         print(f"- soak at the peak: {soak['rps']:,.0f} announces/s (new connection each); flush lag, highest in each "
               f"minute: " + ", ".join(f"{lag:.2f}" for lag in facts["soakLagPerMinute"]) + " s")
@@ -100,6 +100,10 @@ def steal_percentages(path):
     if not path.exists():
         return []
     return [int(line.split()[-1]) for line in path.read_text().splitlines()[3:] if line.split()[-1].isdigit()]
+
+
+def count(number):
+    return "—" if number is None else f"{number:,}"
 
 
 def starts(seconds):

@@ -149,20 +149,21 @@ PG_PIDS=$(postgres_pids)
 if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
 SWARMKEEPER_BENCH=(swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}')
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warm_up "${SWARMKEEPER_BENCH[@]}"
-# From here on, once a second: the time, the flush lag, the pending peers and how many requests back-pressure
-# has held so far, from single-metric endpoints (cheap: a Prometheus scrape every second would load the core).
-( while sleep 1; do
-    echo "$(date +%s) $(metric tracker.ledger.lag) $(metric tracker.ledger.pending) $(metric tracker.ledger.held COUNT)"
-  done >"$WORK/lag.txt" ) &
+# From here on: the time, the flush lag and the pending peers once a second, from the two single-metric
+# endpoints (cheap: a Prometheus scrape every second would itself load the tracker's core).
+( while sleep 1; do echo "$(date +%s) $(metric tracker.ledger.lag) $(metric tracker.ledger.pending)"; done \
+  >"$WORK/lag.txt" ) &
 SAMPLER=$!
 start_steal swarmkeeper
+HELD_BEFORE_MEASURE=$(metric tracker.ledger.held COUNT)
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
 
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
 say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
-PACED_FROM=$(date +%s)
+HELD_BEFORE_PACED=$(metric tracker.ledger.held COUNT)
 DELAY_MS=$DELAY_MS announce_wrk -d"${DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
+HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT)
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
   say "soak: ${SOAK} s at the peak, a new connection each"
@@ -225,18 +226,18 @@ fi
 python3 - "$WORK" <<PY
 import json, re, sys
 work = sys.argv[1]
-# (time, lag, pending, held so far) once a second; a sample whose metric call failed is left out
-samples = [(int(f[0]), float(f[1]), int(float(f[2])), int(float(f[3])))
-           for f in (line.split() for line in open(f"{work}/lag.txt")) if len(f) == 4]
-soak = [(t, lag) for t, lag, _, _ in samples if 0 <= t - $SOAK_FROM < $SOAK]
-def held_by(when):  # requests held by back-pressure up to the last sample before that time
-    return max((held for t, _, _, held in samples if t <= when), default=0)
+# (time, lag, pending) once a second; a sample whose metric call failed is left out
+samples = [(int(f[0]), float(f[1]), int(float(f[2]))) for f in (line.split() for line in open(f"{work}/lag.txt"))
+           if len(f) == 3]
+soak = [(t, lag) for t, lag, _ in samples if 0 <= t - $SOAK_FROM < $SOAK]
+def held(before, after):  # tracker.ledger.held's count between two reads; None when a read failed
+    return int(float(after)) - int(float(before)) if before and after else None
 paced = re.search(r"rps=([\d.]+).*p50_ms=([\d.]+).*p99_ms=([\d.]+)", open(f"{work}/paced.log").read())
 facts = {
-    "maxFlushLagSeconds": max((lag for _, lag, _, _ in samples), default=None),
-    "maxPendingPeers": max((p for _, _, p, _ in samples), default=None),
-    "heldMeasured": held_by($PACED_FROM),
-    "heldPaced": held_by($SOAK_FROM) - held_by($PACED_FROM),
+    "maxFlushLagSeconds": max((lag for _, lag, _ in samples), default=None),
+    "maxPendingPeers": max((p for _, _, p in samples), default=None),
+    "heldMeasured": held("$HELD_BEFORE_MEASURE", "$HELD_BEFORE_PACED"),
+    "heldPaced": held("$HELD_BEFORE_PACED", "$HELD_AFTER_PACED"),
     "peersAtStart": $MILLION, "startupSeconds": [$MILLION_STARTUP], "startupSecondsAotCache": [$MILLION_STARTUP_AOT],
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),

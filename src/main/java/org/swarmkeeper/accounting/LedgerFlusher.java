@@ -228,14 +228,16 @@ class LedgerFlusher implements SmartLifecycle {
     private void run() {
         while (running) {
             long started = System.nanoTime();
-            flushAndReport();
+            boolean committed = flushAndReport();
             // One flush per interval, not an interval after each flush: the next batch's oldest credit was recorded
             // just after this drain, so waiting a whole interval added this flush's time to its age (at commit,
             // one interval plus two flushes), and back-pressure engaged after flushes of a quarter second. A flush
-            // longer than the interval is followed at once by the next; a failed one is retried at the same pace.
+            // longer than the interval is followed at once by the next. After a failure, the retry waits a whole
+            // interval; announces do not wait meanwhile.
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+            long waitMillis = committed ? Math.max(0, flushIntervalMillis - elapsedMillis) : flushIntervalMillis;
             try {
-                ledger.awaitFlushDue(Math.max(0, flushIntervalMillis - elapsedMillis));
+                ledger.awaitFlushDue(waitMillis);
             } catch (InterruptedException e) {
                 break;
             }

@@ -15,10 +15,11 @@ import org.swarmkeeper.protocol.PeerId;
  * ({@link PeerChange#torrentId}) rather than in a million copies.
  *
  * <p>The swarm updates its stored peer in place ({@link #assign}), under the swarm's lock: a new object per
- * announce would live until the peer's next announce, so every young collection copied the last seconds'
- * peers and scanned the swarm arrays that pointed at them. What leaves the lock is a {@link #snapshot}, never
- * changed again: the state an announce hands to accounting, and the peers the admin API lists. The identity
- * (user, peer_id) never changes.
+ * announce would live until the peer's next announce, so young collections copied the last seconds' peers and
+ * scanned the swarm arrays that pointed at them. The state an announce hands to accounting and the peers the
+ * admin API lists are {@link #snapshot}s, never changed again. The stored peer itself is read under the
+ * swarm's lock ({@link Swarm#peer}); an answer's {@code PeerList} keeps references to stored peers only for
+ * their identity (user, peer_id), which never changes, and copies their endpoints.
  *
  * <p>A node holds one of these per peer, a million of them on a busy node, so the peer_id, the key (up to 8
  * bytes, as every known client sends) and the IPv4 endpoint are kept inline as numbers rather than as

@@ -215,10 +215,10 @@ public final class Swarm {
     }
 
     /**
-     * Stores a peer not yet known, in the peer lists if it is active; returns its slot. A user already holding
+     * Stores a peer not yet known, in the peer lists if it is active. A user already holding
      * {@link #MAX_STORED_PEERS_PER_USER} peers here first loses the one silent longest among those out of the lists.
      */
-    private int add(PeerState state) {
+    private void add(PeerState state) {
         forgetOldestInactiveIfFull(state.userId());
         if (size == slots.length) {
             slots = Arrays.copyOf(slots, grown(size));
@@ -234,7 +234,6 @@ public final class Swarm {
         if (state.active()) {
             join(slot);
         }
-        return slot;
     }
 
     /**

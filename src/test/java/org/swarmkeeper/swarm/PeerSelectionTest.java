@@ -60,7 +60,8 @@ class PeerSelectionTest {
         // Peer 1 moves to another port before the answer to peer 2 is written: its stored state changes in place.
         AnnounceRequest moved = request(1, 1_000);
         swarm.announce(1, new AnnounceRequest(moved.infoHash(), moved.peerId(), 77, 0, 0, 1_000, AnnounceEvent.NONE,
-                true, false, 50, null), InetAddress.getByName("127.0.0.1"), "test", System.currentTimeMillis(), 0, false);
+                        true, false, 50, null), InetAddress.getByName("127.0.0.1"), "test",
+                System.currentTimeMillis(), 0, false);
         byte[] peers = peerBytes(outcome);
         assertThat(peers).hasSize(6);
         assertThat(peers[5] & 0xff).as("the port peer 1 had when chosen").isEqualTo(1);

@@ -92,8 +92,10 @@ class SwarmModelProperties {
     }
 
     private static List<Object> values(PeerState peer) {
-        return List.of(peer.uploaded(), peer.left(), peer.partialSeed(), peer.active(),
-                Arrays.toString(peer.key()), peer.lastAnnounceMillis(), Arrays.toString(peer.compactV4()));
+        return Arrays.asList(peer.uploaded(), peer.downloaded(), peer.left(), peer.partialSeed(), peer.active(),
+                Arrays.toString(peer.key()), peer.firstAnnounceMillis(), peer.lastAnnounceMillis(),
+                Arrays.toString(peer.compactV4()), Arrays.toString(peer.compactV6()), peer.userAgent(),
+                peer.lastViaV6());
     }
 
     private static void assertSame(Swarm swarm, Map<String, Expected> model) {
