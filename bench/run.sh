@@ -155,15 +155,15 @@ POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warm_up "${SWARMKEEPER_BENCH[@]}"
   >"$WORK/lag.txt" ) &
 SAMPLER=$!
 start_steal swarmkeeper
-HELD_BEFORE_MEASURE=$(metric tracker.ledger.held COUNT)
+HELD_BEFORE_MEASURE=$(metric tracker.ledger.held COUNT || true)  # empty: not counted
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
 
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
 say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
-HELD_BEFORE_PACED=$(metric tracker.ledger.held COUNT)
+HELD_BEFORE_PACED=$(metric tracker.ledger.held COUNT || true)
 DELAY_MS=$DELAY_MS announce_wrk -d"${DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
-HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT)
+HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT || true)
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
   say "soak: ${SOAK} s at the peak, a new connection each"
