@@ -3,7 +3,12 @@ package org.swarmkeeper.policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -12,11 +17,12 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.swarmkeeper.accounting.Ledger;
 
 /**
  * Runs the ratio watch and hit-and-run evaluations every {@code tracker.policy.evaluate-interval}, in one
- * transaction. An advisory lock lets one node of several evaluate at a time; every node then reloads the
- * resulting leech rights.
+ * transaction, right after a ledger flush. An advisory lock lets one node of several evaluate at a time; every
+ * node then reloads the resulting leech rights.
  */
 @Component
 public class ScheduledRules {
@@ -24,6 +30,8 @@ public class ScheduledRules {
     private static final Logger log = LoggerFactory.getLogger(ScheduledRules.class);
     /** Arbitrary, fixed: identifies the evaluation among PostgreSQL advisory locks; staff changes take it too. */
     static final long EVALUATION_LOCK = 0x5357524d_00000001L;
+    /** How long an evaluation waits for its flush; past it (PostgreSQL slow or away) it goes ahead without. */
+    private static final long FLUSH_WAIT_SECONDS = 10;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -31,17 +39,23 @@ public class ScheduledRules {
     private final HitAndRuns hitAndRuns;
     private final LeechRights leechRights;
     private final PolicyEvents events;
+    private final Ledger ledger;
     private final Clock clock;
+    private final Timer evaluations;
 
     ScheduledRules(JdbcTemplate jdbc, TransactionTemplate transactions, RatioWatch ratioWatch, HitAndRuns hitAndRuns,
-                   LeechRights leechRights, PolicyEvents events, Clock clock) {
+                   LeechRights leechRights, PolicyEvents events, Ledger ledger, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.ratioWatch = ratioWatch;
         this.hitAndRuns = hitAndRuns;
         this.leechRights = leechRights;
         this.events = events;
+        this.ledger = ledger;
         this.clock = clock;
+        this.evaluations = Timer.builder("tracker.policy.evaluation")
+                .description("Ratio watch and hit-and-run evaluations, from the flush before them to the reload after")
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = "${tracker.policy.evaluate-interval:1m}")
@@ -54,8 +68,18 @@ public class ScheduledRules {
         }
     }
 
-    /** Evaluates both rules now (unless another node is at it) and reloads leech rights. */
+    /**
+     * Evaluates both rules now (unless another node is at it) and reloads leech rights. First the ledger writes
+     * what it holds: the totals then include every announce so far, and the evaluation's queries run in the
+     * interval before the next flush rather than beside one. (Beside a flush, on the core PostgreSQL shares with
+     * the tracker, they slowed it enough for back-pressure to hold announces: docs/PERFORMANCE.md.)
+     */
     public void evaluate() {
+        evaluations.record(this::flushThenEvaluate);
+    }
+
+    private void flushThenEvaluate() {
+        awaitLedgerFlush();
         // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         events.flush(); // announces' decisions so far come before this evaluation's in the log
@@ -67,5 +91,16 @@ public class ScheduledRules {
             }
         });
         leechRights.reload();
+    }
+
+    /** Evaluating on the totals committed so far is what the rules did before: a failed or slow flush delays nothing. */
+    private void awaitLedgerFlush() {
+        try {
+            ledger.durable().get(FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("Evaluating without the ledger's latest credit: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.swarmkeeper.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,21 @@ class LedgerFlushTest extends TrackerIntegrationTest {
         assertThat(userColumn(user.id(), "uploaded")).isEqualTo(700);
         assertThat(jdbc.queryForObject("SELECT uploaded FROM peers WHERE user_id = ?", Long.class, user.id()))
                 .as("the baseline written with the credit").isEqualTo(700);
+    }
+
+    @Test
+    void thePolicyEvaluationCountsCreditTheLedgerHadNotWrittenYet() {
+        CreatedUser user = newUser();
+        TestClient leecher = client(user, newTorrent(8L << 30), "-qB4520-", "127.0.0.64");
+        leecher.announce(0, 0, 8L << 30, AnnounceEvent.STARTED);
+        clock.advance(Duration.ofMinutes(30)); // a plausible download speed
+        leecher.announce(0, 6L << 30, 2L << 30, AnnounceEvent.NONE); // 6 GiB with nothing seeded requires 0.15
+        assertThat(userColumn(user.id(), "downloaded")).as("nothing written before the evaluation").isZero();
+
+        evaluatePolicy();
+
+        assertThat(userColumn(user.id(), "downloaded")).isEqualTo(6L << 30);
+        assertThat(events(user.id())).first().asString().startsWith("ratio_watch/started/ratio_under_required");
     }
 
     @Test
