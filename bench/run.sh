@@ -14,7 +14,8 @@
 # (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
-#      CONNS=50 MILLION=1000000
+#      CONNS=50 MILLION=1000000 PACED_DUR=DUR (s: the paced run's length; a longer one takes in more of the
+#      periodic work, flushes, collections and the minute's policy evaluation, that sets its p99)
 #      SOAK=0 (s): after the paced run, that long at the peak (new connection each), the flush lag reported per
 #      minute: does the ledger keep up over a long run (SOAK=600: ten minutes)
 #      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
@@ -33,7 +34,8 @@ WORK=$ROOT/target/bench
 PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0}
-for knob in PEERS TORRENTS USERS DUR CONNS; do
+PACED_DUR=${PACED_DUR:-$DUR}
+for knob in PEERS TORRENTS USERS DUR CONNS PACED_DUR; do
   [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive whole number, not '${!knob}'" >&2; exit 2; }
 done
 for knob in MILLION WARMUP SOAK; do
@@ -160,9 +162,9 @@ POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" measure "${SWARMKEEPER_BENCH[@]}"
 
 PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); print $i}; exit}' "$WORK/swarmkeeper.log")
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
-say "paced: $CONNS connections, ${DELAY_MS} ms between requests (about half of $PEAK/s)"
+say "paced: $CONNS connections, ${DELAY_MS} ms between requests on average (about half of $PEAK/s), ${PACED_DUR} s"
 HELD_BEFORE_PACED=$(metric tracker.ledger.held COUNT || true)
-DELAY_MS=$DELAY_MS announce_wrk -d"${DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
+DELAY_MS=$DELAY_MS announce_wrk -d"${PACED_DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
 HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT || true)
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
@@ -242,7 +244,8 @@ facts = {
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
-    "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3])} if paced else None,
+    "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3]), "seconds": $PACED_DUR}
+             if paced else None,
     "pacedFailures": sum(int(n) for n in re.findall(r"(?:failure_bodies|non200)=(\d+)", open(f"{work}/paced.log").read())),
     "soak": {key: float(value) for key, value in re.findall(r"(rps|failure_bodies|non200)=([\d.]+)",
                                                           open(f"{work}/soak.log").read())} if $SOAK > 0 else None,
