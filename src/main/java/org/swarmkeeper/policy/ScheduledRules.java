@@ -30,7 +30,7 @@ public class ScheduledRules {
     private static final Logger log = LoggerFactory.getLogger(ScheduledRules.class);
     /** Arbitrary, fixed: identifies the evaluation among PostgreSQL advisory locks; staff changes take it too. */
     static final long EVALUATION_LOCK = 0x5357524d_00000001L;
-    /** How long an evaluation waits for its flush; past it (PostgreSQL slow or away) it goes ahead without. */
+    /** How long an evaluation waits for the flush before it. */
     private static final long FLUSH_WAIT_SECONDS = 10;
 
     private final JdbcTemplate jdbc;
@@ -93,7 +93,10 @@ public class ScheduledRules {
         leechRights.reload();
     }
 
-    /** Evaluating on the totals committed so far is what the rules did before: a failed or slow flush delays nothing. */
+    /**
+     * Waits up to {@link #FLUSH_WAIT_SECONDS} for the ledger's flush. When it fails or takes longer (PostgreSQL away
+     * or slow), the evaluation goes ahead on the totals already committed.
+     */
     private void awaitLedgerFlush() {
         try {
             ledger.durable().get(FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
