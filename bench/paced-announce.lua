@@ -1,9 +1,9 @@
 -- The reference announce script (../shared/bench/announce.lua), paced: every connection waits before each request
 -- so that a run holds a chosen rate (wrk 4.1 has no rate option) and measures latency below saturation.
 -- Rate ≈ connections × 1000 / (DELAY_MS + latency). The wait is drawn anew for every request, uniform over
--- 0 … 2 × DELAY_MS, so that the connections stay independent, as clients announcing on their own timers are: with
--- one fixed wait they fell into step after any stall and then arrived together, 50 at a time (docs/PERFORMANCE.md,
--- run 88).
+-- 0 … 2 × DELAY_MS, so that the connections stay independent, as clients announcing on their own timers are; one
+-- fixed wait keeps connections answered together after a stall in step, arriving as a burst every round
+-- (docs/PERFORMANCE.md, run 88).
 dofile(os.getenv("SHARED_BENCH") .. "/announce.lua")
 
 local pause = tonumber(os.getenv("DELAY_MS") or "0")

@@ -61,7 +61,7 @@ def main():
           f"{OCELOT_NEW_CONNECTION[1]:,}/s (goal ≥ 2.5×)")
     paced = facts.get("paced")
     if paced:
-        print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak) for {paced['seconds']} s: "
+        print(f"- paced at {paced['rps']:,.0f}/s (about half of the new-connection peak) for {paced.get('seconds', '?')} s: "
               f"p50 {paced['p50']:.2f} ms, "
               f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms); requests held by back-pressure meanwhile: "
               f"{count(facts['heldPaced'])}")

@@ -22,6 +22,7 @@ public class Ledger {
     private final int maxPendingPeers;
     private final long maxLagNanos;
     private final long maxLagWaitMillis;
+    private final long durableWaitMillis;
     /** {@link System#nanoTime()} of the oldest credit not yet committed, 0 when none; read without the lock. */
     private volatile long backlogSinceNanos;
     private LedgerBatch pending = new LedgerBatch();
@@ -43,6 +44,7 @@ public class Ledger {
         // a half intervals is falling behind.
         this.maxLagNanos = Math.max(properties.maxLag().toNanos(), properties.flushInterval().toNanos() * 3 / 2);
         this.maxLagWaitMillis = properties.maxLagWait().toMillis();
+        this.durableWaitMillis = properties.durableWait().toMillis();
     }
 
     /**
@@ -141,6 +143,23 @@ public class Ledger {
     public synchronized CompletableFuture<Void> durable() {
         wakeFlusher();
         return pending.committed;
+    }
+
+    /**
+     * Waits up to {@code tracker.ledger.durable-wait} for everything recorded so far to commit (see
+     * {@link #durable()}). False when the flush failed, took longer, or the wait was interrupted (the thread keeps
+     * its interrupt).
+     */
+    public boolean awaitDurable() {
+        try {
+            durable().get(durableWaitMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param flushInterval how often pending credit is written, in one transaction
  * @param durableWait   how long a {@code started}/{@code stopped}/{@code completed} announce waits for its
- *                      flush to commit before it is answered with a warning instead
+ *                      flush to commit before it is answered with a warning instead (and a policy evaluation for
+ *                      the flush before it, before it goes ahead on what is committed)
  * @param maxPendingPeers peers whose state may wait for a flush (PostgreSQL away); past it, plain re-announces
  *                      of other live peers are answered but not recorded, and their clients report the bytes
  *                      again later (first sights, started, stopped and completed are always recorded)

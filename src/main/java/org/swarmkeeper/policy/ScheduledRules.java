@@ -3,9 +3,6 @@ package org.swarmkeeper.policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,8 +27,6 @@ public class ScheduledRules {
     private static final Logger log = LoggerFactory.getLogger(ScheduledRules.class);
     /** Arbitrary, fixed: identifies the evaluation among PostgreSQL advisory locks; staff changes take it too. */
     static final long EVALUATION_LOCK = 0x5357524d_00000001L;
-    /** How long an evaluation waits for the flush before it. */
-    private static final long FLUSH_WAIT_SECONDS = 10;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -42,6 +37,7 @@ public class ScheduledRules {
     private final Ledger ledger;
     private final Clock clock;
     private final Timer evaluations;
+    private final Timer skipped;
 
     ScheduledRules(JdbcTemplate jdbc, TransactionTemplate transactions, RatioWatch ratioWatch, HitAndRuns hitAndRuns,
                    LeechRights leechRights, PolicyEvents events, Ledger ledger, Clock clock, MeterRegistry meters) {
@@ -53,7 +49,13 @@ public class ScheduledRules {
         this.events = events;
         this.ledger = ledger;
         this.clock = clock;
-        this.evaluations = Timer.builder("tracker.policy.evaluation")
+        this.evaluations = evaluationTimer("evaluated", meters);
+        this.skipped = evaluationTimer("skipped", meters);
+    }
+
+    /** Evaluations from the flush before them to the reload after; {@code skipped}: another node held the lock. */
+    private static Timer evaluationTimer(String outcome, MeterRegistry meters) {
+        return Timer.builder("tracker.policy.evaluation").tag("outcome", outcome)
                 .description("Ratio watch and hit-and-run evaluations, from the flush before them to the reload after")
                 .register(meters);
     }
@@ -69,41 +71,31 @@ public class ScheduledRules {
     }
 
     /**
-     * Evaluates both rules now (unless another node is at it) and reloads leech rights. First the ledger writes
-     * what it holds: the totals then include every announce so far, and the evaluation's queries run in the
-     * interval before the next flush rather than beside one. (Beside a flush, on the core PostgreSQL shares with
-     * the tracker, they slowed it enough for back-pressure to hold announces: docs/PERFORMANCE.md.)
+     * Evaluates both rules now, unless another node is at it, and reloads leech rights; true when this node
+     * evaluated. It starts right after this node's ledger has written what it holds: its totals then include this
+     * node's announces so far, and its reads start just after a flush rather than in the middle of one, which on a
+     * core shared with PostgreSQL slowed that flush enough for back-pressure to hold announces. When the flush
+     * fails or takes longer than {@code tracker.ledger.durable-wait}, it goes ahead on what is committed.
      */
-    public void evaluate() {
-        evaluations.record(this::flushThenEvaluate);
-    }
-
-    private void flushThenEvaluate() {
-        awaitLedgerFlush();
+    public boolean evaluate() {
+        Timer.Sample sample = Timer.start();
+        if (!ledger.awaitDurable() && Thread.currentThread().isInterrupted()) {
+            return false; // shutting down
+        }
         // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         events.flush(); // announces' decisions so far come before this evaluation's in the log
-        transactions.executeWithoutResult(status -> {
-            if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
+        boolean evaluated = Boolean.TRUE.equals(transactions.execute(status -> {
+            if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
                     EVALUATION_LOCK))) {
-                ratioWatch.evaluate(now);
-                hitAndRuns.evaluate(now);
+                return false;
             }
-        });
+            ratioWatch.evaluate(now);
+            hitAndRuns.evaluate(now);
+            return true;
+        }));
         leechRights.reload();
-    }
-
-    /**
-     * Waits up to {@link #FLUSH_WAIT_SECONDS} for the ledger's flush. When it fails or takes longer (PostgreSQL away
-     * or slow), the evaluation goes ahead on the totals already committed.
-     */
-    private void awaitLedgerFlush() {
-        try {
-            ledger.durable().get(FLUSH_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("Evaluating without the ledger's latest credit: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sample.stop(evaluated ? evaluations : skipped);
+        return evaluated;
     }
 }

@@ -2,17 +2,14 @@ package org.swarmkeeper.tracker;
 
 import java.net.InetAddress;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Service;
 import org.swarmkeeper.accounting.Ledger;
-import org.swarmkeeper.accounting.LedgerProperties;
 import org.swarmkeeper.policy.AccessPolicy;
 import org.swarmkeeper.policy.CheatDetector;
 import org.swarmkeeper.policy.Decision;
@@ -49,16 +46,14 @@ public class AnnounceService {
     private final SwarmRegistry swarms;
     private final Ledger ledger;
     private final AnnounceProperties properties;
-    private final long durableWaitMillis;
     private final MeterRegistry meters;
     private final Counter deferred;
     private final AnnounceRates rates;
     private final Clock clock;
 
     AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, CheatDetector cheats,
-                    SwarmRegistry swarms,
-                    Ledger ledger, AnnounceProperties properties, LedgerProperties ledgerProperties,
-                    MeterRegistry meters, AnnounceRates rates, Clock clock) {
+                    SwarmRegistry swarms, Ledger ledger, AnnounceProperties properties, MeterRegistry meters,
+                    AnnounceRates rates, Clock clock) {
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
@@ -66,7 +61,6 @@ public class AnnounceService {
         this.swarms = swarms;
         this.ledger = ledger;
         this.properties = properties;
-        this.durableWaitMillis = ledgerProperties.durableWait().toMillis();
         this.meters = meters;
         this.deferred = Counter.builder("tracker.ledger.deferred")
                 .description("Announces answered but not recorded because the ledger was full").register(meters);
@@ -148,7 +142,7 @@ public class AnnounceService {
         }
         SwarmCounts counts = outcome.counts();
         if (recorded && !outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
-            if (!ledger.lastFlushFailed() && awaitDurable()) {
+            if (!ledger.lastFlushFailed() && ledger.awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded
             } else {
                 warning = DURABILITY_WARNING;
@@ -200,17 +194,5 @@ public class AnnounceService {
 
     private static boolean mustBeDurable(AnnounceEvent event) {
         return event == AnnounceEvent.STARTED || event == AnnounceEvent.STOPPED || event == AnnounceEvent.COMPLETED;
-    }
-
-    private boolean awaitDurable() {
-        try {
-            ledger.durable().get(durableWaitMillis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

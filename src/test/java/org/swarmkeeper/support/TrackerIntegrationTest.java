@@ -1,5 +1,6 @@
 package org.swarmkeeper.support;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -90,9 +91,12 @@ public abstract class TrackerIntegrationTest {
         return new TestClient(port, user.passkey(), torrent, peerIdPrefix, from);
     }
 
-    /** Runs ratio watch and hit-and-run as the schedule would (which writes pending credit first). */
+    /**
+     * Runs ratio watch and hit-and-run as the schedule would (pending credit written first), once this node gets
+     * the evaluation lock: the schedule's own run when a context starts holds it for a moment.
+     */
     protected void evaluatePolicy() {
-        scheduledRules.evaluate();
+        Await.until("this node to take the evaluation lock", Duration.ofSeconds(10), scheduledRules::evaluate);
     }
 
     /** Writes everything the ledger holds now. */
