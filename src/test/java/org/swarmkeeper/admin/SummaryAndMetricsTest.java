@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.AnnounceEvent;
@@ -72,6 +74,15 @@ class SummaryAndMetricsTest extends TrackerIntegrationTest {
                 "tracker_clients{family=\"other\"}", "tracker_ledger_lag_seconds ", "tracker_flush_seconds_count", "tracker_flush_rows_sum",
                 "tracker_announce_seconds_count{event=\"started\",result=\"ok\"}");
         assertThat(metrics).doesNotContain("tracker_clients{family=\"Deluge\"} 0.0");
+    }
+
+    @Test
+    void prometheusTimesThePolicyEvaluations() {
+        evaluatePolicy();
+        Matcher evaluated = Pattern.compile("tracker_policy_evaluation_seconds_count\\{outcome=\"evaluated\"} ([0-9.]+)")
+                .matcher(admin.text("/actuator/prometheus"));
+        assertThat(evaluated.find()).as("the timer of evaluations this node ran").isTrue();
+        assertThat(Double.parseDouble(evaluated.group(1))).isPositive();
     }
 
     @Test
