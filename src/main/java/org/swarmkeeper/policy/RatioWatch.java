@@ -76,8 +76,7 @@ class RatioWatch {
 
     /**
      * Evaluates every user; runs inside the scheduled rules' transaction. The changed standings are saved in one
-     * JDBC batch: credit moves most users' ratios every interval, and a round trip each kept PostgreSQL busy
-     * for longer than the reads.
+     * JDBC batch, not a round trip each: credit moves most users' ratios every interval.
      */
     void evaluate(Instant now) {
         List<Object[]> changed = new ArrayList<>();
