@@ -229,9 +229,8 @@ class LedgerFlusher implements SmartLifecycle {
         while (running) {
             long started = System.nanoTime();
             boolean committed = flushAndReport();
-            // One flush per interval, not an interval after each flush: the next batch's oldest credit was recorded
-            // just after this drain, so waiting a whole interval added this flush's time to its age (at commit,
-            // one interval plus two flushes), and back-pressure engaged after flushes of a quarter second. A flush
+            // One flush per interval, counted from this flush's start: the next batch's oldest credit dates from
+            // this drain, so waiting a whole interval after the flush would add the flush's time to its age. A flush
             // longer than the interval is followed at once by the next. After a failure, the retry waits a whole
             // interval; announces do not wait meanwhile.
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
