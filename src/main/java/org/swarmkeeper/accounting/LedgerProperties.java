@@ -6,7 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param flushInterval how often pending credit is written, in one transaction
+ * @param flushInterval how often pending credit is written, in one transaction. Twice a second: where the tracker and
+ *                      PostgreSQL share a CPU, a flush then has a second, not half of one, before its credit passes
+ *                      {@code maxLag} and announces are held (docs/PERFORMANCE.md, "Fifth session")
  * @param durableWait   how long a {@code started}/{@code stopped}/{@code completed} announce waits for its
  *                      flush to commit before it is answered with a warning instead (and a policy evaluation for
  *                      the flush before it, before it goes ahead on what is committed)
@@ -21,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("tracker.ledger")
 public record LedgerProperties(
-        @DefaultValue("1s") Duration flushInterval,
+        @DefaultValue("500ms") Duration flushInterval,
         @DefaultValue("5s") Duration durableWait,
         @DefaultValue("2000000") int maxPendingPeers,
         @DefaultValue("1500ms") Duration maxLag,
