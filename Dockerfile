@@ -7,9 +7,9 @@ RUN ./mvnw -B -q dependency:go-offline
 COPY src src
 RUN ./mvnw -B -q package -DskipTests
 
-# Run stage: Java 21 so virtual threads are on. G1 with tenuring 1, as the benchmark runs it (README, JVM settings);
+# Run stage: Java 21 so virtual threads are on. G1 with tenuring 1, the benchmark's collector flags (README, JVM settings);
 # G1 named because a container with one CPU or under 1792 MB would otherwise get the serial collector. Heap size:
-# add -Xms/-Xmx through JAVA_TOOL_OPTIONS (the benchmark's 1 GiB holds a million peers in 175 MiB).
+# add -Xms/-Xmx through JAVA_TOOL_OPTIONS (the benchmark's 1 GiB holds a million peers in 176 MiB).
 FROM eclipse-temurin:21-jre
 RUN useradd --system --home-dir /app swarmkeeper
 WORKDIR /app

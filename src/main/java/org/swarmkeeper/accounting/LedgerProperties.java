@@ -6,9 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param flushInterval how often pending credit is written, in one transaction. Twice a second: where the tracker and
- *                      PostgreSQL share a CPU, a flush then has a second, not half of one, before its credit passes
- *                      {@code maxLag} and announces are held (docs/PERFORMANCE.md, "Fifth session")
+ * @param flushInterval how often pending credit is written, in one transaction. A flush drains credit one interval
+ *                      old, so it may run {@code maxLag} minus the interval before announces are held (when the one
+ *                      before kept to its interval): twice a second leaves a flush 1 s, which on a CPU shared with
+ *                      PostgreSQL it needs now and then at half the peak (docs/PERFORMANCE.md, "Fifth session")
  * @param durableWait   how long a {@code started}/{@code stopped}/{@code completed} announce waits for its
  *                      flush to commit before it is answered with a warning instead (and a policy evaluation for
  *                      the flush before it, before it goes ahead on what is committed)
