@@ -1,6 +1,5 @@
 package org.swarmkeeper.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class QueryString {
                 if (eq < 0 || eq > end) {
                     eq = end;
                 }
-                String key = new String(decode(raw, start, eq), StandardCharsets.ISO_8859_1);
+                String key = key(raw, start, eq);
                 byte[] value = eq < end ? decode(raw, eq + 1, end) : new byte[0];
                 parameters.add(new Parameter(key, value));
             }
@@ -54,25 +53,48 @@ public final class QueryString {
         return new QueryString(parameters);
     }
 
+    /** A key as text. Clients send plain ASCII keys, taken as they are, without a round trip through bytes. */
+    private static String key(String raw, int from, int to) throws MalformedRequestException {
+        for (int i = from; i < to; i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c > 0xff) {
+                return new String(decode(raw, from, to), StandardCharsets.ISO_8859_1);
+            }
+        }
+        return raw.substring(from, to);
+    }
+
+    /**
+     * Percent-decodes {@code raw[from, to)} into an array of exactly its decoded length: each announce decodes a
+     * dozen values, so no growing buffer and no copy at the end.
+     */
     private static byte[] decode(String raw, int from, int to) throws MalformedRequestException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+        int length = to - from;
+        for (int i = raw.indexOf('%', from); i >= 0 && i < to; i = raw.indexOf('%', i + 3)) {
+            if (i + 2 >= to) {
+                throw new MalformedRequestException("invalid percent-encoding in query");
+            }
+            length -= 2;
+        }
+        byte[] out = new byte[length];
+        int n = 0;
         for (int i = from; i < to; i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < to ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
                     throw new MalformedRequestException("invalid percent-encoding in query");
                 }
-                out.write(hi << 4 | lo);
+                out[n++] = (byte) (hi << 4 | lo);
                 i += 2;
             } else if (c > 0xff) {
                 throw new MalformedRequestException("invalid character in query");
             } else {
-                out.write(c);
+                out[n++] = (byte) c;
             }
         }
-        return out.toByteArray();
+        return out;
     }
 
     /** The first value of {@code key}, or {@code null}. */
