@@ -30,13 +30,25 @@ public final class BencodeWriter {
 
     public BencodeWriter integer(long value) {
         raw('i');
-        ascii(Long.toString(value));
+        decimal(value);
         return raw('e');
     }
 
-    /** A string of ASCII text, such as a dictionary key. */
+    /** A string of text, such as a dictionary key; ASCII (every key) is written as it is, without an array. */
     public BencodeWriter string(String text) {
-        return string(text.getBytes(StandardCharsets.UTF_8));
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            if (text.charAt(i) > 0x7f) {
+                return string(text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        decimal(length);
+        raw(':');
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            buffer[size++] = (byte) text.charAt(i);
+        }
+        return this;
     }
 
     public BencodeWriter string(byte[] bytes) {
@@ -44,7 +56,7 @@ public final class BencodeWriter {
     }
 
     public BencodeWriter string(byte[] bytes, int offset, int length) {
-        ascii(Integer.toString(length));
+        decimal(length);
         raw(':');
         ensure(length);
         System.arraycopy(bytes, offset, buffer, size, length);
@@ -54,7 +66,7 @@ public final class BencodeWriter {
 
     /** Starts a string of {@code length} bytes whose content follows through {@link #bytes}. */
     public BencodeWriter stringHeader(int length) {
-        ascii(Integer.toString(length));
+        decimal(length);
         return raw(':');
     }
 
@@ -79,11 +91,22 @@ public final class BencodeWriter {
         return Arrays.copyOf(buffer, size);
     }
 
-    private void ascii(String text) {
-        ensure(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            buffer[size++] = (byte) text.charAt(i);
+    /** {@code value} in decimal, as bencode writes integers and lengths, without a String for each. */
+    private void decimal(long value) {
+        if (value < 0) {
+            raw('-');
+        } else {
+            value = -value; // digits are taken from the negative side, where Long.MIN_VALUE fits too
         }
+        int digits = 1;
+        for (long rest = value; rest <= -10; rest /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = size + digits - 1; i >= size; i--, value /= 10) {
+            buffer[i] = (byte) ('0' - value % 10);
+        }
+        size += digits;
     }
 
     private BencodeWriter raw(char c) {

@@ -3,7 +3,9 @@ package org.swarmkeeper.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,23 @@ class BencodeProperties {
     }
 
     @Property
+    void integersAndTextAreWrittenAsBencodeSpellsThem(@ForAll long value, @ForAll String text) {
+        byte[] written = new BencodeWriter(1).integer(value).string(text).toByteArray();
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        String expected = "i" + value + "e" + utf8.length + ":";
+        assertThat(written).startsWith(expected.getBytes(StandardCharsets.US_ASCII));
+        assertThat(Arrays.copyOfRange(written, expected.length(), written.length)).isEqualTo(utf8);
+    }
+
+    @Example
+    void theExtremeIntegers() {
+        for (long value : new long[] {0, -1, 9, 10, -10, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThat(new String(new BencodeWriter(1).integer(value).toByteArray(),
+                    StandardCharsets.US_ASCII)).isEqualTo("i" + value + "e");
+        }
+    }
+
+    @Property
     void scrapeFilesAreKeyedByRawHashesInByteOrder(@ForAll @Size(max = 20) List<@Size(20) byte[]> hashes)
             throws Exception {
         Map<InfoHash, TrackerResponses.ScrapeEntry> files = new LinkedHashMap<>();
@@ -72,7 +91,7 @@ class BencodeProperties {
     void nonCanonicalOrNegativeLengthsAreBencodeErrors() {
         for (String input : new String[] {"-5:abcde", "i03e", "i-0e", "i-e", "ie", "5:abc", "d1:ai1e", "i1ei2e",
                 "01:a", "l", "i99999999999999999999e"}) {
-            assertThatThrownBy(() -> BencodeReader.decode(input.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+            assertThatThrownBy(() -> BencodeReader.decode(input.getBytes(StandardCharsets.ISO_8859_1)))
                     .as(input).isInstanceOf(BencodeReader.BencodeException.class);
         }
     }
@@ -81,7 +100,7 @@ class BencodeProperties {
     void failureReasonsRoundTrip(@ForAll String reason) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(TrackerResponses.failure(reason));
-        assertThat(new String((byte[]) decoded.get("failure reason"), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String((byte[]) decoded.get("failure reason"), StandardCharsets.UTF_8))
                 .isEqualTo(reason);
     }
 }
