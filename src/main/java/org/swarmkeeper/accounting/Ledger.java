@@ -82,7 +82,7 @@ public class Ledger {
      * help, and the outage rules (answer at once, with a warning) apply.
      */
     public void awaitFlusher() {
-        if (!lagging() || lastFlushFailed || flushHanging()) {
+        if (!wouldHold()) {
             return;
         }
         long start = System.nanoTime();
@@ -97,6 +97,11 @@ public class Ledger {
             held.increment();
             heldNanos.add(System.nanoTime() - start);
         }
+    }
+
+    /** Whether {@link #awaitFlusher} would hold a request now. */
+    public boolean wouldHold() {
+        return lagging() && !lastFlushFailed && !flushHanging();
     }
 
     /** How many announces and scrapes back-pressure has held since start-up. */

@@ -70,11 +70,29 @@ public class AnnounceService {
 
     /** Answers an announce with a bencoded body; never throws for anything the client sent. */
     public byte[] announce(String passkey, String rawQuery, InetAddress address, String userAgent) {
+        return announce(passkey, rawQuery, address, userAgent, true);
+    }
+
+    /**
+     * The answer when it can be given without waiting: {@code null}, before anything is changed or counted, for
+     * an announce that must wait for a flush ({@code started}, {@code stopped}, {@code completed}, or
+     * back-pressure). The caller then asks {@link #announce} from a thread that may block.
+     */
+    public byte[] announceWithoutWaiting(String passkey, String rawQuery, InetAddress address, String userAgent) {
+        return announce(passkey, rawQuery, address, userAgent, false);
+    }
+
+    private byte[] announce(String passkey, String rawQuery, InetAddress address, String userAgent,
+                            boolean mayWait) {
         long start = System.nanoTime();
         String result = "ok";
         String event = "unparsed";
         try {
             AnnounceRequest request = parse(rawQuery);
+            if (!mayWait && (mustBeDurable(request.event()) || ledger.wouldHold())) {
+                result = null; // not counted here: the thread that may wait answers it
+                return null;
+            }
             event = request.event().name().toLowerCase(java.util.Locale.ROOT);
             UserAccount user = passkeys.authenticate(passkey, address);
             RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
@@ -86,14 +104,16 @@ public class AnnounceService {
             if (denial != null) {
                 throw new Refusal(denial.code(), denial.message());
             }
-            return answer(user, torrent, request, address, clientName(userAgent), now);
+            return answer(user, torrent, request, address, clientName(userAgent), now, mayWait);
         } catch (Refusal refusal) {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
         } finally {
-            rates.record(!result.equals("ok"));
-            Timer.builder("tracker.announce").tag("result", result).tag("event", event)
-                    .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (result != null) {
+                rates.record(!result.equals("ok"));
+                Timer.builder("tracker.announce").tag("result", result).tag("event", event)
+                        .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -106,11 +126,11 @@ public class AnnounceService {
     }
 
     private byte[] answer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
-                          InetAddress address, String userAgent, long now) throws Refusal {
+                          InetAddress address, String userAgent, long now, boolean mayWait) throws Refusal {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
         Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
-        if (!mustBeDurable(request.event())) { // those wait for their own flush below
+        if (mayWait && !mustBeDurable(request.event())) { // those wait for their own flush below
             ledger.awaitFlusher();
         }
         Swarm.Outcome outcome;

@@ -31,11 +31,16 @@ class ClientAddresses {
 
     InetAddress of(HttpServletRequest request) {
         InetAddress socket = socketAddress(request);
-        if (trustedProxies.isEmpty() || !trusted(socket)) {
+        return trusted(socket) ? of(socket, Collections.list(request.getHeaders("X-Forwarded-For"))) : socket;
+    }
+
+    /** The client's address given the socket's (normalized) and the {@code X-Forwarded-For} header lines. */
+    InetAddress of(InetAddress socket, List<String> forwardedFor) {
+        if (!trusted(socket)) {
             return socket;
         }
         List<String> hops = new ArrayList<>();
-        for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
+        for (String header : forwardedFor) {
             for (String hop : header.split(",")) {
                 hops.add(hop.trim());
             }

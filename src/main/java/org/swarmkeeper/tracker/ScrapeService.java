@@ -41,12 +41,30 @@ public class ScrapeService {
     }
 
     public byte[] scrape(String passkey, String rawQuery, InetAddress address) {
+        return scrape(passkey, rawQuery, address, true);
+    }
+
+    /**
+     * The answer when it can be given without waiting: {@code null}, before anything is counted, while
+     * back-pressure would hold it. The caller then asks {@link #scrape} from a thread that may block.
+     */
+    public byte[] scrapeWithoutWaiting(String passkey, String rawQuery, InetAddress address) {
+        return scrape(passkey, rawQuery, address, false);
+    }
+
+    private byte[] scrape(String passkey, String rawQuery, InetAddress address, boolean mayWait) {
         long start = System.nanoTime();
         String result = "ok";
         try {
             ScrapeRequest request = parse(rawQuery);
+            if (!mayWait && ledger.wouldHold()) {
+                result = null; // not counted here: the thread that may wait answers it
+                return null;
+            }
             passkeys.countScrape(passkeys.authenticate(passkey, address));
-            ledger.awaitFlusher(); // a flusher that fell behind gets the CPU first (tracker.ledger.max-lag)
+            if (mayWait) {
+                ledger.awaitFlusher(); // a flusher that fell behind gets the CPU first (tracker.ledger.max-lag)
+            }
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
@@ -61,8 +79,10 @@ public class ScrapeService {
             result = refusal.code();
             return TrackerResponses.failure(refusal.getMessage());
         } finally {
-            Timer.builder("tracker.scrape").tag("result", result)
-                    .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            if (result != null) {
+                Timer.builder("tracker.scrape").tag("result", result)
+                        .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
         }
     }
 

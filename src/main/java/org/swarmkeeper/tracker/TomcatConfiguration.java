@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Configuration;
 class TomcatConfiguration {
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> trackerEndpoints(
-            ObjectProvider<AnnounceService> announces, ObjectProvider<ScrapeService> scrapes,
-            ObjectProvider<ClientAddresses> clientAddresses, TrackerRequests inFlight) {
-        return factory -> factory.addContextValves(new TrackerValve(announces, scrapes, clientAddresses, inFlight));
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> trackerValve(
+            ObjectProvider<TrackerEndpoints> endpoints, ObjectProvider<ClientAddresses> clientAddresses,
+            TrackerRequests inFlight) {
+        return factory -> factory.addContextValves(new TrackerValve(endpoints, clientAddresses, inFlight));
     }
 
     /**

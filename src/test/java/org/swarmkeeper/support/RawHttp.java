@@ -97,7 +97,9 @@ public final class RawHttp {
                 }
                 body.write(buffer, 0, n);
             }
-            return new Response(status, head, body.toByteArray());
+            // Exactly the answer: what follows it belongs to the next one (a request that parsed as two).
+            return new Response(status, head, java.util.Arrays.copyOf(body.toByteArray(),
+                    (int) Math.min(length, body.size())));
         }
         in.transferTo(body);
         boolean chunked = head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");

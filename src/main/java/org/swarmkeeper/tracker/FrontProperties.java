@@ -1,0 +1,25 @@
+package org.swarmkeeper.tracker;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * @param port           the port of {@link TrackerFront}, which serves only the tracker's paths; unset: no such
+ *                       port, and Tomcat's {@code server.port} serves them as it serves everything else
+ * @param address        the address it binds; unset: every address
+ * @param maxConnections open connections at most; past it, new ones wait in the kernel's backlog
+ * @param timeout        how long a connection may go without a complete request (a new one, or an idle
+ *                       keep-alive one), and how long a client may take to read its answer
+ * @param maxRequestHead request line and headers together; larger requests get 431 and are closed
+ */
+@ConfigurationProperties("tracker.front")
+public record FrontProperties(
+        Integer port,
+        String address,
+        @DefaultValue("8192") int maxConnections,
+        @DefaultValue("20s") Duration timeout,
+        @DefaultValue("8KB") DataSize maxRequestHead) {
+}

@@ -1,0 +1,87 @@
+package org.swarmkeeper.tracker;
+
+import java.net.InetAddress;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.TrackerResponses;
+
+/**
+ * The BitTorrent-facing paths, whichever HTTP server received them ({@link TrackerValve} inside Tomcat, or
+ * {@link TrackerFront} on a port of its own). Shapes: {@code /announce/{passkey}} is the primary one (libtorrent
+ * refuses {@code /{passkey}/announce} for local trackers), the Gazelle-style {@code /{passkey}/announce} an
+ * alias, the same for scrape. Every answer is a bencoded body, failures included, because that is what every
+ * client shows to its user.
+ */
+@Component
+class TrackerEndpoints {
+
+    private static final Logger log = LoggerFactory.getLogger(TrackerEndpoints.class);
+
+    enum Endpoint { ANNOUNCE, SCRAPE }
+
+    /** A tracker path: the endpoint and passkey it names, or the failure reason for a malformed one. */
+    record Route(Endpoint endpoint, String passkey, String failure) {
+    }
+
+    private final AnnounceService announces;
+    private final ScrapeService scrapes;
+
+    TrackerEndpoints(AnnounceService announces, ScrapeService scrapes) {
+        this.announces = announces;
+        this.scrapes = scrapes;
+    }
+
+    /** The route of a decoded path below the context path, or {@code null} when it is no tracker path. */
+    static Route route(String path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            return null;
+        }
+        int second = path.indexOf('/', 1);
+        String first = second < 0 ? path.substring(1) : path.substring(1, second);
+        String rest = second < 0 ? null : path.substring(second + 1);
+        Endpoint endpoint = endpoint(first);
+        if (endpoint != null) {
+            if (rest == null) {
+                return new Route(endpoint, null, "missing passkey: use the announce URL from your torrent file");
+            }
+            if (rest.isEmpty() || rest.indexOf('/') >= 0) {
+                return new Route(endpoint, null, "not a tracker URL: use the announce URL from your torrent file");
+            }
+            return new Route(endpoint, rest, null);
+        }
+        Endpoint gazelle = rest == null ? null : endpoint(rest);
+        return gazelle != null && !first.isEmpty() ? new Route(gazelle, first, null) : null;
+    }
+
+    private static Endpoint endpoint(String segment) {
+        return switch (segment) {
+            case "announce" -> Endpoint.ANNOUNCE;
+            case "scrape" -> Endpoint.SCRAPE;
+            default -> null;
+        };
+    }
+
+    /**
+     * The bencoded answer. With {@code mayWait} false, {@code null} when the request must wait for the ledger
+     * (nothing was changed or counted): the caller asks again from a thread that may block.
+     */
+    byte[] answer(Route route, String rawQuery, InetAddress address, String userAgent, boolean mayWait) {
+        if (route.failure() != null) {
+            return TrackerResponses.failure(route.failure());
+        }
+        try {
+            if (route.endpoint() == Endpoint.ANNOUNCE) {
+                return mayWait ? announces.announce(route.passkey(), rawQuery, address, userAgent)
+                        : announces.announceWithoutWaiting(route.passkey(), rawQuery, address, userAgent);
+            }
+            return mayWait ? scrapes.scrape(route.passkey(), rawQuery, address)
+                    : scrapes.scrapeWithoutWaiting(route.passkey(), rawQuery, address);
+        } catch (RuntimeException e) {
+            // A defect, not the client's doing (the services answer every bad request with a failure reason).
+            log.error("Unexpected error answering {}", route.endpoint(), e);
+            return TrackerResponses.failure("tracker error: please try again later");
+        }
+    }
+}

@@ -1,0 +1,505 @@
+package org.swarmkeeper.tracker;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.TrackerResponses;
+
+/**
+ * The tracker's paths on a port of their own ({@code tracker.front.port}), served by one non-blocking event loop
+ * instead of Tomcat. With a new connection per announce, as clients make them, Tomcat's acceptor, poller and
+ * worker hand-offs cost more than the tracker's own work (docs/PERFORMANCE.md); here one thread accepts, reads,
+ * answers and writes. The announces and scrapes that wait for the ledger ({@code started}, {@code stopped},
+ * {@code completed}, back-pressure) go to worker threads, and the loop writes their answers when they are ready.
+ * <p>
+ * It speaks the HTTP that BitTorrent clients use: GET and HEAD, HTTP/1.0 and 1.1, keep-alive and pipelining, no
+ * request bodies, no TLS (terminate it in a proxy, {@code tracker.network.trusted-proxies}). Other paths get a
+ * bencoded 404: the admin API and Actuator stay on {@code server.port}.
+ */
+@Component
+@ConditionalOnProperty(prefix = "tracker.front", name = "port")
+class TrackerFront implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TrackerFront.class);
+    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final int BACKLOG = 1024;
+    private static final byte[] NOT_A_TRACKER_PATH =
+            TrackerResponses.failure("not a tracker URL: use the announce URL from your torrent file");
+    private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
+    private static final byte[] LENGTH_HEADER = ascii("Content-Type: text/plain\r\nContent-Length: ");
+    private static final byte[] END_KEEP_ALIVE = ascii("\r\n\r\n");
+    private static final byte[] END_CLOSE = ascii("\r\nConnection: close\r\n\r\n");
+
+    /** One client connection; touched by the loop thread only. */
+    private static final class Connection {
+        final SocketChannel channel;
+        final InetAddress address;
+        SelectionKey key;
+        /** Received bytes not served yet: a request cut short, or requests pipelined behind one that waits. */
+        byte[] unread;
+        /** The part of an answer the socket did not take at once. */
+        ByteBuffer unwritten;
+        boolean keepAlive;
+        /** A worker prepares this connection's answer; nothing else is read or written meanwhile. */
+        boolean waiting;
+        /**
+         * Refused: what it still sends is read and dropped until it closes or times out. Closing a socket with
+         * unread input resets it, and the reset can destroy the refusal before the client reads it.
+         */
+        boolean draining;
+        long deadline;
+
+        Connection(SocketChannel channel, InetAddress address) {
+            this.channel = channel;
+            this.address = address;
+        }
+    }
+
+    private record Answer(Connection connection, byte[] body, boolean headOnly) {
+    }
+
+    private final FrontProperties properties;
+    private final TrackerEndpoints endpoints;
+    private final ClientAddresses clientAddresses;
+    private final Executor workers;
+    private final MeterRegistry meters;
+    private final Counter handedOff;
+    private final int maxHead;
+    private final long timeoutNanos;
+    /** Answers the workers finished, for the loop to write. */
+    private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+
+    // The loop thread's own: one read and one write buffer for every connection.
+    private final byte[] input;
+    private final ByteBuffer inputBuffer;
+    private final ByteBuffer output = ByteBuffer.allocateDirect(64 * 1024);
+    private int waiting;
+
+    private volatile int open;
+    private volatile boolean running;
+    private volatile int localPort = -1;
+    private Selector selector;
+    private ServerSocketChannel server;
+    private SelectionKey accepting;
+    private Thread loop;
+
+    TrackerFront(FrontProperties properties, TrackerEndpoints endpoints, ClientAddresses clientAddresses,
+                 MeterRegistry meters, Environment environment) {
+        this.properties = properties;
+        this.endpoints = endpoints;
+        this.clientAddresses = clientAddresses;
+        this.workers = workers(environment);
+        this.meters = meters;
+        this.maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
+        this.timeoutNanos = properties.timeout().toNanos();
+        this.input = new byte[2 * maxHead]; // a head cut short (under maxHead) and the next read
+        this.inputBuffer = ByteBuffer.wrap(input);
+        this.handedOff = Counter.builder("tracker.front.handed.off")
+                .description("Tracker requests answered on a worker thread because they wait for the ledger")
+                .register(meters);
+        Gauge.builder("tracker.front.connections", this, front -> front.open)
+                .description("Open connections on tracker.front.port").register(meters);
+    }
+
+    /** Virtual threads where Spring uses them; otherwise a pool as large as Tomcat's, idle threads let go. */
+    private static Executor workers(Environment environment) {
+        if (Threading.VIRTUAL.isActive(environment)) {
+            SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("tracker-front-wait-");
+            executor.setVirtualThreads(true);
+            return executor;
+        }
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("tracker-front-wait-");
+        threads.setDaemon(true);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(200, 200, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The port it listens on (the chosen one when configured as 0). */
+    int port() {
+        return localPort;
+    }
+
+    @Override
+    public void start() {
+        try {
+            selector = Selector.open();
+            server = ServerSocketChannel.open();
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(properties.address() == null ? new InetSocketAddress(properties.port())
+                    : new InetSocketAddress(properties.address(), properties.port()), BACKLOG);
+            server.configureBlocking(false);
+            accepting = server.register(selector, SelectionKey.OP_ACCEPT);
+            localPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("tracker.front: cannot listen on port " + properties.port(), e);
+        }
+        running = true;
+        loop = new Thread(this::run, "tracker-front");
+        loop.start();
+        log.info("Tracker paths served on port {} (tracker.front)", localPort);
+    }
+
+    /** Stops accepting, answers what workers still prepare (at most 10 s), then closes every connection. */
+    @Override
+    public void stop() {
+        running = false;
+        selector.wakeup();
+        try {
+            loop.join(STOP_WAIT.toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** With the valve's requests: after the web server has started (and the swarms are restored). */
+    @Override
+    public int getPhase() {
+        return TrackerRequests.PHASE;
+    }
+
+    private void run() {
+        long stopBy = 0;
+        long nextSweep = System.nanoTime() + SWEEP_NANOS;
+        try {
+            while (true) {
+                if (!running && stopBy == 0) {
+                    stopBy = System.nanoTime() + STOP_WAIT.toNanos();
+                    accepting.cancel();
+                    closeQuietly(server);
+                }
+                if (stopBy != 0 && (waiting == 0 || System.nanoTime() - stopBy > 0)) {
+                    break;
+                }
+                selector.select(1_000);
+                writeAnswers();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (key == accepting) {
+                        accept();
+                    } else if (key.isValid()) {
+                        ready((Connection) key.attachment());
+                    }
+                }
+                selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                if (now - nextSweep > 0) {
+                    closeExpired(now);
+                    nextSweep = now + SWEEP_NANOS;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("tracker.front stopped serving", e);
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                closeQuietly(key.channel());
+            }
+            closeQuietly(selector);
+        }
+    }
+
+    private void accept() {
+        while (open < properties.maxConnections()) {
+            SocketChannel channel = null;
+            try {
+                channel = server.accept();
+                if (channel == null) {
+                    return;
+                }
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+                Connection connection = new Connection(channel, PeerAddresses.normalize(address));
+                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                connection.deadline = System.nanoTime() + timeoutNanos;
+                open++;
+            } catch (IOException e) {
+                closeQuietly(channel); // reset before it was accepted: nothing to answer
+            }
+        }
+        accepting.interestOps(0); // the rest wait in the backlog until a connection closes
+    }
+
+    private void ready(Connection connection) {
+        try {
+            if (connection.key.isWritable()) {
+                writeRest(connection);
+            } else if (connection.key.isReadable()) {
+                read(connection);
+            }
+        } catch (IOException e) {
+            close(connection); // the client went away
+        } catch (RuntimeException e) {
+            log.error("Unexpected error on a tracker.front connection", e);
+            close(connection);
+        }
+    }
+
+    private void read(Connection connection) throws IOException {
+        if (connection.draining) {
+            inputBuffer.clear();
+            if (connection.channel.read(inputBuffer) < 0) {
+                close(connection);
+            }
+            return;
+        }
+        int kept = 0;
+        if (connection.unread != null) {
+            kept = connection.unread.length;
+            System.arraycopy(connection.unread, 0, input, 0, kept);
+            connection.unread = null;
+        }
+        inputBuffer.limit(input.length).position(kept);
+        int read = connection.channel.read(inputBuffer);
+        if (read < 0) {
+            close(connection);
+            return;
+        }
+        serve(connection, input, 0, kept + read);
+    }
+
+    /** Answers the whole requests in {@code buffer[from, to)} in order, and keeps the rest for later. */
+    private void serve(Connection connection, byte[] buffer, int from, int to) throws IOException {
+        int position = from;
+        while (true) {
+            while (position < to && (buffer[position] == '\r' || buffer[position] == '\n')) {
+                position++; // empty lines before a request line are ignored (RFC 9112 §2.2)
+            }
+            if (position == to) {
+                return;
+            }
+            int end = HttpRequestHead.end(buffer, position, Math.min(to, position + maxHead));
+            if (end < 0) {
+                if (to - position >= maxHead) {
+                    refuse(connection, 431, "request head too large");
+                } else {
+                    connection.unread = Arrays.copyOfRange(buffer, position, to);
+                }
+                return;
+            }
+            HttpRequestHead head;
+            try {
+                head = HttpRequestHead.parse(buffer, position, end);
+            } catch (HttpRequestHead.BadRequest e) {
+                refuse(connection, e.status, e.getMessage());
+                return;
+            }
+            position = end;
+            if (!answer(connection, head)) {
+                if (position < to && connection.channel.isOpen()) {
+                    connection.unread = Arrays.copyOfRange(buffer, position, to);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Whether the answer is written and the next request may be served. */
+    private boolean answer(Connection connection, HttpRequestHead head) throws IOException {
+        connection.keepAlive = head.keepAlive() && running;
+        TrackerEndpoints.Route route = TrackerEndpoints.route(head.path());
+        if (route == null) {
+            return respond(connection, 404, NOT_A_TRACKER_PATH, head.head());
+        }
+        InetAddress address = clientAddresses.of(connection.address, head.forwardedFor());
+        byte[] body = endpoints.answer(route, head.query(), address, head.userAgent(), false);
+        if (body != null) {
+            return respond(connection, 200, body, head.head());
+        }
+        handOff(connection, route, head, address);
+        return false;
+    }
+
+    private void handOff(Connection connection, TrackerEndpoints.Route route, HttpRequestHead head,
+                         InetAddress address) throws IOException {
+        connection.waiting = true;
+        connection.key.interestOps(0);
+        waiting++;
+        handedOff.increment();
+        try {
+            workers.execute(() -> {
+                byte[] body = TrackerResponses.failure("tracker error: please try again later");
+                try {
+                    body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
+                } finally {
+                    answers.add(new Answer(connection, body, head.head()));
+                    selector.wakeup();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            connection.waiting = false;
+            waiting--;
+            refuse(connection, 503, "tracker busy: please try again later");
+        }
+    }
+
+    private void writeAnswers() {
+        for (Answer answer; (answer = answers.poll()) != null; ) {
+            Connection connection = answer.connection();
+            connection.waiting = false;
+            waiting--;
+            try {
+                if (respond(connection, 200, answer.body(), answer.headOnly())) {
+                    resume(connection);
+                }
+            } catch (IOException e) {
+                close(connection);
+            }
+        }
+    }
+
+    /** Serves what the client pipelined meanwhile, then reads again. */
+    private void resume(Connection connection) throws IOException {
+        connection.key.interestOps(SelectionKey.OP_READ);
+        byte[] unread = connection.unread;
+        if (unread != null) {
+            connection.unread = null;
+            serve(connection, unread, 0, unread.length);
+        }
+    }
+
+    private void refuse(Connection connection, int status, String reason) throws IOException {
+        meters.counter("tracker.front.refused", "status", Integer.toString(status)).increment();
+        connection.keepAlive = false; // the rest of what it sent cannot be trusted to be a request
+        connection.draining = true;
+        respond(connection, status, TrackerResponses.failure(reason), false);
+    }
+
+    /** Writes the whole answer if the socket takes it; whether the next request may be served. */
+    private boolean respond(Connection connection, int status, byte[] body, boolean headOnly) throws IOException {
+        ByteBuffer out = body.length + 256 <= output.capacity() ? output.clear() : ByteBuffer.allocate(body.length + 256);
+        out.put(statusLine(status)).put(LENGTH_HEADER);
+        putDecimal(out, body.length);
+        out.put(connection.keepAlive ? END_KEEP_ALIVE : END_CLOSE);
+        if (!headOnly) {
+            out.put(body);
+        }
+        out.flip();
+        connection.channel.write(out);
+        if (out.hasRemaining()) {
+            connection.unwritten = ByteBuffer.allocate(out.remaining()).put(out).flip();
+            connection.key.interestOps(SelectionKey.OP_WRITE);
+            connection.deadline = System.nanoTime() + timeoutNanos;
+            return false;
+        }
+        return written(connection);
+    }
+
+    private void writeRest(Connection connection) throws IOException {
+        connection.channel.write(connection.unwritten);
+        if (!connection.unwritten.hasRemaining()) {
+            connection.unwritten = null;
+            if (written(connection)) {
+                resume(connection);
+            }
+        }
+    }
+
+    private boolean written(Connection connection) throws IOException {
+        if (connection.draining) {
+            connection.channel.shutdownOutput();
+            connection.key.interestOps(SelectionKey.OP_READ);
+            connection.deadline = System.nanoTime() + Math.min(timeoutNanos, LINGER_NANOS);
+            return false;
+        }
+        if (!connection.keepAlive) {
+            close(connection);
+            return false;
+        }
+        connection.deadline = System.nanoTime() + timeoutNanos;
+        return true;
+    }
+
+    private void closeExpired(long now) {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection connection && !connection.waiting
+                    && now - connection.deadline > 0) {
+                close(connection);
+            }
+        }
+    }
+
+    private void close(Connection connection) {
+        if (!connection.channel.isOpen()) {
+            return;
+        }
+        connection.key.cancel();
+        closeQuietly(connection.channel);
+        open--;
+        if (running && accepting.isValid() && accepting.interestOps() == 0) {
+            accepting.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    private static byte[] statusLine(int status) {
+        return switch (status) {
+            case 200 -> OK;
+            case 404 -> ascii("HTTP/1.1 404 Not Found\r\n");
+            case 405 -> ascii("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n");
+            case 431 -> ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
+            case 503 -> ascii("HTTP/1.1 503 Service Unavailable\r\n");
+            default -> ascii("HTTP/1.1 400 Bad Request\r\n");
+        };
+    }
+
+    private static void putDecimal(ByteBuffer out, int value) {
+        if (value >= 10) {
+            putDecimal(out, value / 10);
+        }
+        out.put((byte) ('0' + value % 10));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing on the way out: nothing left to tell the client
+        }
+    }
+}
