@@ -51,6 +51,9 @@ def main():
         print(f"| {name} | {cell(phases, 'close')} | {cell(phases, 'keepalive')} | {cell(phases, 'scrape')} | "
               f"{cpu.get('server', '—')} / {cpu.get('database', '—') if name == 'Swarmkeeper' else '—'} / {cpu.get('wrk', '—')} |")
     print()
+    if "front" in facts:
+        print("- Swarmkeeper's tracker paths: " + ("TrackerFront on a port of their own (tracker.front.port)"
+                                               if facts["front"] else "Tomcat (the valve), on server.port"))
     close = ours["close"]["rps"]
     if theirs:
         print(f"- announces/s, new connection each: {close / theirs['close']['rps']:.2f}× opentracker's in this run "

@@ -22,7 +22,9 @@
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings) SHARED_BENCH=../shared/bench
-#      PORT=18080 PGPORT=15432 OTPORT=16969
+#      FRONT=1: the tracker's paths on their own port, FRONT_PORT, served by TrackerFront (tracker.front.port);
+#      FRONT=0: through Tomcat on PORT, as without that setting
+#      PORT=18080 FRONT_PORT=18081 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -31,7 +33,8 @@ ROOT=$PWD
 SHARED_BENCH=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" && pwd)
 export SHARED_BENCH
 WORK=$ROOT/target/bench
-PORT=${PORT:-18080} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
+PORT=${PORT:-18080} FRONT_PORT=${FRONT_PORT:-18081} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
+FRONT=${FRONT:-1}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0}
 PACED_DUR=${PACED_DUR:-$DUR}
@@ -43,6 +46,8 @@ for knob in MILLION WARMUP SOAK; do
 done
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
+# Announces and scrapes go to TRACKER_URL; Actuator and the admin API stay on URL.
+if [ "$FRONT" = 1 ]; then TRACKER_URL=http://127.0.0.1:$FRONT_PORT; else TRACKER_URL=$URL; fi
 TPID="" OTPID="" SAMPLER="" STEAL=""
 
 say() { echo "== $*" >&2; }
@@ -64,7 +69,7 @@ if ! command -v psql >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
   apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
 fi
-for port in "$PORT" "$PGPORT" "$OTPORT"; do
+for port in "$PORT" "$FRONT_PORT" "$PGPORT" "$OTPORT"; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use" >&2; exit 1; fi
 done
 
@@ -81,6 +86,7 @@ TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/
   # seconds: no re-announce limit, no scrape limit, no cap on one user's peers in a swarm.
   --tracker.announce.min-interval=0s --tracker.abuse.scrapes-per-passkey=1000000000
   --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN ${TRACKER_OPTS:-})
+if [ "$FRONT" = 1 ]; then TRACKER_ARGS+=(--tracker.front.port="$FRONT_PORT"); fi
 
 start_tracker() { # sets TPID and STARTUP_SECONDS; JAR and START_OPTS (more JVM options) may be set around a call
   local t0 t1
@@ -128,7 +134,7 @@ measure() {
 # wrk with real-client-shaped announces from the loaded population, a new connection each; arguments go to wrk
 announce_wrk() {
   HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
-    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$URL" | grep '^RESULT' ||
+    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$TRACKER_URL" | grep '^RESULT' ||
     { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
 }
 
@@ -149,7 +155,7 @@ start_tracker
 HEAP_IDLE=$(heap_after_gc)
 PG_PIDS=$(postgres_pids)
 if [ "${PIN_DATABASE:-1}" = 1 ]; then pin "$TPID" $PG_PIDS; else pin "$TPID"; fi
-SWARMKEEPER_BENCH=(swarmkeeper "$URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}')
+SWARMKEEPER_BENCH=(swarmkeeper "$TRACKER_URL" "$TPID" '/announce/{passkey}' '/scrape/{passkey}')
 POOL_DIR=$WORK/pool EXTRA_PIDS="$PG_PIDS" warm_up "${SWARMKEEPER_BENCH[@]}"
 # From here on: the time, the flush lag and the pending peers once a second, from the two single-metric
 # endpoints (cheap: a Prometheus scrape every second would itself load the tracker's core).
@@ -244,6 +250,7 @@ facts = {
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
+    "front": $FRONT == 1,
     "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3]), "seconds": $PACED_DUR}
              if paced else None,
     "pacedFailures": sum(int(n) for n in re.findall(r"(?:failure_bodies|non200)=(\d+)", open(f"{work}/paced.log").read())),

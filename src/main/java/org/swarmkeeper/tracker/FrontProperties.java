@@ -10,6 +10,8 @@ import org.springframework.util.unit.DataSize;
  * @param port           the port of {@link TrackerFront}, which serves only the tracker's paths; unset: no such
  *                       port, and Tomcat's {@code server.port} serves them as it serves everything else
  * @param address        the address it binds; unset: every address
+ * @param threads        event loops on that port, each a thread that accepts connections and serves them; 0: one
+ *                       per CPU the JVM sees
  * @param maxConnections open connections at most; past it, new ones wait in the kernel's backlog
  * @param timeout        how long a connection may go without a complete request (a new one, or an idle
  *                       keep-alive one), and how long a client may take to read its answer
@@ -19,6 +21,7 @@ import org.springframework.util.unit.DataSize;
 public record FrontProperties(
         Integer port,
         String address,
+        @DefaultValue("0") int threads,
         @DefaultValue("8192") int maxConnections,
         @DefaultValue("20s") Duration timeout,
         @DefaultValue("8KB") DataSize maxRequestHead) {

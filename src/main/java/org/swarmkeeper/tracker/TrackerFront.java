@@ -14,8 +14,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,6 +70,7 @@ class TrackerFront implements SmartLifecycle {
     private static final class Connection {
         final SocketChannel channel;
         final InetAddress address;
+        /** Null until it has to wait for the socket: one answered at once never enters the selector. */
         SelectionKey key;
         /** Received bytes not served yet: a request cut short, or requests pipelined behind one that waits. */
         byte[] unread;
@@ -100,22 +103,10 @@ class TrackerFront implements SmartLifecycle {
     private final Counter handedOff;
     private final int maxHead;
     private final long timeoutNanos;
-    /** Answers the workers finished, for the loop to write. */
-    private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
-
-    // The loop thread's own: one read and one write buffer for every connection.
-    private final byte[] input;
-    private final ByteBuffer inputBuffer;
-    private final ByteBuffer output = ByteBuffer.allocateDirect(64 * 1024);
-    private int waiting;
-
-    private volatile int open;
+    private final List<EventLoop> loops = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private volatile int localPort = -1;
-    private Selector selector;
     private ServerSocketChannel server;
-    private SelectionKey accepting;
-    private Thread loop;
 
     TrackerFront(FrontProperties properties, TrackerEndpoints endpoints, ClientAddresses clientAddresses,
                  MeterRegistry meters, Environment environment) {
@@ -126,12 +117,10 @@ class TrackerFront implements SmartLifecycle {
         this.meters = meters;
         this.maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
         this.timeoutNanos = properties.timeout().toNanos();
-        this.input = new byte[2 * maxHead]; // a head cut short (under maxHead) and the next read
-        this.inputBuffer = ByteBuffer.wrap(input);
         this.handedOff = Counter.builder("tracker.front.handed.off")
                 .description("Tracker requests answered on a worker thread because they wait for the ledger")
                 .register(meters);
-        Gauge.builder("tracker.front.connections", this, front -> front.open)
+        Gauge.builder("tracker.front.connections", loops, all -> all.stream().mapToInt(loop -> loop.open).sum())
                 .description("Open connections on tracker.front.port").register(meters);
     }
 
@@ -155,36 +144,45 @@ class TrackerFront implements SmartLifecycle {
         return localPort;
     }
 
+    /**
+     * One loop per {@code tracker.front.threads}, all accepting from the one listening socket: whichever is free
+     * takes the next connection, and keeps it.
+     */
     @Override
     public void start() {
+        int threads = properties.threads() > 0 ? properties.threads() : Runtime.getRuntime().availableProcessors();
         try {
-            selector = Selector.open();
             server = ServerSocketChannel.open();
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(properties.address() == null ? new InetSocketAddress(properties.port())
                     : new InetSocketAddress(properties.address(), properties.port()), BACKLOG);
             server.configureBlocking(false);
-            accepting = server.register(selector, SelectionKey.OP_ACCEPT);
             localPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            for (int i = 0; i < threads; i++) {
+                loops.add(new EventLoop(Math.max(1, properties.maxConnections() / threads)));
+            }
         } catch (IOException e) {
+            loops.forEach(EventLoop::close);
+            loops.clear();
+            closeQuietly(server);
             throw new UncheckedIOException("tracker.front: cannot listen on port " + properties.port(), e);
         }
         running = true;
-        loop = new Thread(this::run, "tracker-front");
-        loop.start();
-        log.info("Tracker paths served on port {} (tracker.front)", localPort);
+        for (int i = 0; i < loops.size(); i++) {
+            loops.get(i).start("tracker-front-" + i);
+        }
+        log.info("Tracker paths served on port {} by {} event loop(s) (tracker.front)", localPort, loops.size());
     }
 
     /** Stops accepting, answers what workers still prepare (at most 10 s), then closes every connection. */
     @Override
     public void stop() {
         running = false;
-        selector.wakeup();
-        try {
+        loops.forEach(EventLoop::wakeUp);
+        for (EventLoop loop : loops) {
             loop.join(STOP_WAIT.toMillis() + 5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        loops.clear();
     }
 
     @Override
@@ -198,275 +196,348 @@ class TrackerFront implements SmartLifecycle {
         return TrackerRequests.PHASE;
     }
 
-    private void run() {
-        long stopBy = 0;
-        long nextSweep = System.nanoTime() + SWEEP_NANOS;
-        try {
-            while (true) {
-                if (!running && stopBy == 0) {
-                    stopBy = System.nanoTime() + STOP_WAIT.toNanos();
-                    accepting.cancel();
-                    closeQuietly(server);
-                }
-                if (stopBy != 0 && (waiting == 0 || System.nanoTime() - stopBy > 0)) {
-                    break;
-                }
-                selector.select(1_000);
-                writeAnswers();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key == accepting) {
-                        accept();
-                    } else if (key.isValid()) {
-                        ready((Connection) key.attachment());
-                    }
-                }
-                selector.selectedKeys().clear();
-                long now = System.nanoTime();
-                if (now - nextSweep > 0) {
-                    closeExpired(now);
-                    nextSweep = now + SWEEP_NANOS;
-                }
+    /** One thread with its selector and its connections. */
+    private final class EventLoop {
+
+        private final Selector selector;
+        private final SelectionKey accepting;
+        /** Answers the workers finished, for this loop to write. */
+        private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
+        private final int maxConnections;
+        // The loop thread's own: one read and one write buffer for all its connections.
+        private final byte[] input = new byte[2 * maxHead]; // a head cut short (under maxHead) and the next read
+        private final ByteBuffer inputBuffer = ByteBuffer.wrap(input);
+        private final ByteBuffer output = ByteBuffer.allocateDirect(64 * 1024);
+        private int waiting;
+        private volatile int open;
+        private Thread thread;
+
+        EventLoop(int maxConnections) throws IOException {
+            this.maxConnections = maxConnections;
+            selector = Selector.open();
+            accepting = server.register(selector, SelectionKey.OP_ACCEPT);
+        }
+
+        void start(String name) {
+            thread = new Thread(this::run, name);
+            thread.start();
+        }
+
+        void wakeUp() {
+            selector.wakeup();
+        }
+
+        void join(long millis) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (IOException | RuntimeException e) {
-            log.error("tracker.front stopped serving", e);
-        } finally {
-            for (SelectionKey key : selector.keys()) {
-                closeQuietly(key.channel());
-            }
+        }
+
+        /** Before its thread started: the front could not start. */
+        void close() {
             closeQuietly(selector);
         }
-    }
 
-    private void accept() {
-        while (open < properties.maxConnections()) {
-            SocketChannel channel = null;
+        private void run() {
+            long stopBy = 0;
+            long nextSweep = System.nanoTime() + SWEEP_NANOS;
             try {
-                channel = server.accept();
-                if (channel == null) {
+                while (true) {
+                    if (!running && stopBy == 0) {
+                        stopBy = System.nanoTime() + STOP_WAIT.toNanos();
+                        accepting.cancel();
+                        closeQuietly(server);
+                    }
+                    if (stopBy != 0 && (waiting == 0 || System.nanoTime() - stopBy > 0)) {
+                        break;
+                    }
+                    selector.select(1_000);
+                    writeAnswers();
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        if (key == accepting) {
+                            accept();
+                        } else if (key.isValid()) {
+                            ready((Connection) key.attachment());
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                    long now = System.nanoTime();
+                    if (now - nextSweep > 0) {
+                        closeExpired(now);
+                        nextSweep = now + SWEEP_NANOS;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("tracker.front stopped serving", e);
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    closeQuietly(key.channel());
+                }
+                closeQuietly(selector);
+            }
+        }
+
+        private void accept() {
+            while (open < maxConnections) {
+                SocketChannel channel = null;
+                Connection connection;
+                try {
+                    channel = server.accept();
+                    if (channel == null) {
+                        return;
+                    }
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+                    connection = new Connection(channel, PeerAddresses.normalize(address));
+                    connection.deadline = System.nanoTime() + timeoutNanos;
+                    open++;
+                } catch (IOException e) {
+                    closeQuietly(channel); // reset before it was accepted: nothing to answer
+                    continue;
+                }
+                // The request has often arrived by now. Answered at once, the connection is closed on the spot: a
+                // channel in a selector is only closed at its next select, and the client's close would come first,
+                // leaving the TIME_WAIT (and the search for a free port) on the client's side.
+                ready(connection);
+                if (connection.channel.isOpen() && connection.key == null) {
+                    try {
+                        interest(connection, SelectionKey.OP_READ);
+                    } catch (IOException e) {
+                        close(connection);
+                    }
+                }
+            }
+            accepting.interestOps(0); // the rest wait in the backlog until a connection closes
+        }
+
+        private void ready(Connection connection) {
+            try {
+                if (connection.unwritten != null) {
+                    writeRest(connection);
+                } else if (!connection.waiting) {
+                    read(connection);
+                }
+            } catch (IOException e) {
+                close(connection); // the client went away
+            } catch (RuntimeException e) {
+                log.error("Unexpected error on a tracker.front connection", e);
+                close(connection);
+            }
+        }
+
+        private void read(Connection connection) throws IOException {
+            if (connection.draining) {
+                inputBuffer.clear();
+                if (connection.channel.read(inputBuffer) < 0) {
+                    close(connection);
+                }
+                return;
+            }
+            int kept = 0;
+            if (connection.unread != null) {
+                kept = connection.unread.length;
+                System.arraycopy(connection.unread, 0, input, 0, kept);
+                connection.unread = null;
+            }
+            inputBuffer.limit(input.length).position(kept);
+            int read = connection.channel.read(inputBuffer);
+            if (read < 0) {
+                close(connection);
+                return;
+            }
+            serve(connection, input, 0, kept + read);
+        }
+
+        /** Answers the whole requests in {@code buffer[from, to)} in order, and keeps the rest for later. */
+        private void serve(Connection connection, byte[] buffer, int from, int to) throws IOException {
+            int position = from;
+            while (true) {
+                while (position < to && (buffer[position] == '\r' || buffer[position] == '\n')) {
+                    position++; // empty lines before a request line are ignored (RFC 9112 §2.2)
+                }
+                if (position == to) {
                     return;
                 }
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-                Connection connection = new Connection(channel, PeerAddresses.normalize(address));
-                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connection.deadline = System.nanoTime() + timeoutNanos;
-                open++;
-            } catch (IOException e) {
-                closeQuietly(channel); // reset before it was accepted: nothing to answer
-            }
-        }
-        accepting.interestOps(0); // the rest wait in the backlog until a connection closes
-    }
-
-    private void ready(Connection connection) {
-        try {
-            if (connection.key.isWritable()) {
-                writeRest(connection);
-            } else if (connection.key.isReadable()) {
-                read(connection);
-            }
-        } catch (IOException e) {
-            close(connection); // the client went away
-        } catch (RuntimeException e) {
-            log.error("Unexpected error on a tracker.front connection", e);
-            close(connection);
-        }
-    }
-
-    private void read(Connection connection) throws IOException {
-        if (connection.draining) {
-            inputBuffer.clear();
-            if (connection.channel.read(inputBuffer) < 0) {
-                close(connection);
-            }
-            return;
-        }
-        int kept = 0;
-        if (connection.unread != null) {
-            kept = connection.unread.length;
-            System.arraycopy(connection.unread, 0, input, 0, kept);
-            connection.unread = null;
-        }
-        inputBuffer.limit(input.length).position(kept);
-        int read = connection.channel.read(inputBuffer);
-        if (read < 0) {
-            close(connection);
-            return;
-        }
-        serve(connection, input, 0, kept + read);
-    }
-
-    /** Answers the whole requests in {@code buffer[from, to)} in order, and keeps the rest for later. */
-    private void serve(Connection connection, byte[] buffer, int from, int to) throws IOException {
-        int position = from;
-        while (true) {
-            while (position < to && (buffer[position] == '\r' || buffer[position] == '\n')) {
-                position++; // empty lines before a request line are ignored (RFC 9112 §2.2)
-            }
-            if (position == to) {
-                return;
-            }
-            int end = HttpRequestHead.end(buffer, position, Math.min(to, position + maxHead));
-            if (end < 0) {
-                if (to - position >= maxHead) {
-                    refuse(connection, 431, "request head too large");
-                } else {
-                    connection.unread = Arrays.copyOfRange(buffer, position, to);
+                int end = HttpRequestHead.end(buffer, position, Math.min(to, position + maxHead));
+                if (end < 0) {
+                    if (to - position >= maxHead) {
+                        refuse(connection, 431, "request head too large");
+                    } else {
+                        connection.unread = Arrays.copyOfRange(buffer, position, to);
+                    }
+                    return;
                 }
-                return;
-            }
-            HttpRequestHead head;
-            try {
-                head = HttpRequestHead.parse(buffer, position, end);
-            } catch (HttpRequestHead.BadRequest e) {
-                refuse(connection, e.status, e.getMessage());
-                return;
-            }
-            position = end;
-            if (!answer(connection, head)) {
-                if (position < to && connection.channel.isOpen()) {
-                    connection.unread = Arrays.copyOfRange(buffer, position, to);
-                }
-                return;
-            }
-        }
-    }
-
-    /** Whether the answer is written and the next request may be served. */
-    private boolean answer(Connection connection, HttpRequestHead head) throws IOException {
-        connection.keepAlive = head.keepAlive() && running;
-        TrackerEndpoints.Route route = TrackerEndpoints.route(head.path());
-        if (route == null) {
-            return respond(connection, 404, NOT_A_TRACKER_PATH, head.head());
-        }
-        InetAddress address = clientAddresses.of(connection.address, head.forwardedFor());
-        byte[] body = endpoints.answer(route, head.query(), address, head.userAgent(), false);
-        if (body != null) {
-            return respond(connection, 200, body, head.head());
-        }
-        handOff(connection, route, head, address);
-        return false;
-    }
-
-    private void handOff(Connection connection, TrackerEndpoints.Route route, HttpRequestHead head,
-                         InetAddress address) throws IOException {
-        connection.waiting = true;
-        connection.key.interestOps(0);
-        waiting++;
-        handedOff.increment();
-        try {
-            workers.execute(() -> {
-                byte[] body = TrackerResponses.failure("tracker error: please try again later");
+                HttpRequestHead head;
                 try {
-                    body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
-                } finally {
-                    answers.add(new Answer(connection, body, head.head()));
-                    selector.wakeup();
+                    head = HttpRequestHead.parse(buffer, position, end);
+                } catch (HttpRequestHead.BadRequest e) {
+                    refuse(connection, e.status, e.getMessage());
+                    return;
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            connection.waiting = false;
-            waiting--;
-            refuse(connection, 503, "tracker busy: please try again later");
+                position = end;
+                if (!answer(connection, head)) {
+                    if (position < to && connection.channel.isOpen()) {
+                        connection.unread = Arrays.copyOfRange(buffer, position, to);
+                    }
+                    return;
+                }
+            }
         }
-    }
 
-    private void writeAnswers() {
-        for (Answer answer; (answer = answers.poll()) != null; ) {
-            Connection connection = answer.connection();
-            connection.waiting = false;
-            waiting--;
+        /** Whether the answer is written and the next request may be served. */
+        private boolean answer(Connection connection, HttpRequestHead head) throws IOException {
+            connection.keepAlive = head.keepAlive() && running;
+            TrackerEndpoints.Route route = TrackerEndpoints.route(head.path());
+            if (route == null) {
+                return respond(connection, 404, NOT_A_TRACKER_PATH, head.head());
+            }
+            InetAddress address = clientAddresses.of(connection.address, head.forwardedFor());
+            byte[] body = endpoints.answer(route, head.query(), address, head.userAgent(), false);
+            if (body != null) {
+                return respond(connection, 200, body, head.head());
+            }
+            handOff(connection, route, head, address);
+            return false;
+        }
+
+        private void handOff(Connection connection, TrackerEndpoints.Route route, HttpRequestHead head,
+                             InetAddress address) throws IOException {
+            connection.waiting = true;
+            interest(connection, 0);
+            waiting++;
+            handedOff.increment();
             try {
-                if (respond(connection, 200, answer.body(), answer.headOnly())) {
+                workers.execute(() -> {
+                    byte[] body = TrackerResponses.failure("tracker error: please try again later");
+                    try {
+                        body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
+                    } finally {
+                        answers.add(new Answer(connection, body, head.head()));
+                        selector.wakeup();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                connection.waiting = false;
+                waiting--;
+                refuse(connection, 503, "tracker busy: please try again later");
+            }
+        }
+
+        private void writeAnswers() {
+            for (Answer answer; (answer = answers.poll()) != null; ) {
+                Connection connection = answer.connection();
+                connection.waiting = false;
+                waiting--;
+                try {
+                    if (respond(connection, 200, answer.body(), answer.headOnly())) {
+                        resume(connection);
+                    }
+                } catch (IOException e) {
+                    close(connection);
+                }
+            }
+        }
+
+        /** Serves what the client pipelined meanwhile, then reads again. */
+        private void resume(Connection connection) throws IOException {
+            interest(connection, SelectionKey.OP_READ);
+            byte[] unread = connection.unread;
+            if (unread != null) {
+                connection.unread = null;
+                serve(connection, unread, 0, unread.length);
+            }
+        }
+
+        private void refuse(Connection connection, int status, String reason) throws IOException {
+            meters.counter("tracker.front.refused", "status", Integer.toString(status)).increment();
+            connection.keepAlive = false; // the rest of what it sent cannot be trusted to be a request
+            connection.draining = true;
+            respond(connection, status, TrackerResponses.failure(reason), false);
+        }
+
+        /** Writes the whole answer if the socket takes it; whether the next request may be served. */
+        private boolean respond(Connection connection, int status, byte[] body, boolean headOnly) throws IOException {
+            ByteBuffer out = body.length + 256 <= output.capacity() ? output.clear() : ByteBuffer.allocate(body.length + 256);
+            out.put(statusLine(status)).put(LENGTH_HEADER);
+            putDecimal(out, body.length);
+            out.put(connection.keepAlive ? END_KEEP_ALIVE : END_CLOSE);
+            if (!headOnly) {
+                out.put(body);
+            }
+            out.flip();
+            connection.channel.write(out);
+            if (out.hasRemaining()) {
+                connection.unwritten = ByteBuffer.allocate(out.remaining()).put(out).flip();
+                interest(connection, SelectionKey.OP_WRITE);
+                connection.deadline = System.nanoTime() + timeoutNanos;
+                return false;
+            }
+            return written(connection);
+        }
+
+        private void writeRest(Connection connection) throws IOException {
+            connection.channel.write(connection.unwritten);
+            if (!connection.unwritten.hasRemaining()) {
+                connection.unwritten = null;
+                if (written(connection)) {
                     resume(connection);
                 }
-            } catch (IOException e) {
-                close(connection);
             }
         }
-    }
 
-    /** Serves what the client pipelined meanwhile, then reads again. */
-    private void resume(Connection connection) throws IOException {
-        connection.key.interestOps(SelectionKey.OP_READ);
-        byte[] unread = connection.unread;
-        if (unread != null) {
-            connection.unread = null;
-            serve(connection, unread, 0, unread.length);
-        }
-    }
-
-    private void refuse(Connection connection, int status, String reason) throws IOException {
-        meters.counter("tracker.front.refused", "status", Integer.toString(status)).increment();
-        connection.keepAlive = false; // the rest of what it sent cannot be trusted to be a request
-        connection.draining = true;
-        respond(connection, status, TrackerResponses.failure(reason), false);
-    }
-
-    /** Writes the whole answer if the socket takes it; whether the next request may be served. */
-    private boolean respond(Connection connection, int status, byte[] body, boolean headOnly) throws IOException {
-        ByteBuffer out = body.length + 256 <= output.capacity() ? output.clear() : ByteBuffer.allocate(body.length + 256);
-        out.put(statusLine(status)).put(LENGTH_HEADER);
-        putDecimal(out, body.length);
-        out.put(connection.keepAlive ? END_KEEP_ALIVE : END_CLOSE);
-        if (!headOnly) {
-            out.put(body);
-        }
-        out.flip();
-        connection.channel.write(out);
-        if (out.hasRemaining()) {
-            connection.unwritten = ByteBuffer.allocate(out.remaining()).put(out).flip();
-            connection.key.interestOps(SelectionKey.OP_WRITE);
+        private boolean written(Connection connection) throws IOException {
+            if (connection.draining) {
+                connection.channel.shutdownOutput();
+                interest(connection, SelectionKey.OP_READ);
+                connection.deadline = System.nanoTime() + Math.min(timeoutNanos, LINGER_NANOS);
+                return false;
+            }
+            if (!connection.keepAlive) {
+                close(connection);
+                return false;
+            }
             connection.deadline = System.nanoTime() + timeoutNanos;
-            return false;
+            return true;
         }
-        return written(connection);
-    }
 
-    private void writeRest(Connection connection) throws IOException {
-        connection.channel.write(connection.unwritten);
-        if (!connection.unwritten.hasRemaining()) {
-            connection.unwritten = null;
-            if (written(connection)) {
-                resume(connection);
+        private void closeExpired(long now) {
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Connection connection && !connection.waiting
+                        && now - connection.deadline > 0) {
+                    close(connection);
+                }
             }
         }
-    }
 
-    private boolean written(Connection connection) throws IOException {
-        if (connection.draining) {
-            connection.channel.shutdownOutput();
-            connection.key.interestOps(SelectionKey.OP_READ);
-            connection.deadline = System.nanoTime() + Math.min(timeoutNanos, LINGER_NANOS);
-            return false;
-        }
-        if (!connection.keepAlive) {
-            close(connection);
-            return false;
-        }
-        connection.deadline = System.nanoTime() + timeoutNanos;
-        return true;
-    }
-
-    private void closeExpired(long now) {
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection connection && !connection.waiting
-                    && now - connection.deadline > 0) {
-                close(connection);
+        private void interest(Connection connection, int operations) throws IOException {
+            if (connection.key == null) {
+                connection.key = connection.channel.register(selector, operations, connection);
+            } else {
+                connection.key.interestOps(operations);
             }
         }
-    }
 
-    private void close(Connection connection) {
-        if (!connection.channel.isOpen()) {
-            return;
-        }
-        connection.key.cancel();
-        closeQuietly(connection.channel);
-        open--;
-        if (running && accepting.isValid() && accepting.interestOps() == 0) {
-            accepting.interestOps(SelectionKey.OP_ACCEPT);
+        private void close(Connection connection) {
+            if (!connection.channel.isOpen()) {
+                return;
+            }
+            if (connection.key != null) {
+                connection.key.cancel();
+                try {
+                    // The descriptor is only closed at the next select: the end of the answer goes out now.
+                    connection.channel.shutdownOutput();
+                } catch (IOException e) {
+                    // reset by the client meanwhile: nothing left to send
+                }
+            }
+            closeQuietly(connection.channel);
+            open--;
+            if (running && accepting.isValid() && accepting.interestOps() == 0) {
+                accepting.interestOps(SelectionKey.OP_ACCEPT);
+            }
         }
     }
 
