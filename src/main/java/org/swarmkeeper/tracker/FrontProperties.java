@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param address        the address it binds; unset: every address
  * @param threads        event loops on that port, each a thread that accepts connections and serves them; 0: one
  *                       per CPU the JVM sees
- * @param maxConnections open connections at most; past it, new ones wait in the kernel's backlog
+ * @param maxConnections open connections at most, shared out evenly among the loops; past its share, a loop
+ *                       leaves new ones to the others or, when all are full, in the kernel's backlog
  * @param timeout        how long a connection may go without a complete request (a new one, or an idle
  *                       keep-alive one), and how long a client may take to read its answer
  * @param maxRequestHead request line and headers together; larger requests get 431 and are closed

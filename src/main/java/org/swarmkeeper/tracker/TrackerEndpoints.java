@@ -33,7 +33,11 @@ class TrackerEndpoints {
         this.scrapes = scrapes;
     }
 
-    /** The route of a decoded path below the context path, or {@code null} when it is no tracker path. */
+    /**
+     * The route of a path below the context path, or {@code null} when it is no tracker path. Tomcat gives it
+     * percent-decoded and normalized; {@link TrackerFront} as the client sent it, which for the paths clients
+     * use (hex passkeys) is the same.
+     */
     static Route route(String path) {
         if (path == null || path.length() < 2 || path.charAt(0) != '/') {
             return null;

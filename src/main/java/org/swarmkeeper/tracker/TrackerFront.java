@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -40,10 +40,11 @@ import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.TrackerResponses;
 
 /**
- * The tracker's paths on a port of their own ({@code tracker.front.port}), served by one non-blocking event loop
+ * The tracker's paths on a port of their own ({@code tracker.front.port}), served by non-blocking event loops
  * instead of Tomcat. With a new connection per announce, as clients make them, Tomcat's acceptor, poller and
  * worker hand-offs cost more than the tracker's own work (docs/PERFORMANCE.md); here one thread accepts, reads,
- * answers and writes. The announces and scrapes that wait for the ledger ({@code started}, {@code stopped},
+ * answers and writes each connection ({@code tracker.front.threads} of them take turns on the one listening
+ * socket). The announces and scrapes that wait for the ledger ({@code started}, {@code stopped},
  * {@code completed}, back-pressure) go to worker threads, and the loop writes their answers when they are ready.
  * <p>
  * It speaks the HTTP that BitTorrent clients use: GET and HEAD, HTTP/1.0 and 1.1, keep-alive and pipelining, no
@@ -59,6 +60,8 @@ class TrackerFront implements SmartLifecycle {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final int BACKLOG = 1024;
+    /** Connections accepted per wake-up at most, so that a flood of new ones cannot starve the open ones. */
+    private static final int ACCEPT_BATCH = 64;
     private static final byte[] NOT_A_TRACKER_PATH =
             TrackerResponses.failure("not a tracker URL: use the announce URL from your torrent file");
     private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
@@ -220,6 +223,7 @@ class TrackerFront implements SmartLifecycle {
 
         void start(String name) {
             thread = new Thread(this::run, name);
+            thread.setDaemon(true); // a loop that failed to stop must not keep the JVM alive
             thread.start();
         }
 
@@ -250,14 +254,16 @@ class TrackerFront implements SmartLifecycle {
                         accepting.cancel();
                         closeQuietly(server);
                     }
-                    if (stopBy != 0 && (waiting == 0 || System.nanoTime() - stopBy > 0)) {
+                    if (stopBy != 0 && (!answering() || System.nanoTime() - stopBy > 0)) {
                         break;
                     }
                     selector.select(1_000);
                     writeAnswers();
                     for (SelectionKey key : selector.selectedKeys()) {
                         if (key == accepting) {
-                            accept();
+                            if (key.isValid()) {
+                                accept();
+                            }
                         } else if (key.isValid()) {
                             ready((Connection) key.attachment());
                         }
@@ -266,6 +272,7 @@ class TrackerFront implements SmartLifecycle {
                     long now = System.nanoTime();
                     if (now - nextSweep > 0) {
                         closeExpired(now);
+                        resumeAccepting();
                         nextSweep = now + SWEEP_NANOS;
                     }
                 }
@@ -276,18 +283,44 @@ class TrackerFront implements SmartLifecycle {
                     closeQuietly(key.channel());
                 }
                 closeQuietly(selector);
+                open = 0;
             }
         }
 
+        /** Whether an answer is still being prepared by a worker or written: stopping waits for those. */
+        private boolean answering() {
+            if (waiting > 0) {
+                return true;
+            }
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Connection connection && connection.unwritten != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** What the backlog holds, a bounded batch at a time: selection comes back at once for the rest. */
         private void accept() {
-            while (open < maxConnections) {
-                SocketChannel channel = null;
-                Connection connection;
+            for (int accepted = 0; accepted < ACCEPT_BATCH; accepted++) {
+                if (open >= maxConnections) {
+                    pauseAccepting(); // the rest wait in the backlog until a connection closes
+                    return;
+                }
+                SocketChannel channel;
                 try {
                     channel = server.accept();
-                    if (channel == null) {
-                        return;
-                    }
+                } catch (IOException e) {
+                    // Out of descriptors, or the socket closed by stop(): tried again at the next sweep, not in a spin.
+                    log.warn("tracker.front: cannot accept ({}); trying again in a second", e.toString());
+                    pauseAccepting();
+                    return;
+                }
+                if (channel == null) {
+                    return; // another loop took it
+                }
+                Connection connection;
+                try {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
@@ -295,7 +328,7 @@ class TrackerFront implements SmartLifecycle {
                     connection.deadline = System.nanoTime() + timeoutNanos;
                     open++;
                 } catch (IOException e) {
-                    closeQuietly(channel); // reset before it was accepted: nothing to answer
+                    closeQuietly(channel); // reset by the client already: nothing to answer
                     continue;
                 }
                 // The request has often arrived by now. Answered at once, the connection is closed on the spot: a
@@ -310,7 +343,24 @@ class TrackerFront implements SmartLifecycle {
                     }
                 }
             }
-            accepting.interestOps(0); // the rest wait in the backlog until a connection closes
+        }
+
+        private void pauseAccepting() {
+            try {
+                accepting.interestOps(0);
+            } catch (CancelledKeyException e) {
+                // the listening socket was closed by stop()
+            }
+        }
+
+        private void resumeAccepting() {
+            if (running && open < maxConnections) {
+                try {
+                    accepting.interestOps(SelectionKey.OP_ACCEPT);
+                } catch (CancelledKeyException e) {
+                    // the listening socket was closed by stop()
+                }
+            }
         }
 
         private void ready(Connection connection) {
@@ -409,21 +459,15 @@ class TrackerFront implements SmartLifecycle {
             interest(connection, 0);
             waiting++;
             handedOff.increment();
-            try {
-                workers.execute(() -> {
-                    byte[] body = TrackerResponses.failure("tracker error: please try again later");
-                    try {
-                        body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
-                    } finally {
-                        answers.add(new Answer(connection, body, head.head()));
-                        selector.wakeup();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                connection.waiting = false;
-                waiting--;
-                refuse(connection, 503, "tracker busy: please try again later");
-            }
+            workers.execute(() -> { // neither executor refuses: unbounded, and never shut down
+                byte[] body = TrackerResponses.failure("tracker error: please try again later");
+                try {
+                    body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
+                } finally {
+                    answers.add(new Answer(connection, body, head.head()));
+                    selector.wakeup();
+                }
+            });
         }
 
         private void writeAnswers() {
@@ -436,6 +480,9 @@ class TrackerFront implements SmartLifecycle {
                         resume(connection);
                     }
                 } catch (IOException e) {
+                    close(connection);
+                } catch (RuntimeException e) {
+                    log.error("Unexpected error on a tracker.front connection", e);
                     close(connection);
                 }
             }
@@ -535,9 +582,7 @@ class TrackerFront implements SmartLifecycle {
             }
             closeQuietly(connection.channel);
             open--;
-            if (running && accepting.isValid() && accepting.interestOps() == 0) {
-                accepting.interestOps(SelectionKey.OP_ACCEPT);
-            }
+            resumeAccepting();
         }
     }
 
@@ -547,7 +592,6 @@ class TrackerFront implements SmartLifecycle {
             case 404 -> ascii("HTTP/1.1 404 Not Found\r\n");
             case 405 -> ascii("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n");
             case 431 -> ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
-            case 503 -> ascii("HTTP/1.1 503 Service Unavailable\r\n");
             default -> ascii("HTTP/1.1 400 Bad Request\r\n");
         };
     }
