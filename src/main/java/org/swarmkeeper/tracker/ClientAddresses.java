@@ -31,14 +31,16 @@ class ClientAddresses {
 
     InetAddress of(HttpServletRequest request) {
         InetAddress socket = socketAddress(request);
-        return trusted(socket) ? of(socket, Collections.list(request.getHeaders("X-Forwarded-For"))) : socket;
+        return trusted(socket) ? forwarded(socket, Collections.list(request.getHeaders("X-Forwarded-For"))) : socket;
     }
 
     /** The client's address given the socket's (normalized) and the {@code X-Forwarded-For} header lines. */
     InetAddress of(InetAddress socket, List<String> forwardedFor) {
-        if (!trusted(socket)) {
-            return socket;
-        }
+        return trusted(socket) ? forwarded(socket, forwardedFor) : socket;
+    }
+
+    /** The right-most hop that is not a trusted proxy, for a socket that is one. */
+    private InetAddress forwarded(InetAddress socket, List<String> forwardedFor) {
         List<String> hops = new ArrayList<>();
         for (String header : forwardedFor) {
             for (String hop : header.split(",")) {

@@ -65,6 +65,10 @@ class TrackerFront implements SmartLifecycle {
     private static final byte[] NOT_A_TRACKER_PATH =
             TrackerResponses.failure("not a tracker URL: use the announce URL from your torrent file");
     private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
+    private static final byte[] NOT_FOUND = ascii("HTTP/1.1 404 Not Found\r\n");
+    private static final byte[] METHOD_NOT_ALLOWED = ascii("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n");
+    private static final byte[] HEAD_TOO_LARGE = ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
+    private static final byte[] BAD_REQUEST = ascii("HTTP/1.1 400 Bad Request\r\n");
     private static final byte[] LENGTH_HEADER = ascii("Content-Type: text/plain\r\nContent-Length: ");
     private static final byte[] END_KEEP_ALIVE = ascii("\r\n\r\n");
     private static final byte[] END_CLOSE = ascii("\r\nConnection: close\r\n\r\n");
@@ -589,10 +593,10 @@ class TrackerFront implements SmartLifecycle {
     private static byte[] statusLine(int status) {
         return switch (status) {
             case 200 -> OK;
-            case 404 -> ascii("HTTP/1.1 404 Not Found\r\n");
-            case 405 -> ascii("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n");
-            case 431 -> ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
-            default -> ascii("HTTP/1.1 400 Bad Request\r\n");
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 431 -> HEAD_TOO_LARGE;
+            default -> BAD_REQUEST;
         };
     }
 
