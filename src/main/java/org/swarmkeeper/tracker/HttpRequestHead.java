@@ -95,7 +95,8 @@ record HttpRequestHead(boolean head, String path, String query, boolean keepAliv
                 }
                 forwardedFor.add(latin1(buffer, valueStart, valueEnd));
             } else if (isIgnoringCase(buffer, line, colon, "transfer-encoding")
-                    || isIgnoringCase(buffer, line, colon, "content-length") && !is(buffer, valueStart, valueEnd, "0")) {
+                    || isIgnoringCase(buffer, line, colon, "content-length")
+                    && !is(buffer, valueStart, valueEnd, "0")) {
                 throw new BadRequest(400, "tracker requests have no body");
             }
             line = skipNewline(buffer, next, end);

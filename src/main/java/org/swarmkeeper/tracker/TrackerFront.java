@@ -511,7 +511,8 @@ class TrackerFront implements SmartLifecycle {
 
         /** Writes the whole answer if the socket takes it; whether the next request may be served. */
         private boolean respond(Connection connection, int status, byte[] body, boolean headOnly) throws IOException {
-            ByteBuffer out = body.length + 256 <= output.capacity() ? output.clear() : ByteBuffer.allocate(body.length + 256);
+            ByteBuffer out = body.length + 256 <= output.capacity() ? output.clear()
+                    : ByteBuffer.allocate(body.length + 256); // head and answer in one write
             out.put(statusLine(status)).put(LENGTH_HEADER);
             putDecimal(out, body.length);
             out.put(connection.keepAlive ? END_KEEP_ALIVE : END_CLOSE);
