@@ -17,6 +17,10 @@ import org.springframework.util.unit.DataSize;
  * @param timeout        how long a connection may go without a complete request (a new one, or an idle
  *                       keep-alive one), and how long a client may take to read its answer
  * @param maxRequestHead request line and headers together; larger requests get 431 and are closed
+ * @param deferAccept    on Linux, a new connection is handed to a loop only once its first bytes arrive, or after
+ *                       this long (the kernel rounds it up to its SYN-ACK retransmissions: 3, 9, 21, 45 s…);
+ *                       0: at once. Needs {@code java.base/sun.nio.ch} opened to the application, which the
+ *                       jar's manifest does; without it, a warning and connections are accepted at once
  */
 @ConfigurationProperties("tracker.front")
 public record FrontProperties(
@@ -25,5 +29,6 @@ public record FrontProperties(
         @DefaultValue("0") int threads,
         @DefaultValue("8192") int maxConnections,
         @DefaultValue("20s") Duration timeout,
-        @DefaultValue("8KB") DataSize maxRequestHead) {
+        @DefaultValue("8KB") DataSize maxRequestHead,
+        @DefaultValue("3s") Duration deferAccept) {
 }

@@ -84,6 +84,8 @@ class TrackerFront implements SmartLifecycle {
         /** The part of an answer the socket did not take at once. */
         ByteBuffer unwritten;
         boolean keepAlive;
+        /** TCP_NODELAY is set once it is kept alive: closed after one answer, it has no use for it. */
+        boolean noDelay;
         /** A worker prepares this connection's answer; nothing else is read or written meanwhile. */
         boolean waiting;
         /**
@@ -146,6 +148,23 @@ class TrackerFront implements SmartLifecycle {
         return pool;
     }
 
+    /**
+     * Most connections then arrive with their request, are answered and closed at once, and never enter a
+     * selector: that registration, its wake-up and its deregistration cost more CPU than the answer
+     * (docs/PERFORMANCE.md).
+     */
+    private void deferAccept() {
+        Duration period = properties.deferAccept();
+        if (period.isZero()) {
+            return;
+        }
+        String unavailable = DeferredAccept.enable(server, period);
+        if (unavailable != null) {
+            log.warn("tracker.front.defer-accept is not in effect ({}): connections are accepted before their "
+                    + "request arrives, which costs CPU per connection", unavailable);
+        }
+    }
+
     /** The port it listens on (the chosen one when configured as 0). */
     int port() {
         return localPort;
@@ -164,6 +183,7 @@ class TrackerFront implements SmartLifecycle {
             server.bind(properties.address() == null ? new InetSocketAddress(properties.port())
                     : new InetSocketAddress(properties.address(), properties.port()), BACKLOG);
             server.configureBlocking(false);
+            deferAccept();
             localPort = ((InetSocketAddress) server.getLocalAddress()).getPort();
             for (int i = 0; i < threads; i++) {
                 loops.add(new EventLoop(Math.max(1, properties.maxConnections() / threads)));
@@ -326,7 +346,6 @@ class TrackerFront implements SmartLifecycle {
                 Connection connection;
                 try {
                     channel.configureBlocking(false);
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
                     connection = new Connection(channel, PeerAddresses.normalize(address));
                     connection.deadline = System.nanoTime() + timeoutNanos;
@@ -550,6 +569,11 @@ class TrackerFront implements SmartLifecycle {
             if (!connection.keepAlive) {
                 close(connection);
                 return false;
+            }
+            if (!connection.noDelay) {
+                // A connection's first answer leaves at once anyway; pipelined ones must not wait for its ACK.
+                connection.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connection.noDelay = true;
             }
             connection.deadline = System.nanoTime() + timeoutNanos;
             return true;
