@@ -22,11 +22,16 @@ final class DeferredAccept {
     private DeferredAccept() {
     }
 
-    /** Null when set; otherwise why not (another system, the JDK's internals closed). */
+    /** Whether this system has the option. */
+    static boolean isAvailable() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    }
+
+    /**
+     * Sets it for {@code period} (at least a second; the kernel rounds it up to its SYN-ACK retransmissions, 1, 3,
+     * 7, 15 s…). Null when set; otherwise why not.
+     */
     static String enable(ServerSocketChannel server, Duration period) {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
-            return "TCP_DEFER_ACCEPT is Linux's";
-        }
         int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, period.toSeconds()));
         try {
             Method getFd = server.getClass().getMethod("getFD");
@@ -38,8 +43,11 @@ final class DeferredAccept {
             return null;
         } catch (InvocationTargetException e) {
             return "setsockopt failed: " + e.getCause();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "start the JVM with --add-opens java.base/sun.nio.ch=ALL-UNNAMED: " + e;
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            return "this JDK's internals differ: " + e;
+        } catch (IllegalAccessException | RuntimeException e) { // InaccessibleObjectException
+            return "java.base/sun.nio.ch is not opened to the application; java -jar opens it (the jar's manifest), "
+                    + "otherwise add --add-opens java.base/sun.nio.ch=ALL-UNNAMED: " + e;
         }
     }
 }

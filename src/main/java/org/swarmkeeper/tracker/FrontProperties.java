@@ -18,7 +18,7 @@ import org.springframework.util.unit.DataSize;
  *                       keep-alive one), and how long a client may take to read its answer
  * @param maxRequestHead request line and headers together; larger requests get 431 and are closed
  * @param deferAccept    on Linux, a new connection is handed to a loop only once its first bytes arrive, or after
- *                       this long (the kernel rounds it up to its SYN-ACK retransmissions: 3, 9, 21, 45 s…);
+ *                       this long (the kernel rounds it up to its SYN-ACK retransmissions: 1, 3, 7, 15 s…);
  *                       0: at once. Needs {@code java.base/sun.nio.ch} opened to the application, which the
  *                       jar's manifest does; without it, a warning and connections are accepted at once
  */

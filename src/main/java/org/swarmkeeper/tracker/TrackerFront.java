@@ -115,6 +115,7 @@ class TrackerFront implements SmartLifecycle {
     private final List<EventLoop> loops = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private volatile int localPort = -1;
+    private volatile boolean deferring;
     private ServerSocketChannel server;
 
     TrackerFront(FrontProperties properties, TrackerEndpoints endpoints, ClientAddresses clientAddresses,
@@ -149,13 +150,17 @@ class TrackerFront implements SmartLifecycle {
     }
 
     /**
-     * Most connections then arrive with their request, are answered and closed at once, and never enter a
-     * selector: that registration, its wake-up and its deregistration cost more CPU than the answer
-     * (docs/PERFORMANCE.md).
+     * Asks the kernel to hand over connections only once their request has arrived ({@code tracker.front.defer-accept}):
+     * they are then answered and closed at once and never enter a selector, whose registration, wake-up and
+     * deregistration cost more CPU than the answer (docs/PERFORMANCE.md).
      */
     private void deferAccept() {
         Duration period = properties.deferAccept();
-        if (period.isZero()) {
+        if (period.isNegative() || period.isZero()) {
+            return;
+        }
+        if (!DeferredAccept.isAvailable()) {
+            log.info("tracker.front.defer-accept is Linux's: connections are accepted at once");
             return;
         }
         String unavailable = DeferredAccept.enable(server, period);
@@ -163,6 +168,12 @@ class TrackerFront implements SmartLifecycle {
             log.warn("tracker.front.defer-accept is not in effect ({}): connections are accepted before their "
                     + "request arrives, which costs CPU per connection", unavailable);
         }
+        deferring = unavailable == null;
+    }
+
+    /** Whether the kernel holds new connections until they send something ({@link #deferAccept()}). */
+    boolean deferringAccept() {
+        return deferring;
     }
 
     /** The port it listens on (the chosen one when configured as 0). */
@@ -571,7 +582,8 @@ class TrackerFront implements SmartLifecycle {
                 return false;
             }
             if (!connection.noDelay) {
-                // A connection's first answer leaves at once anyway; pipelined ones must not wait for its ACK.
+                // A connection's first answer leaves at once anyway, and a close pushes out what is queued; the
+                // answers after it must not wait for its ACK (setting it also sends what a partial write left).
                 connection.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 connection.noDelay = true;
             }
