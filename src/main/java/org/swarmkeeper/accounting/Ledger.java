@@ -175,6 +175,18 @@ public class Ledger {
         return lastFlushFailed;
     }
 
+    /**
+     * A batch is in PostgreSQL: its credit stops counting as lag before those waiting for it go on, so that what
+     * they read next (the lag, back-pressure) already knows it.
+     */
+    void committed(LedgerBatch batch) {
+        synchronized (this) {
+            inFlightSinceNanos = 0;
+            publishState();
+        }
+        batch.committed.complete(null);
+    }
+
     /** Called after every flush: a failed batch was restored into {@link #pending}, which now carries its age. */
     synchronized void flushOutcome(boolean failed) {
         lastFlushFailed = failed;

@@ -266,12 +266,12 @@ class LedgerFlusher implements SmartLifecycle {
     boolean flush() {
         LedgerBatch batch = ledger.drain();
         if (batch.isEmpty()) {
-            batch.committed.complete(null);
+            ledger.committed(batch);
             return true;
         }
         try {
             commit(batch);
-            batch.committed.complete(null);
+            ledger.committed(batch);
             return true;
         } catch (SQLException e) {
             if (refusedData(e)) {
@@ -306,7 +306,7 @@ class LedgerFlusher implements SmartLifecycle {
                 log.error("Dropped the ledger entry of {}: {}", parts.get(i).owner(), e.getMessage());
             }
         }
-        batch.committed.complete(null);
+        ledger.committed(batch);
         return true;
     }
 
