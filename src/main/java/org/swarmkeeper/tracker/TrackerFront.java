@@ -150,9 +150,9 @@ class TrackerFront implements SmartLifecycle {
     }
 
     /**
-     * Asks the kernel to hand over connections only once their request has arrived ({@code tracker.front.defer-accept}):
-     * they are then answered and closed at once and never enter a selector, whose registration, wake-up and
-     * deregistration cost more CPU than the answer (docs/PERFORMANCE.md).
+     * Asks the kernel to hand over connections only once their request has arrived
+     * ({@code tracker.front.defer-accept}): they are then answered and closed at once and never enter a selector,
+     * whose registration, wake-up and deregistration cost more CPU than the answer (docs/PERFORMANCE.md).
      */
     private void deferAccept() {
         Duration period = properties.deferAccept();

@@ -44,7 +44,8 @@ class LedgerFlushTest extends TrackerIntegrationTest {
 
         long flushesBefore = flushes();
         // Runs on the flusher the moment the commit is announced: the credit no longer counts as lag by then.
-        double lagWhenCommitted = ledger.durable().thenApply(done -> ledger.flushLagSeconds()).get(10, TimeUnit.SECONDS);
+        double lagWhenCommitted = ledger.durable().thenApply(done -> ledger.flushLagSeconds())
+                .get(10, TimeUnit.SECONDS);
         assertThat(lagWhenCommitted).isZero();
         assertThat(flushes() - flushesBefore).isEqualTo(1);
         assertThat(userColumn(user.id(), "uploaded")).isEqualTo(700);
