@@ -162,7 +162,8 @@ class TrackerFrontTest extends TrackerIntegrationTest {
             long start = System.nanoTime();
             assertThat(partial.getInputStream().read()).isEqualTo(-1);
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(1_000L, 4_500L); // 2 s, swept each second
-            // With the kernel's deferral (3 s) it is accepted when that has passed, then given the same 2 s.
+            // With the kernel's deferral (3 s) it is accepted when that has passed, then given the same 2 s
+            // (without it, TrackerFrontWithoutDeferralTest).
             assertThat(idle.getInputStream().read()).isEqualTo(-1);
             assertThat((System.nanoTime() - start) / 1_000_000)
                     .isBetween(front.deferringAccept() ? 4_000L : 1_000L, front.deferringAccept() ? 9_000L : 4_500L);
@@ -206,12 +207,12 @@ class TrackerFrontTest extends TrackerIntegrationTest {
         return socket;
     }
 
-    private static byte[] ascii(String text) {
+    static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** One answer read exactly up to its Content-Length, so that the next pipelined one stays in the stream. */
-    private record Answer(int status, String head, byte[] body) {
+    record Answer(int status, String head, byte[] body) {
 
         Bencode bencode() {
             return Bencode.of(body);
