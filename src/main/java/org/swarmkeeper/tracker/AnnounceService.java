@@ -76,7 +76,8 @@ public class AnnounceService {
     /**
      * The answer when it can be given without waiting: {@code null}, before anything is changed or counted, for
      * an announce that must wait for a flush ({@code started}, {@code stopped}, {@code completed}, or
-     * back-pressure). The caller then asks {@link #announce} from a thread that may block.
+     * back-pressure) or for its swarm to be read from PostgreSQL (none in memory yet). The caller then asks
+     * {@link #announce} from a thread that may block. Refusals for the passkey or the torrent come at once.
      */
     public byte[] announceWithoutWaiting(String passkey, String rawQuery, InetAddress address, String userAgent) {
         return announce(passkey, rawQuery, address, userAgent, false);
@@ -89,15 +90,16 @@ public class AnnounceService {
         String event = "unparsed";
         try {
             AnnounceRequest request = parse(rawQuery);
-            if (!mayWait && (mustBeDurable(request.event()) || ledger.wouldHold())) {
-                result = null; // not counted here: the thread that may wait answers it
-                return null;
-            }
             event = request.event().name().toLowerCase(java.util.Locale.ROOT);
             UserAccount user = passkeys.authenticate(passkey, address);
             RegisteredTorrent torrent = torrents.byInfoHash(request.infoHash());
             if (torrent == null) {
                 throw new Refusal("unregistered_torrent", "torrent not registered");
+            }
+            if (!mayWait && (mustBeDurable(request.event()) || ledger.wouldHold()
+                    || swarms.find(torrent.id()) == null)) {
+                result = null; // not counted here: the thread that may wait answers it
+                return null;
             }
             long now = clock.millis();
             Decision denial = policy.check(user, torrent, request, address, userAgent, now);

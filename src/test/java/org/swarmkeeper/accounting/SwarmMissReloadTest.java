@@ -2,8 +2,6 @@ package org.swarmkeeper.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Timestamp;
-
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
@@ -23,14 +21,7 @@ class SwarmMissReloadTest extends TrackerIntegrationTest {
         CreatedUser seederUser = newUser();
         InfoHash torrent = newTorrent(10_000);
         TestClient seeder = client(seederUser, torrent, "-TR3000-", "127.0.0.90");
-        jdbc.update("""
-                INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, uploaded, downloaded,
-                                   bytes_left, seeding, partial_seed, user_agent, first_announce, last_announce, active)
-                SELECT id, ?, ?, NULL, '127.0.0.90', ?, 5000, 0, 0, true, false, 'elsewhere', ?, ?, true
-                FROM torrents WHERE info_hash = ?
-                """, seederUser.id(), seeder.peerId().toBytes(), seeder.port(),
-                new Timestamp(clock.millis() - 60_000), new Timestamp(clock.millis() - 60_000),
-                torrent.toBytes());
+        recordPeerElsewhere(seederUser, seeder, 5000);
 
         Bencode leecherView = client(newUser(), torrent, "-qB4520-", "127.0.0.91").announce(0, 0, 10_000,
                 AnnounceEvent.STARTED);

@@ -78,6 +78,11 @@ public final class TestClient {
         return port;
     }
 
+    /** The local address it announces from. */
+    public String address() {
+        return from.getHostAddress();
+    }
+
     public PeerId peerId() {
         return peerId;
     }

@@ -1,5 +1,6 @@
 package org.swarmkeeper.support;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -97,6 +98,21 @@ public abstract class TrackerIntegrationTest {
      */
     protected void evaluatePolicy() {
         Await.until("this node to take the evaluation lock", Duration.ofSeconds(10), scheduledRules::evaluate);
+    }
+
+    /**
+     * Records {@code client}'s peer in PostgreSQL as another node would have, a minute ago, seeding with
+     * {@code uploaded} as its committed baseline; this node holds no swarm for the torrent yet.
+     */
+    protected void recordPeerElsewhere(AdminClient.CreatedUser user, TestClient client, long uploaded) {
+        Timestamp minuteAgo = new Timestamp(clock.millis() - 60_000);
+        jdbc.update("""
+                INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, uploaded, downloaded,
+                                   bytes_left, seeding, partial_seed, user_agent, first_announce, last_announce, active)
+                SELECT id, ?, ?, NULL, ?::inet, ?, ?, 0, 0, true, false, 'elsewhere', ?, ?, true
+                FROM torrents WHERE info_hash = ?
+                """, user.id(), client.peerId().toBytes(), client.address(), client.port(), uploaded, minuteAgo,
+                minuteAgo, client.infoHash().toBytes());
     }
 
     /** Writes everything the ledger holds now. */

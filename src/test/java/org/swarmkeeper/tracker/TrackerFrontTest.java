@@ -79,6 +79,20 @@ class TrackerFrontTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void aReAnnounceWhoseSwarmIsOnlyInPostgresqlIsAnsweredByAWorkerNotTheLoop() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(SIZE), "-TR3000-", "127.0.0.70").at(frontPort);
+        recordPeerElsewhere(user, seeder, 5_000);
+        double handedOffBefore = meters.counter("tracker.front.handed.off").count();
+
+        Bencode answer = seeder.announce(5_600, 0, 0, NONE); // reading the swarm is a query: not in the loop
+        assertThat(answer.integer("complete")).isEqualTo(1);
+        assertThat(meters.counter("tracker.front.handed.off").count() - handedOffBefore).isEqualTo(1);
+        seeder.announce(6_000, 0, 0, STOPPED);
+        assertThat(userColumn(user.id(), "uploaded")).as("credited against the recorded baseline").isEqualTo(1_000);
+    }
+
+    @Test
     void keepAliveAndPipelinedRequestsAreAnsweredInOrderUntilTheClientAsksToClose() throws IOException {
         CreatedUser user = newUser();
         InfoHash torrent = newTorrent(SIZE);
