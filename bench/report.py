@@ -59,6 +59,16 @@ def main():
         print(f"- announces/s, new connection each: {close / theirs['close']['rps']:.2f}× opentracker's in this run "
               f"(goal ≥ 1×)")
         print(f"- scrape/s: {ours['scrape']['rps'] / theirs['scrape']['rps']:.2f}× opentracker's (goal ≥ 1×)")
+    rounds = parse_rounds(work / "rounds.log")
+    if rounds:
+        print("- rounds with every tracker up, new connection each (announces/s, CPU % of the tracker's core, its "
+              "database included): " + "; ".join(
+                  f"{name} " + " / ".join(f"{rps:,.0f} ({cpu} %)" for rps, cpu in rows) for name, rows in rounds.items()))
+        for name, rows in rounds.items():
+            if name != "swarmkeeper":
+                ratios = [ours[0] / theirs[0] for ours, theirs in zip(rounds["swarmkeeper"], rows)]
+                print(f"  Swarmkeeper against {name}, per round: " + ", ".join(f"{r:.2f}" for r in ratios)
+                      + f"; median {median(ratios):.2f}×" + (" (goal ≥ 1×)" if name == "opentracker" else ""))
     print(f"- announces/s, new connection each: {close / OCELOT_NEW_CONNECTION[1]:.2f}–"
           f"{close / OCELOT_NEW_CONNECTION[0]:.2f}× Ocelot's reference {OCELOT_NEW_CONNECTION[0]:,}–"
           f"{OCELOT_NEW_CONNECTION[1]:,}/s (goal ≥ 2.5×)")
@@ -68,7 +78,7 @@ def main():
               f"p50 {paced['p50']:.2f} ms, "
               f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms); requests held by back-pressure meanwhile: "
               f"{count(facts['heldPaced'])}")
-    for name in ("swarmkeeper", "opentracker"):
+    for name in ("swarmkeeper", "opentracker", "rounds"):
         steal = steal_percentages(work / f"steal-{name}.txt")
         if steal:
             print(f"- CPU steal by the hypervisor during {name}'s runs: {sum(steal) / len(steal):.0f} % on average, "
@@ -77,8 +87,10 @@ def main():
     soak = facts.get("soak") or {}
     failures = (sum(p["failures"] for p in ours.values())
                 + (sum(p["failures"] for p in parse(warm_up).values()) if warm_up.exists() else 0)
-                + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)) + facts["pacedFailures"])
-    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up, paced run and soak included: {failures} "
+                + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)) + facts["pacedFailures"]
+                + round_failures(work / "rounds.log"))
+    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up, paced run, soak and rounds "
+          f"included: {failures} "
           f"(must be 0)")
     if facts["maxFlushLagSeconds"] is None:
         print("- flush lag: no sample could be read from /actuator/metrics")
@@ -99,6 +111,33 @@ def main():
               f"{facts['heapBytesPerPeer']:.0f} bytes per peer (goal ≤ 150)")
 
 
+def round_lines(path):
+    """(name, fields) per line of bench/run.sh's rounds.log: "ROUND NAME cpu=N RESULT ... rps=… …"."""
+    if not path.exists():
+        return []
+    return [(line.split()[1], dict(re.findall(r"(\w+)=([\d.]+)", line)))
+            for line in path.read_text().splitlines() if line.startswith("ROUND ")]
+
+
+def parse_rounds(path):
+    """{tracker: [(rps, CPU %) per round, in order]}, Swarmkeeper first; {} without rounds."""
+    rates = {"swarmkeeper": []}
+    for name, fields in round_lines(path):
+        rates.setdefault(name, []).append((float(fields["rps"]), int(fields["cpu"])))
+    return rates if rates["swarmkeeper"] else {}
+
+
+def round_failures(path):
+    return sum(int(fields["failure_bodies"]) + int(fields["non200"])
+               for name, fields in round_lines(path) if name == "swarmkeeper")
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def steal_percentages(path):
     """vmstat's last column, once a second; the first sample (averages since boot) is left out."""
     if not path.exists():
@@ -111,8 +150,7 @@ def count(number):
 
 
 def starts(seconds):
-    ordered = sorted(seconds)
-    return f"median {ordered[len(ordered) // 2]:.1f} s (" + ", ".join(f"{s:.1f}" for s in seconds) + ")"
+    return f"median {median(seconds):.1f} s (" + ", ".join(f"{s:.1f}" for s in seconds) + ")"
 
 
 if __name__ == "__main__":

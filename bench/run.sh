@@ -10,15 +10,20 @@
 # phase without it), then once measured, without the load pass; then a paced
 # run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
 # then start-up (three starts with java -jar, and on JDK 24+ three more with a trained AOT cache) and heap with
-# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. Prints the table
-# (bench/report.py).
+# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. With both trackers up,
+# ROUNDS rounds of the new-connection phase, DUR s each, each round starting with the next tracker in turn: the
+# host's speed drifts over minutes, and one run each a few minutes apart compares the host as much as the
+# trackers. Prints the table (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
 #      CONNS=50 MILLION=1000000 PACED_DUR=DUR (s: the paced run's length; a longer one takes in more of the
 #      periodic work, flushes, collections and the minute's policy evaluation, that sets its p99)
 #      SOAK=0 (s): after the paced run, that long at the peak (new connection each), the flush lag reported per
 #      minute: does the ledger keep up over a long run (SOAK=600: ten minutes)
-#      OPENTRACKER=1 (0 skips it) MILLION=0 skips the start-up stage: for quick runs while working
+#      OPENTRACKER=1 (0 skips it and the rounds) ROUNDS=3 (0: none) MILLION=0 skips the start-up stage: for quick
+#      runs while working
+#      ALSO_TRACKER="NAME URL ANNOUNCE_PATH PID...": one more tracker in the rounds, started, loaded with the
+#      pool's population (run_bench.sh) and pinned to core 1 beforehand, e.g. an Ocelot built by hand
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings) SHARED_BENCH=../shared/bench
@@ -36,12 +41,12 @@ WORK=$ROOT/target/bench
 PORT=${PORT:-18080} FRONT_PORT=${FRONT_PORT:-18081} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 FRONT=${FRONT:-1}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
-USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0}
+USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0} ROUNDS=${ROUNDS:-3}
 PACED_DUR=${PACED_DUR:-$DUR}
 for knob in PEERS TORRENTS USERS DUR CONNS PACED_DUR; do
   [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || { echo "$knob must be a positive whole number, not '${!knob}'" >&2; exit 2; }
 done
-for knob in MILLION WARMUP SOAK; do
+for knob in MILLION WARMUP SOAK ROUNDS; do
   [[ ${!knob} =~ ^(0|[1-9][0-9]*)$ ]] || { echo "$knob must be a whole number, not '${!knob}'" >&2; exit 2; }
 done
 JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
@@ -131,11 +136,25 @@ measure() {
   say "$1: measured, ${DUR} s per phase"
   SKIP_LOAD=$(( WARMUP > 0 )) bash "$SHARED_BENCH/run_bench.sh" "$@" | tee "$WORK/$1.log"
 }
-# wrk with real-client-shaped announces from the loaded population, a new connection each; arguments go to wrk
-announce_wrk() {
+# wrk with real-client-shaped announces from the loaded population, a new connection each, to URL and the path
+# template ANNOUNCE_PATH; arguments go to wrk
+announce_wrk() { # URL ANNOUNCE_PATH WRK_ARGUMENTS...
+  local url=$1 path=$2
+  shift 2
   HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
-    ANNOUNCE_PATH='/announce/{passkey}' taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$TRACKER_URL" | grep '^RESULT' ||
+    ANNOUNCE_PATH=$path taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$url" | grep '^RESULT' ||
     { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
+}
+ticks() { local sum=0 pid; for pid in "$@"; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done; echo "$sum"; }
+# One alternating round's phase: DUR s of new-connection announces to NAME, its RESULT line and the CPU its
+# processes used (% of one core) appended to $WORK/rounds.log as "ROUND NAME cpu=N RESULT ...".
+round_phase() { # NAME URL ANNOUNCE_PATH PID...
+  local name=$1 url=$2 path=$3 t0 t1 s0 s1 result
+  shift 3
+  t0=$(ticks "$@"); s0=$(date +%s%N)
+  result=$(announce_wrk "$url" "$path" -d"${DUR}s" -s "$SHARED_BENCH/announce.lua")
+  t1=$(ticks "$@"); s1=$(date +%s%N)
+  echo "ROUND $name cpu=$(( 100 * (t1 - t0) * 10000000 / (s1 - s0) )) $result" | tee -a "$WORK/rounds.log"
 }
 
 say "schema, users and torrents"
@@ -170,19 +189,20 @@ PEAK=$(awk '/Connection: close/{f=1} f && /^RESULT/{for (i = 1; i <= NF; i++) if
 DELAY_MS=$(( CONNS * 1000 * 2 / ${PEAK%.*} ))
 say "paced: $CONNS connections, ${DELAY_MS} ms between requests on average (about half of $PEAK/s), ${PACED_DUR} s"
 HELD_BEFORE_PACED=$(metric tracker.ledger.held COUNT || true)
-DELAY_MS=$DELAY_MS announce_wrk -d"${PACED_DUR}s" --latency -s bench/paced-announce.lua | tee "$WORK/paced.log"
+DELAY_MS=$DELAY_MS announce_wrk "$TRACKER_URL" '/announce/{passkey}' -d"${PACED_DUR}s" --latency \
+  -s bench/paced-announce.lua | tee "$WORK/paced.log"
 HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT || true)
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
   say "soak: ${SOAK} s at the peak, a new connection each"
-  announce_wrk -d"${SOAK}s" -s "$SHARED_BENCH/announce.lua" | tee "$WORK/soak.log"
+  announce_wrk "$TRACKER_URL" '/announce/{passkey}' -d"${SOAK}s" -s "$SHARED_BENCH/announce.lua" | tee "$WORK/soak.log"
 fi
 kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
 stop_steal
 HEAP_LOADED=$(heap_after_gc)
 PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
-stop_tracker
 
+# Swarmkeeper stays up, idle, for the rounds with opentracker
 if [ "${OPENTRACKER:-1}" = 1 ]; then
 say "opentracker: the same load"
 mkdir -p "$WORK/ot" && cp "$WORK/pool/hashes.txt" "$WORK/ot/whitelist.txt"
@@ -196,8 +216,23 @@ POOL_DIR=$WORK/pool warm_up opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 start_steal opentracker
 POOL_DIR=$WORK/pool measure opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 stop_steal
+if [ "$ROUNDS" -gt 0 ]; then
+  # one line a tracker: NAME URL ANNOUNCE_PATH PID...
+  contenders=("swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $PG_PIDS" "opentracker http://127.0.0.1:$OTPORT /announce $OTPID")
+  if [ -n "${ALSO_TRACKER:-}" ]; then contenders+=("$ALSO_TRACKER"); fi
+  say "rounds: $ROUNDS × ${#contenders[@]} trackers, ${DUR} s each, a new connection each"
+  start_steal rounds
+  for round in $(seq 0 $(( ROUNDS - 1 ))); do
+    for i in $(seq 0 $(( ${#contenders[@]} - 1 ))); do
+      # shellcheck disable=SC2086
+      round_phase ${contenders[(round + i) % ${#contenders[@]}]}
+    done
+  done
+  stop_steal
+fi
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
+stop_tracker
 
 MILLION_STARTUP="" MILLION_STARTUP_AOT="" HEAP_MILLION=$HEAP_IDLE
 if [ "$MILLION" -gt 0 ]; then
