@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.torrents.Metainfo;
 import org.swarmkeeper.torrents.Torrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
@@ -40,10 +39,12 @@ class TorrentUploadApi {
 
     private final TorrentCatalog torrents;
     private final TorrentUploadProperties properties;
+    private final AnnounceUrls announceUrls;
 
-    TorrentUploadApi(TorrentCatalog torrents, TorrentUploadProperties properties) {
+    TorrentUploadApi(TorrentCatalog torrents, TorrentUploadProperties properties, AnnounceUrls announceUrls) {
         this.torrents = torrents;
         this.properties = properties;
+        this.announceUrls = announceUrls;
     }
 
     @PostMapping(consumes = BITTORRENT)
@@ -88,9 +89,8 @@ class TorrentUploadApi {
         }
         Torrent torrent = torrents.register(metainfo.swarmHash(), metainfo.infoHashV2(), metainfo.name(),
                 metainfo.size()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
-        String announceUrl = ServletUriComponentsBuilder.fromCurrentContextPath().path("/announce/").toUriString()
-                + "{passkey}";
-        return ResponseEntity.created(TorrentApi.location(torrent)).body(new UploadedTorrent(TorrentApi.view(torrent), announceUrl,
-                metainfo.infoHash() != null && metainfo.infoHashV2() != null, metainfo.fileCount()));
+        return ResponseEntity.created(TorrentApi.location(torrent)).body(new UploadedTorrent(TorrentApi.view(torrent),
+                announceUrls.template(), metainfo.infoHash() != null && metainfo.infoHashV2() != null,
+                metainfo.fileCount()));
     }
 }

@@ -78,10 +78,11 @@ class UserApi {
     private final TransactionTemplate transactions;
     private final UserListing listing;
     private final Clock clock;
+    private final AnnounceUrls announceUrls;
 
     UserApi(UserDirectory users, PeerStore peers, Standings standings, LeechRights leechRights,
             FreeleechTokens tokens, TorrentCatalog torrents, PolicyEvents events, TransactionTemplate transactions,
-            UserListing listing, Clock clock) {
+            UserListing listing, Clock clock, AnnounceUrls announceUrls) {
         this.users = users;
         this.peers = peers;
         this.standings = standings;
@@ -92,6 +93,7 @@ class UserApi {
         this.transactions = transactions;
         this.listing = listing;
         this.clock = clock;
+        this.announceUrls = announceUrls;
     }
 
     /**
@@ -144,19 +146,14 @@ class UserApi {
                 .orElseThrow(() -> ApiProblems.conflict("user name or passkey already taken"));
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(user.getId()).toUri();
         return ResponseEntity.created(location)
-                .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrl(user.getPasskey())));
-    }
-
-    private static String announceUrl(String passkey) {
-        return ServletUriComponentsBuilder.fromCurrentContextPath().path("/announce/{passkey}").buildAndExpand(passkey)
-                .toUriString();
+                .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrls.forPasskey(user.getPasskey())));
     }
 
     /** A new passkey for the user (a leaked one, say): the old one is refused from now on. */
     @PostMapping("/{id}/passkey")
     NewPasskey rotatePasskey(@PathVariable long id) {
         User user = users.rotatePasskey(id).orElseThrow(() -> notFound(id));
-        return new NewPasskey(id, user.getPasskey(), announceUrl(user.getPasskey()));
+        return new NewPasskey(id, user.getPasskey(), announceUrls.forPasskey(user.getPasskey()));
     }
 
     /**

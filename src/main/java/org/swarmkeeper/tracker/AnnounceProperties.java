@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minInterval     the {@code min interval}; aria2 re-announces at this pace while short of peers
  * @param defaultNumwant  peers returned when the client sends no {@code numwant}
  * @param maxNumwant      cap on peers returned whatever the client asks
+ * @param publicUrl       the announce URL handed out with passkeys, {@code {passkey}} where each user's goes
+ *                        (behind a proxy, say {@code https://tracker.example.org/announce/{passkey}}); unset:
+ *                        built from the admin request's host, on {@code tracker.front.port} when that is set
  */
 @ConfigurationProperties("tracker.announce")
 public record AnnounceProperties(
@@ -19,5 +22,6 @@ public record AnnounceProperties(
         @DefaultValue("0.1") double intervalJitter,
         @DefaultValue("15m") Duration minInterval,
         @DefaultValue("50") int defaultNumwant,
-        @DefaultValue("100") int maxNumwant) {
+        @DefaultValue("100") int maxNumwant,
+        String publicUrl) {
 }

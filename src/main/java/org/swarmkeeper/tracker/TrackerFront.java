@@ -53,7 +53,7 @@ import org.swarmkeeper.protocol.TrackerResponses;
  */
 @Component
 @ConditionalOnProperty(prefix = "tracker.front", name = "port")
-class TrackerFront implements SmartLifecycle {
+public class TrackerFront implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrackerFront.class);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -177,7 +177,7 @@ class TrackerFront implements SmartLifecycle {
     }
 
     /** The port it listens on (the chosen one when configured as 0). */
-    int port() {
+    public int port() {
         return localPort;
     }
 

@@ -93,6 +93,14 @@ class TrackerFrontTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void theAdminApiHandsOutAnnounceUrlsOnTheFront() {
+        var created = admin.post("/api/users", "{\"name\":\"front-url-" + System.nanoTime() + "\"}");
+        String passkey = created.json().get("passkey").asString();
+        assertThat(created.json().get("announceUrl").asString())
+                .isEqualTo("http://127.0.0.1:" + frontPort + "/announce/" + passkey);
+    }
+
+    @Test
     void keepAliveAndPipelinedRequestsAreAnsweredInOrderUntilTheClientAsksToClose() throws IOException {
         CreatedUser user = newUser();
         InfoHash torrent = newTorrent(SIZE);

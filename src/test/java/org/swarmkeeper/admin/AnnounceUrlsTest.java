@@ -1,0 +1,40 @@
+package org.swarmkeeper.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.swarmkeeper.tracker.AnnounceProperties;
+import org.swarmkeeper.tracker.TrackerFront;
+
+/** {@code tracker.announce.public-url}; the URLs built from the request are tested through the API. */
+class AnnounceUrlsTest {
+
+    private static final ObjectProvider<TrackerFront> NO_FRONT =
+            new StaticListableBeanFactory().getBeanProvider(TrackerFront.class);
+
+    private static AnnounceUrls withPublicUrl(String url) {
+        return new AnnounceUrls(new AnnounceProperties(Duration.ofMinutes(30), 0.1, Duration.ofMinutes(15), 50, 100,
+                url), NO_FRONT);
+    }
+
+    @Test
+    void aConfiguredPublicUrlIsHandedOutWithEachPasskeyInItsPlace() {
+        AnnounceUrls urls = withPublicUrl("https://tracker.example.org/{passkey}/announce");
+
+        assertThat(urls.template()).isEqualTo("https://tracker.example.org/{passkey}/announce");
+        assertThat(urls.forPasskey("0123456789abcdef0123456789abcdef"))
+                .isEqualTo("https://tracker.example.org/0123456789abcdef0123456789abcdef/announce");
+    }
+
+    @Test
+    void aPublicUrlWithNoPlaceForThePasskeyStopsTheStart() {
+        assertThatThrownBy(() -> withPublicUrl("https://tracker.example.org/announce"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tracker.announce.public-url must contain {passkey}");
+    }
+}
