@@ -2,15 +2,17 @@ package org.swarmkeeper.admin;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.tracker.AnnounceProperties;
 import org.swarmkeeper.tracker.TrackerFront;
 
 /**
  * The announce URL the admin API hands out with a passkey: {@code tracker.announce.public-url} when it is set.
- * Otherwise the host this admin request came to, with the port that serves the tracker's paths best:
- * {@code tracker.front.port} (plain HTTP, at its root) when it is set, else this request's own scheme, port and
- * context path, where Tomcat answers announces too.
+ * Otherwise the host this admin request came to, on {@code tracker.front.port} (plain HTTP, at its root) when
+ * the front listens and the request is plain HTTP too; else on this request's own scheme, port and context path,
+ * where Tomcat answers announces as well. An admin request over HTTPS keeps HTTPS: a passkey handed out that way
+ * is not meant to travel in clear.
  */
 @Component
 class AnnounceUrls {
@@ -21,11 +23,12 @@ class AnnounceUrls {
     private final ObjectProvider<TrackerFront> front;
 
     AnnounceUrls(AnnounceProperties properties, ObjectProvider<TrackerFront> front) {
-        if (properties.publicUrl() != null && !properties.publicUrl().contains(PASSKEY)) {
+        String url = StringUtils.hasText(properties.publicUrl()) ? properties.publicUrl().strip() : null;
+        if (url != null && !url.contains(PASSKEY)) {
             throw new IllegalStateException("tracker.announce.public-url must contain " + PASSKEY
-                    + " where each user's passkey goes, not " + properties.publicUrl());
+                    + " where each user's passkey goes, not " + url);
         }
-        this.publicUrl = properties.publicUrl();
+        this.publicUrl = url;
         this.front = front;
     }
 
@@ -36,8 +39,9 @@ class AnnounceUrls {
         }
         ServletUriComponentsBuilder request = ServletUriComponentsBuilder.fromCurrentContextPath();
         TrackerFront trackerFront = front.getIfAvailable();
-        if (trackerFront != null) {
-            request.scheme("http").port(trackerFront.port()).replacePath("");
+        // port() is not yet known while the front starts, after Tomcat: Tomcat's URL serves meanwhile
+        if (trackerFront != null && trackerFront.port() > 0 && "http".equals(request.build().getScheme())) {
+            request.port(trackerFront.port()).replacePath("");
         }
         // appended after encoding, so that the braces stay as they are
         return request.path("/announce/").toUriString() + PASSKEY;

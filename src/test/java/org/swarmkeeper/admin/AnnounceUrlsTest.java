@@ -1,6 +1,7 @@
 package org.swarmkeeper.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -24,11 +25,16 @@ class AnnounceUrlsTest {
 
     @Test
     void aConfiguredPublicUrlIsHandedOutWithEachPasskeyInItsPlace() {
-        AnnounceUrls urls = withPublicUrl("https://tracker.example.org/{passkey}/announce");
+        AnnounceUrls urls = withPublicUrl("https://tracker.example.org/announce/{passkey}");
 
-        assertThat(urls.template()).isEqualTo("https://tracker.example.org/{passkey}/announce");
+        assertThat(urls.template()).isEqualTo("https://tracker.example.org/announce/{passkey}");
         assertThat(urls.forPasskey("0123456789abcdef0123456789abcdef"))
-                .isEqualTo("https://tracker.example.org/0123456789abcdef0123456789abcdef/announce");
+                .isEqualTo("https://tracker.example.org/announce/0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
+    void aBlankPublicUrlIsUnset() {
+        assertThatCode(() -> withPublicUrl(" ")).doesNotThrowAnyException(); // an empty environment variable
     }
 
     @Test

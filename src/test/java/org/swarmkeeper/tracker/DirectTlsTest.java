@@ -36,11 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Direct TLS with a Spring Boot SSL bundle: a self-signed certificate made by keytool at test time, the
- * tracker and the admin API answering over HTTPS only, to Java's HTTP client and to curl.
+ * tracker and the admin API answering over HTTPS only, to Java's HTTP client and to curl. The front (plain HTTP)
+ * listens beside it: an announce URL handed out over HTTPS must still name HTTPS.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "server.ssl.bundle=tracker",
-                "spring.ssl.bundle.jks.tracker.keystore.type=PKCS12",
+                "tracker.front.port=0", "spring.ssl.bundle.jks.tracker.keystore.type=PKCS12",
                 "spring.ssl.bundle.jks.tracker.keystore.password=changeit"})
 class DirectTlsTest {
 
