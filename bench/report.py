@@ -61,12 +61,16 @@ def main():
         print(f"- scrape/s: {ours['scrape']['rps'] / theirs['scrape']['rps']:.2f}× opentracker's (goal ≥ 1×)")
     rounds = parse_rounds(work / "rounds.log")
     if rounds:
-        print("- rounds with every tracker up, new connection each (announces/s, CPU % of the tracker's core, its "
-              "database included): " + "; ".join(
-                  f"{name} " + " / ".join(f"{rps:,.0f} ({cpu} %)" for rps, cpu in rows) for name, rows in rounds.items()))
+        print("- rounds with every tracker up, new connection each (announces/s; CPU % of a core used by the tracker, "
+              "its database included, and by wrk's core): " + "; ".join(
+                  f"{name} " + " / ".join(f"{rps:,.0f} ({cpu} %, {core0} %)" for rps, cpu, core0 in rows)
+                  for name, rows in rounds.items()))
         for name, rows in rounds.items():
             if name != "swarmkeeper":
-                ratios = [ours[0] / theirs[0] for ours, theirs in zip(rounds["swarmkeeper"], rows)]
+                if len(rows) != len(rounds["swarmkeeper"]):
+                    print(f"  (rounds.log has {len(rounds['swarmkeeper'])} phases of Swarmkeeper and {len(rows)} of "
+                          f"{name}: the ratios pair them in order)")
+                ratios = [own[0] / other[0] for own, other in zip(rounds["swarmkeeper"], rows)]
                 print(f"  Swarmkeeper against {name}, per round: " + ", ".join(f"{r:.2f}" for r in ratios)
                       + f"; median {median(ratios):.2f}×" + (" (goal ≥ 1×)" if name == "opentracker" else ""))
     print(f"- announces/s, new connection each: {close / OCELOT_NEW_CONNECTION[1]:.2f}–"
@@ -81,7 +85,7 @@ def main():
     for name in ("swarmkeeper", "opentracker", "rounds"):
         steal = steal_percentages(work / f"steal-{name}.txt")
         if steal:
-            print(f"- CPU steal by the hypervisor during {name}'s runs: {sum(steal) / len(steal):.0f} % on average, "
+            print(f"- CPU steal by the hypervisor during {'the rounds' if name == 'rounds' else name + chr(39) + 's runs'}: {sum(steal) / len(steal):.0f} % on average, "
                   f"{max(steal)} % at most (runs with much steal are not comparable)")
     warm_up = work / "swarmkeeper-warmup.log"
     soak = facts.get("soak") or {}
@@ -120,10 +124,10 @@ def round_lines(path):
 
 
 def parse_rounds(path):
-    """{tracker: [(rps, CPU %) per round, in order]}, Swarmkeeper first; {} without rounds."""
+    """{tracker: [(rps, CPU %, wrk's core %) per round, in order]}, Swarmkeeper first; {} without rounds."""
     rates = {"swarmkeeper": []}
     for name, fields in round_lines(path):
-        rates.setdefault(name, []).append((float(fields["rps"]), int(fields["cpu"])))
+        rates.setdefault(name, []).append((float(fields["rps"]), int(fields["cpu"]), fields.get("core0", "—")))
     return rates if rates["swarmkeeper"] else {}
 
 

@@ -10,10 +10,10 @@
 # phase without it), then once measured, without the load pass; then a paced
 # run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
 # then start-up (three starts with java -jar, and on JDK 24+ three more with a trained AOT cache) and heap with
-# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. With both trackers up,
-# ROUNDS rounds of the new-connection phase, DUR s each, each round starting with the next tracker in turn: the
-# host's speed drifts over minutes, and one run each a few minutes apart compares the host as much as the
-# trackers. Prints the table (bench/report.py).
+# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. Between opentracker's runs and
+# the start-up stage, with both trackers up, ROUNDS rounds of the new-connection phase, DUR s each, each round
+# starting with the next tracker in turn: the host's speed drifts over minutes, and one run each a few minutes
+# apart compares the host as much as the trackers. Prints the table (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
 #      CONNS=50 MILLION=1000000 PACED_DUR=DUR (s: the paced run's length; a longer one takes in more of the
@@ -73,6 +73,16 @@ command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not a JRE) for the heap
 if ! command -v psql >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
   apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
+if [ -n "${ALSO_TRACKER:-}" ]; then # checked now, not when the rounds come some minutes later
+  read -r -a also <<<"$ALSO_TRACKER"
+  [ "${#also[@]}" -ge 4 ] || { echo "ALSO_TRACKER needs NAME URL ANNOUNCE_PATH PID...: '$ALSO_TRACKER'" >&2; exit 2; }
+  case ${also[0]} in swarmkeeper|opentracker) echo "ALSO_TRACKER's NAME must differ from swarmkeeper and opentracker" >&2; exit 2;; esac
+  case ${also[1]} in http://127.*|http://localhost[:/]*|http://\[::1\]*) ;; *) echo "ALSO_TRACKER's URL must be on loopback: ${also[1]}" >&2; exit 2;; esac
+  for pid in "${also[@]:3}"; do kill -0 "$pid" 2>/dev/null || { echo "ALSO_TRACKER's process $pid is not running" >&2; exit 2; }; done
+  if [ "${OPENTRACKER:-1}" != 1 ] || [ "$ROUNDS" -eq 0 ]; then
+    echo "ALSO_TRACKER takes part in the rounds only: it needs OPENTRACKER=1 and ROUNDS > 0" >&2; exit 2
+  fi
 fi
 for port in "$PORT" "$FRONT_PORT" "$PGPORT" "$OTPORT"; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use" >&2; exit 1; fi
@@ -145,16 +155,26 @@ announce_wrk() { # URL ANNOUNCE_PATH WRK_ARGUMENTS...
     ANNOUNCE_PATH=$path taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$url" | grep '^RESULT' ||
     { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
 }
-ticks() { local sum=0 pid; for pid in "$@"; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$pid/stat") )); done; echo "$sum"; }
-# One alternating round's phase: DUR s of new-connection announces to NAME, its RESULT line and the CPU its
-# processes used (% of one core) appended to $WORK/rounds.log as "ROUND NAME cpu=N RESULT ...".
+# CPU time (clock ticks) of these processes; one that has exited counts as 0 on both reads
+ticks() {
+  local sum=0 pid t
+  for pid in "$@"; do t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) && sum=$(( sum + t )); done
+  echo "$sum"
+}
+core0_busy() { awk '/^cpu0 /{print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+# One round's phase: DUR s of new-connection announces to NAME, after 3 s for the last tracker's left-over work
+# (a flush, a batch of writes) to finish; its RESULT line, the CPU its processes used and how busy wrk's core 0
+# was (% of one core) appended to $WORK/rounds.log as "ROUND NAME cpu=N core0=N RESULT ...".
 round_phase() { # NAME URL ANNOUNCE_PATH PID...
-  local name=$1 url=$2 path=$3 t0 t1 s0 s1 result
+  local name=$1 url=$2 path=$3 t0 t1 c0 c1 s0 s1 result hz
   shift 3
-  t0=$(ticks "$@"); s0=$(date +%s%N)
+  hz=$(getconf CLK_TCK)
+  sleep 3
+  t0=$(ticks "$@"); read -r -a c0 <<<"$(core0_busy)"; s0=$(date +%s%N)
   result=$(announce_wrk "$url" "$path" -d"${DUR}s" -s "$SHARED_BENCH/announce.lua")
-  t1=$(ticks "$@"); s1=$(date +%s%N)
-  echo "ROUND $name cpu=$(( 100 * (t1 - t0) * 10000000 / (s1 - s0) )) $result" | tee -a "$WORK/rounds.log"
+  t1=$(ticks "$@"); read -r -a c1 <<<"$(core0_busy)"; s1=$(date +%s%N)
+  echo "ROUND $name cpu=$(( 100 * (t1 - t0) * 1000000000 / hz / (s1 - s0) ))" \
+    "core0=$(( 100 * (c1[0] - c0[0]) / (c1[1] - c0[1]) )) $result" | tee -a "$WORK/rounds.log"
 }
 
 say "schema, users and torrents"
@@ -202,7 +222,8 @@ stop_steal
 HEAP_LOADED=$(heap_after_gc)
 PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
 
-# Swarmkeeper stays up, idle, for the rounds with opentracker
+# Swarmkeeper stays up, idle, through opentracker's runs when the rounds need it afterwards
+if [ "${OPENTRACKER:-1}" != 1 ] || [ "$ROUNDS" -eq 0 ]; then stop_tracker; fi
 if [ "${OPENTRACKER:-1}" = 1 ]; then
 say "opentracker: the same load"
 mkdir -p "$WORK/ot" && cp "$WORK/pool/hashes.txt" "$WORK/ot/whitelist.txt"
@@ -217,22 +238,26 @@ start_steal opentracker
 POOL_DIR=$WORK/pool measure opentracker "http://127.0.0.1:$OTPORT" "$OTPID"
 stop_steal
 if [ "$ROUNDS" -gt 0 ]; then
-  # one line a tracker: NAME URL ANNOUNCE_PATH PID...
-  contenders=("swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $PG_PIDS" "opentracker http://127.0.0.1:$OTPORT /announce $OTPID")
-  if [ -n "${ALSO_TRACKER:-}" ]; then contenders+=("$ALSO_TRACKER"); fi
+  contenders=(swarmkeeper opentracker)
+  if [ -n "${ALSO_TRACKER:-}" ]; then contenders+=(also); fi
   say "rounds: $ROUNDS × ${#contenders[@]} trackers, ${DUR} s each, a new connection each"
   start_steal rounds
   for round in $(seq 0 $(( ROUNDS - 1 ))); do
     for i in $(seq 0 $(( ${#contenders[@]} - 1 ))); do
-      # shellcheck disable=SC2086
-      round_phase ${contenders[(round + i) % ${#contenders[@]}]}
+      case ${contenders[(round + i) % ${#contenders[@]}]} in
+        # PostgreSQL's processes read anew: autovacuum workers and pooled connections come and go
+        swarmkeeper) read -r -a args <<<"swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $(postgres_pids)" ;;
+        opentracker) args=(opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID") ;;
+        also) read -r -a args <<<"$ALSO_TRACKER" ;;
+      esac
+      round_phase "${args[@]}"
     done
   done
   stop_steal
 fi
 kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
-stop_tracker
+if [ -n "$TPID" ]; then stop_tracker; fi
 
 MILLION_STARTUP="" MILLION_STARTUP_AOT="" HEAP_MILLION=$HEAP_IDLE
 if [ "$MILLION" -gt 0 ]; then
