@@ -53,7 +53,7 @@ record HttpRequestHead(boolean head, String path, String query, boolean keepAliv
         }
         boolean head = is(buffer, from, methodEnd, "HEAD");
         if (!head && !is(buffer, from, methodEnd, "GET")) {
-            throw new BadRequest(405, "only GET is served on tracker paths");
+            throw new BadRequest(405, TrackerEndpoints.ONLY_GET);
         }
         int question = indexOf(buffer, '?', methodEnd + 1, targetEnd);
         for (int i = methodEnd + 1; i < targetEnd; i++) {

@@ -21,6 +21,9 @@ class TrackerEndpoints {
 
     enum Endpoint { ANNOUNCE, SCRAPE }
 
+    /** The failure reason for a tracker path asked with a method other than GET or HEAD (answered with 405). */
+    static final String ONLY_GET = "only GET is served on tracker paths";
+
     /** A tracker path: the endpoint and passkey it names, or the failure reason for a malformed one. */
     record Route(Endpoint endpoint, String passkey, String failure) {
     }

@@ -10,6 +10,7 @@ import org.apache.catalina.valves.ValveBase;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.function.SingletonSupplier;
+import org.swarmkeeper.protocol.TrackerResponses;
 
 /**
  * The tracker's paths ({@link TrackerEndpoints}) answered in Tomcat's pipeline before the servlet filters and
@@ -42,20 +43,29 @@ class TrackerValve extends ValveBase {
         String contextPath = request.getContextPath();
         TrackerEndpoints.Route route = uri == null || !uri.startsWith(contextPath) ? null
                 : TrackerEndpoints.route(uri.substring(contextPath.length()));
-        if (route == null || !(method.equals("GET") || method.equals("HEAD"))) {
+        if (route == null) {
             getNext().invoke(request, response);
+            return;
+        }
+        if (!(method.equals("GET") || method.equals("HEAD"))) {
+            // a client's answer, bencoded, as on the front; not Spring's 404 for a path it has no handler for
+            response.setHeader(HttpHeaders.ALLOW, "GET, HEAD");
+            write(response, 405, TrackerResponses.failure(TrackerEndpoints.ONLY_GET));
             return;
         }
         inFlight.begin(); // until the answer is written, so that shutdown waits for it
         try {
-            byte[] answer = endpoints.get().answer(route, request.getQueryString(), clientAddresses.get().of(request),
-                    request.getHeader(HttpHeaders.USER_AGENT), true);
-            response.setStatus(200);
-            response.setContentType("text/plain");
-            response.setContentLength(answer.length);
-            response.getOutputStream().write(answer);
+            write(response, 200, endpoints.get().answer(route, request.getQueryString(),
+                    clientAddresses.get().of(request), request.getHeader(HttpHeaders.USER_AGENT), true));
         } finally {
             inFlight.end();
         }
+    }
+
+    private static void write(Response response, int status, byte[] answer) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain");
+        response.setContentLength(answer.length);
+        response.getOutputStream().write(answer);
     }
 }

@@ -2,6 +2,7 @@ package org.swarmkeeper.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,10 @@ import org.swarmkeeper.support.AdminClient.CreatedUser;
 import org.swarmkeeper.support.RawHttp;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 
-/** Every refusal is HTTP 200 with a specific bencoded reason, and changes nothing in PostgreSQL. */
+/**
+ * Every refusal is HTTP 200 with a specific bencoded reason, and changes nothing in PostgreSQL; a method other than
+ * GET or HEAD on a tracker path is 405, with a bencoded reason too.
+ */
 class FailureReasonsTest extends TrackerIntegrationTest {
 
     private static final String PEER = "&peer_id=-TR3000-nz3ai22279je";
@@ -60,6 +64,20 @@ class FailureReasonsTest extends TrackerIntegrationTest {
         assertThat(count("peers")).isEqualTo(peersBefore);
         assertThat(count("user_torrent_history")).isEqualTo(historyBefore);
         assertThat(userColumn(user.id(), "uploaded")).isZero();
+    }
+
+    @Test
+    void otherMethodsOnTrackerPathsGetABencoded405AndTheApiKeepsItsOwn() {
+        CreatedUser user = newUser();
+        for (String request : List.of("POST /announce/" + user.passkey(), "PUT /scrape/" + user.passkey(),
+                "DELETE /" + user.passkey() + "/announce")) {
+            RawHttp.Response response = RawHttp.send(InetAddress.getLoopbackAddress(), port, request
+                    + "?info_hash=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            assertThat(response.status()).as(request).isEqualTo(405);
+            assertThat(response.headers()).as(request).containsIgnoringCase("allow: GET, HEAD");
+            assertThat(response.bencode().text("failure reason")).isEqualTo("only GET is served on tracker paths");
+        }
+        assertThat(admin.post("/api/users/" + user.id() + "/passkey", "{}").status()).isEqualTo(200);
     }
 
     @Test
