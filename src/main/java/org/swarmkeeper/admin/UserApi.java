@@ -145,8 +145,8 @@ class UserApi {
         User user = users.create(body.name(), body.passkey())
                 .orElseThrow(() -> ApiProblems.conflict("user name or passkey already taken"));
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(user.getId()).toUri();
-        return ResponseEntity.created(location)
-                .body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(), announceUrls.forPasskey(user.getPasskey())));
+        return ResponseEntity.created(location).body(new CreatedUser(user.getId(), user.getName(), user.getPasskey(),
+                announceUrls.forPasskey(user.getPasskey())));
     }
 
     /** A new passkey for the user (a leaked one, say): the old one is refused from now on. */
