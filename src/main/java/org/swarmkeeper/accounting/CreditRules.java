@@ -1,9 +1,10 @@
 package org.swarmkeeper.accounting;
 
 /**
- * The factors applied to a raw delta before it is credited: {@code download} scales what counts against the
- * user's ratio (0 = freeleech), {@code upload} what counts for it (2 = double upload). Implemented by the
- * ratio policy, which knows torrents, users, site-wide events and freeleech tokens.
+ * What turns a raw delta into credit: the factors applied to it, {@code download} scaling what counts against the
+ * user's ratio (0 = freeleech) and {@code upload} what counts for it (2 = double upload), and the upload speed
+ * believed at most. Implemented by the ratio policy, which knows torrents, users, site-wide events and freeleech
+ * tokens.
  */
 public interface CreditRules {
 
@@ -12,6 +13,9 @@ public interface CreditRules {
 
     /** The factors for bytes {@code userId} reports on {@code torrentId} in an announce at {@code atMillis}. */
     Factors factors(long userId, long torrentId, long atMillis);
+
+    /** Bytes a second a peer is believed to upload at most, over its {@link ActiveTime}. */
+    long uploadCeiling();
 
     /** Scales a raw byte count, saturating rather than overflowing. */
     static long credit(long raw, double factor) {

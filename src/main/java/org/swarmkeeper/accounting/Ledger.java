@@ -5,7 +5,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
@@ -19,11 +21,12 @@ public class Ledger {
 
     private static final int HANGING_FLUSH_WAITS = 10;
 
+    private final LongSupplier nanoTime;
     private final int maxPendingPeers;
     private final long maxLagNanos;
     private final long maxLagWaitMillis;
     private final long durableWaitMillis;
-    /** {@link System#nanoTime()} of the oldest credit not yet committed, 0 when none; read without the lock. */
+    /** {@link #nanoTime} of the oldest credit not yet committed, 0 when none; read without the lock. */
     private volatile long backlogSinceNanos;
     private LedgerBatch pending = new LedgerBatch();
     private boolean flushRequested;
@@ -38,7 +41,14 @@ public class Ledger {
     private final LongAdder held = new LongAdder();
     private final LongAdder heldNanos = new LongAdder();
 
+    @Autowired
     Ledger(LedgerProperties properties) {
+        this(properties, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic clock the lag is measured with ({@link System#nanoTime()}; tests set their own). */
+    Ledger(LedgerProperties properties, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.maxPendingPeers = properties.maxPendingPeers();
         // Credit waits up to one interval in a healthy ledger, plus the flush's own time: only lag beyond one and
         // a half intervals is falling behind.
@@ -85,7 +95,7 @@ public class Ledger {
         if (!wouldHold()) {
             return;
         }
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         try {
             // Parks on a future, not on this monitor: a virtual thread waiting here keeps its carrier free.
             durable().get(maxLagWaitMillis, TimeUnit.MILLISECONDS);
@@ -95,7 +105,7 @@ public class Ledger {
             Thread.currentThread().interrupt();
         } finally {
             held.increment();
-            heldNanos.add(System.nanoTime() - start);
+            heldNanos.add(nanoTime.getAsLong() - start);
         }
     }
 
@@ -120,23 +130,28 @@ public class Ledger {
      */
     private boolean flushHanging() {
         long started = inFlightStartedNanos;
-        return started != 0 && System.nanoTime() - started > HANGING_FLUSH_WAITS * maxLagWaitMillis * 1_000_000;
+        return started != 0 && nanoTime.getAsLong() - started > HANGING_FLUSH_WAITS * maxLagWaitMillis * 1_000_000;
     }
 
     private boolean lagging() {
         long since = backlogSinceNanos;
-        return since != 0 && System.nanoTime() - since > maxLagNanos;
+        return since != 0 && nanoTime.getAsLong() - since > maxLagNanos;
     }
 
     int maxPendingPeers() {
         return maxPendingPeers;
     }
 
-    /** Records a peer's new state (its baseline) and the credit its announce earned, atomically. */
-    synchronized void record(long torrentId, PeerState state, LedgerBatch.HistoryDelta credit) {
-        pending.recordPeer(torrentId, state);
+    /**
+     * Records a peer's new state (its baseline), the state it replaces ({@code null}: none known) and the credit
+     * its announce earned ({@code null}: none, the peer timed out), atomically.
+     */
+    synchronized void record(long torrentId, PeerState before, PeerState after, LedgerBatch.HistoryDelta credit,
+                             boolean uploadWithheld) {
+        LedgerBatch.PeerEntry entry = pending.entry(torrentId, before, after, nanoTime.getAsLong());
         if (credit != null) {
-            pending.history(state.userId(), torrentId).add(credit);
+            entry.credit.add(credit);
+            entry.uploadWithheld |= uploadWithheld;
         }
         publishState();
     }
@@ -195,10 +210,16 @@ public class Ledger {
         publishState();
     }
 
+    /** How long the flush under way has run, 0 when none is. */
+    public double flushRunningSeconds() {
+        long started = inFlightStartedNanos;
+        return started == 0 ? 0 : (nanoTime.getAsLong() - started) / 1e9;
+    }
+
     /** Flush lag: how long the oldest credit not yet committed has waited, 0 when everything is written. */
     public double flushLagSeconds() {
         long oldest = backlogSinceNanos;
-        return oldest == 0 ? 0 : (System.nanoTime() - oldest) / 1e9;
+        return oldest == 0 ? 0 : (nanoTime.getAsLong() - oldest) / 1e9;
     }
 
     /** Number of peers whose state waits to be written. */
@@ -227,7 +248,7 @@ public class Ledger {
         LedgerBatch batch = pending;
         pending = new LedgerBatch();
         inFlightSinceNanos = batch.oldestRecordNanos;
-        inFlightStartedNanos = System.nanoTime() | 1;
+        inFlightStartedNanos = nanoTime.getAsLong() | 1;
         publishState();
         return batch;
     }

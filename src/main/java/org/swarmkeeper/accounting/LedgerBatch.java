@@ -11,9 +11,9 @@ import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
- * Everything recorded between two flushes, coalesced per key: the latest state of each peer (its new
- * baseline) and the summed credit per user×torrent. Written in one transaction, so a baseline never becomes
- * durable without the credit derived from it. Not thread-safe: owned by the {@link Ledger}'s lock.
+ * Everything recorded between two flushes, coalesced per peer: its latest state (its new baseline), the baseline
+ * its credit was computed against, and that credit. Written in one transaction, so a baseline never becomes durable
+ * without the credit derived from it. Not thread-safe: owned by the {@link Ledger}'s lock.
  */
 final class LedgerBatch {
 
@@ -33,15 +33,27 @@ final class LedgerBatch {
     record HistoryKey(long userId, long torrentId) {
     }
 
-    /** Credit and activity of one user on one torrent within this batch. */
+    /**
+     * The counters and announce time of a peer's stored row that a node computed credit against: the flush writes
+     * only over a row that still holds them (compare-and-set), and otherwise credits against what the row holds.
+     */
+    record Baseline(long uploaded, long downloaded, long lastAnnounceMillis) {
+
+        static Baseline of(PeerState state) {
+            return new Baseline(state.uploaded(), state.downloaded(), state.lastAnnounceMillis());
+        }
+    }
+
+    /** Credit and activity of one user on one torrent, from one peer or summed over several. */
     static final class HistoryDelta {
         long uploaded;
         long downloaded;
         long rawUploaded;
         long rawDownloaded;
+        /** Raw upload not credited: more than the peer's active time allows, or withheld by a rule. */
+        long withheldUploaded;
         long seedMillis;
         long leechMillis;
-        long completedAtMillis;
         long firstSeenMillis = Long.MAX_VALUE;
         long lastSeenMillis;
 
@@ -50,13 +62,28 @@ final class LedgerBatch {
             downloaded = saturatedAdd(downloaded, other.downloaded);
             rawUploaded = saturatedAdd(rawUploaded, other.rawUploaded);
             rawDownloaded = saturatedAdd(rawDownloaded, other.rawDownloaded);
+            withheldUploaded = saturatedAdd(withheldUploaded, other.withheldUploaded);
             seedMillis = saturatedAdd(seedMillis, other.seedMillis);
             leechMillis = saturatedAdd(leechMillis, other.leechMillis);
-            if (other.completedAtMillis != 0 && (completedAtMillis == 0 || other.completedAtMillis < completedAtMillis)) {
-                completedAtMillis = other.completedAtMillis;
-            }
             firstSeenMillis = Math.min(firstSeenMillis, other.firstSeenMillis);
             lastSeenMillis = Math.max(lastSeenMillis, other.lastSeenMillis);
+        }
+    }
+
+    /** One peer's pending write. */
+    static final class PeerEntry {
+        /** The newest state: the row written and the baseline of the peer's next credit. */
+        PeerState state;
+        /** What the credit below was computed against; {@code null} when the node held no state for the peer. */
+        Baseline baseline;
+        /** The peer's credit since {@link #baseline}, as computed on this node. */
+        final HistoryDelta credit = new HistoryDelta();
+        /** A cheat rule withheld the upload credit of one of the announces. */
+        boolean uploadWithheld;
+
+        PeerEntry(PeerState state, Baseline baseline) {
+            this.state = state;
+            this.baseline = baseline;
         }
     }
 
@@ -66,53 +93,67 @@ final class LedgerBatch {
         return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
-    final Map<PeerKey, PeerState> peers = new HashMap<>();
-    final Map<HistoryKey, HistoryDelta> history = new HashMap<>();
+    final Map<PeerKey, PeerEntry> peers = new HashMap<>();
     /** Completes when this batch has committed; announces that must be durable wait on it. */
     final CompletableFuture<Void> committed = new CompletableFuture<>();
-    /** {@link System#nanoTime()} of the oldest record in this batch, 0 while it is empty: the flush lag. */
+    /** The ledger's monotonic clock at the oldest record in this batch, 0 while it is empty: the flush lag. */
     long oldestRecordNanos;
 
-    void recordPeer(long torrentId, PeerState state) {
+    /**
+     * The entry of the peer whose state before this announce was {@code before} ({@code null}: none known), recorded
+     * at {@code nowNanos} on the ledger's monotonic clock.
+     */
+    PeerEntry entry(long torrentId, PeerState before, PeerState after, long nowNanos) {
         if (oldestRecordNanos == 0) {
-            oldestRecordNanos = System.nanoTime() | 1; // never 0, which means "empty"
+            oldestRecordNanos = nowNanos | 1; // never 0, which means "empty"
         }
-        peers.put(PeerKey.of(torrentId, state), state);
-    }
-
-    HistoryDelta history(long userId, long torrentId) {
-        return history.computeIfAbsent(new HistoryKey(userId, torrentId), k -> new HistoryDelta());
+        PeerEntry entry = peers.get(PeerKey.of(torrentId, after));
+        if (entry == null) {
+            entry = new PeerEntry(after, before == null ? null : Baseline.of(before));
+            peers.put(PeerKey.of(torrentId, after), entry);
+        } else {
+            entry.state = after;
+        }
+        return entry;
     }
 
     boolean isEmpty() {
-        return peers.isEmpty() && history.isEmpty();
+        return peers.isEmpty();
     }
 
     /**
-     * This batch cut into one batch per user×torrent (its peers and its history), to find the entry PostgreSQL
-     * refuses without holding back everyone else's credit.
+     * This batch cut into one batch per user×torrent, to find the entry PostgreSQL refuses without holding back
+     * everyone else's credit.
      */
     List<LedgerBatch> perUserAndTorrent() {
         Map<HistoryKey, LedgerBatch> parts = new LinkedHashMap<>();
-        peers.forEach((key, state) -> parts.computeIfAbsent(new HistoryKey(key.userId(), key.torrentId()),
-                k -> new LedgerBatch()).peers.put(key, state));
-        history.forEach((key, delta) -> parts.computeIfAbsent(key, k -> new LedgerBatch()).history.put(key, delta));
+        peers.forEach((key, entry) -> parts.computeIfAbsent(new HistoryKey(key.userId(), key.torrentId()),
+                k -> new LedgerBatch()).peers.put(key, entry));
         parts.values().forEach(part -> part.oldestRecordNanos = oldestRecordNanos);
         return new ArrayList<>(parts.values());
     }
 
     /** Who a batch from {@link #perUserAndTorrent()} belongs to, for logs. */
     String owner() {
-        HistoryKey key = history.isEmpty()
-                ? peers.keySet().stream().map(p -> new HistoryKey(p.userId(), p.torrentId())).findFirst().orElse(null)
-                : history.keySet().iterator().next();
-        return key == null ? "nobody" : "user " + key.userId() + " on torrent " + key.torrentId();
+        return peers.keySet().stream().findFirst()
+                .map(key -> "user " + key.userId() + " on torrent " + key.torrentId()).orElse("nobody");
     }
 
-    /** Takes back an older batch whose flush failed: newer peer states win, credit adds up. */
+    /**
+     * Takes back an older batch whose flush failed: a peer's newer state wins, its credit is computed from the older
+     * baseline on, and credit adds up.
+     */
     void absorbOlder(LedgerBatch older) {
-        older.peers.forEach(peers::putIfAbsent);
-        older.history.forEach((key, delta) -> history.computeIfAbsent(key, k -> new HistoryDelta()).add(delta));
+        older.peers.forEach((key, olderEntry) -> {
+            PeerEntry newer = peers.get(key);
+            if (newer == null) {
+                peers.put(key, olderEntry);
+            } else {
+                newer.baseline = olderEntry.baseline;
+                newer.credit.add(olderEntry.credit);
+                newer.uploadWithheld |= olderEntry.uploadWithheld;
+            }
+        });
         oldestRecordNanos = oldest(oldestRecordNanos, older.oldestRecordNanos);
     }
 

@@ -4,17 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -22,11 +25,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.swarmkeeper.accounting.LedgerBatch.Baseline;
+import org.swarmkeeper.accounting.LedgerBatch.HistoryDelta;
+import org.swarmkeeper.accounting.LedgerBatch.HistoryKey;
+import org.swarmkeeper.accounting.LedgerBatch.PeerEntry;
+import org.swarmkeeper.accounting.LedgerBatch.PeerKey;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
+import org.swarmkeeper.swarm.SwarmProperties;
 import org.swarmkeeper.swarm.SwarmRegistry;
 
 /**
@@ -44,6 +54,53 @@ class LedgerFlusher implements SmartLifecycle {
      * plans and runs one set-based write instead of one statement per row, which is most of a flush's cost.
      * Instants travel as epoch milliseconds, added to the epoch exactly.
      */
+    /**
+     * Compare-and-set of every peer of the batch: a row is updated only while it still holds the baseline the node
+     * computed credit against (counters and announce time), and inserted only when the node held no baseline and
+     * no other node wrote one. Returns the peers not written: another node, or an earlier attempt of this flush
+     * whose commit was not acknowledged, moved their rows on.
+     */
+    private static final String COMPARE_AND_SET_PEERS = """
+            WITH r AS (
+                SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[],
+                                     ?::text[], ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[],
+                                     ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[],
+                                     ?::bigint[], ?::bigint[])
+                     AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, eup, edown, el)),
+            updated AS (
+                UPDATE peers SET peer_key = r.k, ipv4 = r.i4::inet, port4 = r.p4, ipv6 = r.i6::inet, port6 = r.p6,
+                                 uploaded = r.up, downloaded = r.down, bytes_left = r.lft, seeding = r.s,
+                                 partial_seed = r.ps, user_agent = r.ua,
+                                 last_announce = timestamptz 'epoch' + r.l * interval '1 millisecond', active = r.a
+                FROM r
+                WHERE r.el IS NOT NULL AND peers.torrent_id = r.t AND peers.user_id = r.u AND peers.peer_id = r.p
+                  AND peers.uploaded = r.eup AND peers.downloaded = r.edown
+                  AND peers.last_announce = timestamptz 'epoch' + r.el * interval '1 millisecond'
+                RETURNING peers.torrent_id, peers.user_id, peers.peer_id),
+            inserted AS (
+                INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
+                                   downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
+                                   last_announce, active)
+                SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
+                       timestamptz 'epoch' + f * interval '1 millisecond',
+                       timestamptz 'epoch' + l * interval '1 millisecond', a
+                FROM r WHERE r.el IS NULL
+                ON CONFLICT (torrent_id, user_id, peer_id) DO NOTHING
+                RETURNING torrent_id, user_id, peer_id)
+            SELECT r.t, r.u, r.p FROM r
+            WHERE NOT EXISTS (SELECT 1 FROM updated w WHERE w.torrent_id = r.t AND w.user_id = r.u AND w.peer_id = r.p)
+              AND NOT EXISTS (SELECT 1 FROM inserted w WHERE w.torrent_id = r.t AND w.user_id = r.u AND w.peer_id = r.p)
+            """;
+    /** The stored rows of peers the compare-and-set did not write, locked until the flush commits. */
+    private static final String LOCK_STORED_PEERS = """
+            SELECT p.torrent_id, p.user_id, p.peer_id, p.uploaded, p.downloaded, p.bytes_left, p.partial_seed,
+                   (extract(epoch FROM p.last_announce) * 1000)::bigint AS last_announce_ms, p.active
+            FROM peers p JOIN unnest(?::bigint[], ?::bigint[], ?::bytea[]) AS k (t, u, p)
+                 ON p.torrent_id = k.t AND p.user_id = k.u AND p.peer_id = k.p
+            ORDER BY p.torrent_id, p.user_id, p.peer_id
+            FOR NO KEY UPDATE OF p
+            """;
+    /** Writes rows whose stored state was read and locked first: the newer announce wins. */
     private static final String UPSERT_PEERS = """
             INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
                                downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
@@ -63,21 +120,37 @@ class LedgerFlusher implements SmartLifecycle {
                 last_announce = EXCLUDED.last_announce, active = EXCLUDED.active
             WHERE peers.last_announce <= EXCLUDED.last_announce
             """;
+    /**
+     * A user keeps at most as many rows per torrent as a swarm keeps peers of one user: past that, the rows of its
+     * peers silent longest and out of the peer lists go, so that cycling peer_ids cannot grow the table.
+     */
+    private static final String FORGET_SURPLUS_PEERS = """
+            DELETE FROM peers p USING (
+                SELECT q.torrent_id, q.user_id, q.peer_id,
+                       row_number() OVER (PARTITION BY q.torrent_id, q.user_id
+                                          ORDER BY q.active DESC, q.last_announce DESC) AS n, q.active
+                FROM peers q JOIN unnest(?::bigint[], ?::bigint[]) AS k (t, u) ON q.torrent_id = k.t AND q.user_id = k.u
+            ) d
+            WHERE d.n > ? AND NOT d.active
+              AND p.torrent_id = d.torrent_id AND p.user_id = d.user_id AND p.peer_id = d.peer_id
+            """;
     /** Rows in (user, torrent) order, as the arrays are built, so that two nodes lock them in the same order. */
     private static final String UPSERT_HISTORY = """
             INSERT INTO user_torrent_history AS h (user_id, torrent_id, uploaded, downloaded, raw_uploaded,
-                                                   raw_downloaded, seed_time_ms, leech_time_ms, first_seen, last_seen)
-            SELECT u, t, up, down, rup, rdown, seed, leech, timestamptz 'epoch' + f * interval '1 millisecond',
+                                                   raw_downloaded, withheld_uploaded, seed_time_ms, leech_time_ms,
+                                                   first_seen, last_seen)
+            SELECT u, t, up, down, rup, rdown, wup, seed, leech, timestamptz 'epoch' + f * interval '1 millisecond',
                    timestamptz 'epoch' + l * interval '1 millisecond'
             FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                        ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY
-                 AS r (u, t, up, down, rup, rdown, seed, leech, f, l, n)
+                        ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) WITH ORDINALITY
+                 AS r (u, t, up, down, rup, rdown, wup, seed, leech, f, l, n)
             ORDER BY n
             ON CONFLICT (user_id, torrent_id) DO UPDATE SET
                 uploaded = saturated_add(h.uploaded, EXCLUDED.uploaded),
                 downloaded = saturated_add(h.downloaded, EXCLUDED.downloaded),
                 raw_uploaded = saturated_add(h.raw_uploaded, EXCLUDED.raw_uploaded),
                 raw_downloaded = saturated_add(h.raw_downloaded, EXCLUDED.raw_downloaded),
+                withheld_uploaded = saturated_add(h.withheld_uploaded, EXCLUDED.withheld_uploaded),
                 seed_time_ms = saturated_add(h.seed_time_ms, EXCLUDED.seed_time_ms),
                 leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
@@ -94,28 +167,45 @@ class LedgerFlusher implements SmartLifecycle {
         return compact == null ? null : PeerAddresses.port(compact);
     }
 
-    /** In the order of {@link #UPSERT_PEERS}'s {@code unnest}. */
-    private static final List<ArrayColumn<Map.Entry<LedgerBatch.PeerKey, PeerState>>> PEER_COLUMNS = List.of(
+    /** In the order of {@link #UPSERT_PEERS}'s {@code unnest}; the first of {@link #COMPARE_AND_SET_PEERS}'. */
+    private static final List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> PEER_COLUMNS =
+            List.of(
             bigint(row -> row.getKey().torrentId()),
-            bigint(row -> row.getValue().userId()),
-            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().peerId().toBytes()),
-            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().key()),
-            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().compactV4())),
-            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().compactV4())),
-            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().compactV6())),
-            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().compactV6())),
-            bigint(row -> row.getValue().uploaded()),
-            bigint(row -> row.getValue().downloaded()),
-            bigint(row -> row.getValue().left()),
-            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().seeding()),
-            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().partialSeed()),
-            new ArrayColumn<>("text", String.class, row -> row.getValue().userAgent()),
-            bigint(row -> row.getValue().firstAnnounceMillis()),
-            bigint(row -> row.getValue().lastAnnounceMillis()),
-            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().active()));
+            bigint(row -> row.getKey().userId()),
+            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().state.peerId().toBytes()),
+            new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().state.key()),
+            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().state.compactV4())),
+            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().state.compactV4())),
+            new ArrayColumn<>("text", String.class, row -> PeerAddresses.host(row.getValue().state.compactV6())),
+            new ArrayColumn<>("integer", Integer.class, row -> port(row.getValue().state.compactV6())),
+            bigint(row -> row.getValue().state.uploaded()),
+            bigint(row -> row.getValue().state.downloaded()),
+            bigint(row -> row.getValue().state.left()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.seeding()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.partialSeed()),
+            new ArrayColumn<>("text", String.class, row -> row.getValue().state.userAgent()),
+            bigint(row -> row.getValue().state.firstAnnounceMillis()),
+            bigint(row -> row.getValue().state.lastAnnounceMillis()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.active()));
+
+    /** {@link #PEER_COLUMNS}, then the baseline expected in the row (nulls: none expected). */
+    private static final List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> COMPARE_AND_SET_COLUMNS =
+            compareAndSetColumns();
+
+    private static List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> compareAndSetColumns() {
+        List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> columns = new ArrayList<>(PEER_COLUMNS);
+        columns.add(bigint(row -> expected(row.getValue(), Baseline::uploaded)));
+        columns.add(bigint(row -> expected(row.getValue(), Baseline::downloaded)));
+        columns.add(bigint(row -> expected(row.getValue(), Baseline::lastAnnounceMillis)));
+        return List.copyOf(columns);
+    }
+
+    private static Long expected(PeerEntry entry, ToLongFunction<Baseline> field) {
+        return entry.baseline == null ? null : field.applyAsLong(entry.baseline);
+    }
 
     /** In the order of {@link #UPSERT_HISTORY}'s {@code unnest}. */
-    private static final List<ArrayColumn<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>>>
+    private static final List<ArrayColumn<Map.Entry<HistoryKey, HistoryDelta>>>
             HISTORY_COLUMNS = List.of(
             bigint(row -> row.getKey().userId()),
             bigint(row -> row.getKey().torrentId()),
@@ -123,6 +213,7 @@ class LedgerFlusher implements SmartLifecycle {
             bigint(row -> row.getValue().downloaded),
             bigint(row -> row.getValue().rawUploaded),
             bigint(row -> row.getValue().rawDownloaded),
+            bigint(row -> row.getValue().withheldUploaded),
             bigint(row -> row.getValue().seedMillis),
             bigint(row -> row.getValue().leechMillis),
             bigint(row -> row.getValue().firstSeenMillis),
@@ -137,47 +228,67 @@ class LedgerFlusher implements SmartLifecycle {
     private static final String CREDIT_USERS = """
             UPDATE users SET uploaded = saturated_add(uploaded, c.up), downloaded = saturated_add(downloaded, c.down),
                              raw_uploaded = saturated_add(raw_uploaded, c.rup),
-                             raw_downloaded = saturated_add(raw_downloaded, c.rdown), updated_at = now()
-            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS c (id, up, down, rup, rdown)
+                             raw_downloaded = saturated_add(raw_downloaded, c.rdown),
+                             withheld_uploaded = saturated_add(withheld_uploaded, c.wup), updated_at = now()
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                 AS c (id, up, down, rup, rdown, wup)
             WHERE users.id = c.id""";
-    /** In the order of {@link #CREDIT_USERS}'s {@code unnest}: the user id, then the four totals' credit. */
-    private static final List<ArrayColumn<Map.Entry<Long, long[]>>> USER_CREDIT_COLUMNS = List.of(
+    /** In the order of {@link #CREDIT_USERS}'s {@code unnest}: the user id, then the five totals' credit. */
+    private static final List<ArrayColumn<Map.Entry<Long, HistoryDelta>>> USER_CREDIT_COLUMNS = List.of(
             bigint(Map.Entry::getKey),
-            bigint(row -> row.getValue()[0]),
-            bigint(row -> row.getValue()[1]),
-            bigint(row -> row.getValue()[2]),
-            bigint(row -> row.getValue()[3]));
-    /** A snatch counts once per user×torrent: only the first completion sets completed_at and the count. */
-    private static final String RECORD_SNATCH = """
-            WITH snatched AS (
-                UPDATE user_torrent_history SET completed_at = ?
-                WHERE user_id = ? AND torrent_id = ? AND completed_at IS NULL
-                RETURNING torrent_id)
-            UPDATE torrents SET snatches = snatches + 1, updated_at = now()
-            FROM snatched WHERE torrents.id = snatched.torrent_id
-            RETURNING torrents.snatches
+            bigint(row -> row.getValue().uploaded),
+            bigint(row -> row.getValue().downloaded),
+            bigint(row -> row.getValue().rawUploaded),
+            bigint(row -> row.getValue().rawDownloaded),
+            bigint(row -> row.getValue().withheldUploaded));
+    /**
+     * A user×torrent becomes a snatch, once, when what the user downloaded of it reaches the snatch share of its
+     * size, whatever the client said of {@code left}. Returns the torrents that gained one.
+     */
+    private static final String RECORD_SNATCHES = """
+            UPDATE user_torrent_history h SET completed_at = h.last_seen
+            FROM unnest(?::bigint[], ?::bigint[]) AS k (u, t), torrents t
+            WHERE h.user_id = k.u AND h.torrent_id = k.t AND t.id = k.t AND h.completed_at IS NULL
+              AND t.size > 0 AND h.raw_downloaded >= ? * t.size
+            RETURNING h.torrent_id
             """;
+    private static final String COUNT_SNATCHES =
+            "UPDATE torrents SET snatches = snatches + ?, updated_at = now() WHERE id = ? RETURNING snatches";
 
     private final Ledger ledger;
     private final DataSource dataSource;
     private final SwarmRegistry swarms;
+    private final CreditRules rules;
     private final long flushIntervalMillis;
+    private final long peerTimeoutMillis;
+    private final double snatchShare;
+    /** SET LOCAL of the flush transaction's statement and lock timeouts. */
+    private final String timeouts;
     private static final long SHUTDOWN_WAIT_MILLIS = 30_000;
 
     private final Timer flushTimer;
     private final DistributionSummary flushRows;
+    private final Counter rebased;
     private volatile boolean running;
-    private Thread worker;
+    private volatile Thread worker;
 
-    LedgerFlusher(Ledger ledger, DataSource dataSource, SwarmRegistry swarms, LedgerProperties properties,
-                  MeterRegistry meters) {
+    LedgerFlusher(Ledger ledger, DataSource dataSource, SwarmRegistry swarms, CreditRules rules,
+                  LedgerProperties properties, SwarmProperties swarm, MeterRegistry meters) {
         this.ledger = ledger;
         this.dataSource = dataSource;
         this.swarms = swarms;
+        this.rules = rules;
         this.flushIntervalMillis = properties.flushInterval().toMillis();
+        this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
+        this.snatchShare = properties.snatchShare();
+        this.timeouts = "SET LOCAL statement_timeout = " + properties.statementTimeout().toMillis()
+                + "; SET LOCAL lock_timeout = " + properties.lockTimeout().toMillis();
         this.flushTimer = Timer.builder("tracker.flush").description("Ledger flushes to PostgreSQL").register(meters);
         this.flushRows = DistributionSummary.builder("tracker.flush.rows").baseUnit("rows")
-                .description("Peer and history rows written by one committed flush").register(meters);
+                .description("Peer rows written by one committed flush").register(meters);
+        this.rebased = Counter.builder("tracker.ledger.rebased")
+                .description("Peers credited against a newer baseline found in PostgreSQL (written by another node, "
+                        + "or by an earlier attempt of a flush whose commit was not acknowledged)").register(meters);
         Gauge.builder("tracker.ledger.pending", ledger, Ledger::pendingPeers)
                 .description("Peers whose state and credit wait for the next flush").register(meters);
         Gauge.builder("tracker.ledger.lag", ledger, Ledger::flushLagSeconds).baseUnit("seconds")
@@ -213,6 +324,12 @@ class LedgerFlusher implements SmartLifecycle {
             log.error("The last ledger flush did not finish within {} ms; clients' next announces recompute the "
                     + "unwritten credit from the last committed baselines", SHUTDOWN_WAIT_MILLIS);
         }
+    }
+
+    /** Whether the flusher's thread is alive (it outlives any error; health reports it if not). */
+    boolean alive() {
+        Thread thread = worker;
+        return thread != null && thread.isAlive();
     }
 
     @Override
@@ -251,7 +368,8 @@ class LedgerFlusher implements SmartLifecycle {
         boolean ok;
         try {
             ok = flush();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever happens, the flusher goes on: the batch went back into the ledger, the next try writes it.
             log.error("Unexpected error in the ledger flusher; the batch is kept for the next flush", e);
             ok = false;
         }
@@ -329,7 +447,7 @@ class LedgerFlusher implements SmartLifecycle {
      * Writes a batch in one transaction (timed as {@code tracker.flush}, its rows counted in
      * {@code tracker.flush.rows}), then tells the swarms their new snatch counts.
      */
-    private void commit(LedgerBatch batch) throws SQLException {
+    void commit(LedgerBatch batch) throws SQLException {
         Timer.Sample sample = Timer.start();
         Map<Long, Long> snatchCounts;
         try {
@@ -337,7 +455,7 @@ class LedgerFlusher implements SmartLifecycle {
         } finally {
             sample.stop(flushTimer);
         }
-        flushRows.record(batch.peers.size() + batch.history.size());
+        flushRows.record(batch.peers.size());
         snatchCounts.forEach((torrentId, snatches) -> {
             Swarm swarm = swarms.find(torrentId);
             if (swarm != null) {
@@ -350,9 +468,13 @@ class LedgerFlusher implements SmartLifecycle {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writePeers(connection, batch);
-                writeHistoryAndUsers(connection, batch);
-                Map<Long, Long> snatchCounts = writeSnatches(connection, batch);
+                try (Statement settings = connection.createStatement()) {
+                    settings.execute(timeouts);
+                }
+                Map<HistoryKey, HistoryDelta> history = writePeers(connection, batch);
+                writeHistoryAndUsers(connection, history);
+                Map<Long, Long> snatchCounts = writeSnatches(connection, history);
+                forgetSurplusPeers(connection, batch);
                 connection.commit();
                 return snatchCounts;
             } catch (SQLException | RuntimeException e) {
@@ -362,87 +484,172 @@ class LedgerFlusher implements SmartLifecycle {
         }
     }
 
-    private void writePeers(Connection connection, LedgerBatch batch) throws SQLException {
-        writeRows(connection, UPSERT_PEERS, PEER_COLUMNS, new ArrayList<>(batch.peers.entrySet()));
+    /**
+     * Writes every peer whose row still holds the baseline its credit was computed against; credits the others again
+     * against the row PostgreSQL holds (a node's stale copy, a retried flush). Returns the credit per user×torrent.
+     */
+    private Map<HistoryKey, HistoryDelta> writePeers(Connection connection, LedgerBatch batch) throws SQLException {
+        List<Map.Entry<PeerKey, PeerEntry>> rows = new ArrayList<>(batch.peers.entrySet());
+        List<Map.Entry<PeerKey, PeerEntry>> moved = new ArrayList<>();
+        if (!rows.isEmpty()) {
+            try (PreparedStatement write = prepareRows(connection, COMPARE_AND_SET_PEERS, COMPARE_AND_SET_COLUMNS, rows);
+                 ResultSet notWritten = write.executeQuery()) {
+                while (notWritten.next()) {
+                    PeerKey key = PeerKey.of(notWritten.getLong(1), notWritten.getLong(2),
+                            PeerId.of(notWritten.getBytes(3)));
+                    moved.add(Map.entry(key, batch.peers.get(key)));
+                }
+            }
+        }
+        Map<PeerKey, HistoryDelta> rebasedCredit = moved.isEmpty() ? Map.of() : rebase(connection, moved);
+        Map<HistoryKey, HistoryDelta> history = new HashMap<>();
+        batch.peers.forEach((key, entry) -> {
+            HistoryDelta credit = rebasedCredit.getOrDefault(key, entry.credit);
+            if (credit.lastSeenMillis != 0) { // a peer that only timed out earns nothing
+                history.computeIfAbsent(new HistoryKey(key.userId(), key.torrentId()), k -> new HistoryDelta())
+                        .add(credit);
+            }
+        });
+        return history;
     }
 
     /**
-     * Runs one of the set-based writes: each column becomes one SQL array of its type (pgjdbc sends typed
-     * arrays in binary), in the order of the statement's {@code unnest}.
+     * Credits peers whose rows another writer moved on against what the rows hold, and writes them over those rows
+     * (read and locked first). A row newer than the batch's state keeps it, and the batch credits nothing for it.
      */
-    private static <R> void writeRows(Connection connection, String sql, List<ArrayColumn<R>> columns, List<R> rows)
+    private Map<PeerKey, HistoryDelta> rebase(Connection connection, List<Map.Entry<PeerKey, PeerEntry>> moved)
             throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+        Map<PeerKey, HistoryDelta> credit = new HashMap<>();
+        Map<PeerKey, PeerEntry> entries = new HashMap<>();
+        moved.forEach(row -> entries.put(row.getKey(), row.getValue()));
+        try (PreparedStatement lock = prepareRows(connection, LOCK_STORED_PEERS, List.of(
+                bigint(row -> row.getKey().torrentId()), bigint(row -> row.getKey().userId()),
+                new ArrayColumn<>("bytea", byte[].class, row -> row.getValue().state.peerId().toBytes())), moved);
+             ResultSet stored = lock.executeQuery()) {
+            while (stored.next()) {
+                PeerKey key = PeerKey.of(stored.getLong(1), stored.getLong(2),
+                        PeerId.of(stored.getBytes(3)));
+                PeerEntry entry = entries.get(key);
+                long storedLastAnnounce = stored.getLong(8);
+                PeerState state = entry.state;
+                if (storedLastAnnounce > state.lastAnnounceMillis()) {
+                    credit.put(key, new HistoryDelta()); // the row is newer: nothing of this batch counts
+                } else {
+                    credit.put(key, LedgerRecorder.credit(rules, key.torrentId(), stored.getLong(4), stored.getLong(5),
+                            stored.getLong(6), stored.getBoolean(7), storedLastAnnounce, stored.getBoolean(9), state,
+                            entry.uploadWithheld, peerTimeoutMillis));
+                }
+            }
         }
-        try (PreparedStatement write = connection.prepareStatement(sql)) {
+        rebased.increment(moved.size());
+        // Rows gone meanwhile (forgotten, their user or torrent deleted) are written anew with the node's own credit.
+        writeRows(connection, UPSERT_PEERS, PEER_COLUMNS, moved);
+        return credit;
+    }
+
+    /** Prepares one of the set-based statements: each column one SQL array of its type, in the statement's order. */
+    private static <R> PreparedStatement prepareRows(Connection connection, String sql, List<ArrayColumn<R>> columns,
+                                                     List<R> rows) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
             for (int column = 0; column < columns.size(); column++) {
                 ArrayColumn<R> spec = columns.get(column);
                 Object[] values = (Object[]) java.lang.reflect.Array.newInstance(spec.javaType(), rows.size());
                 for (int row = 0; row < values.length; row++) {
                     values[row] = spec.value().apply(rows.get(row));
                 }
-                write.setArray(column + 1, connection.createArrayOf(spec.sqlType(), values));
+                statement.setArray(column + 1, connection.createArrayOf(spec.sqlType(), values));
             }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    /** Runs one of the set-based writes (pgjdbc sends typed arrays in binary). */
+    private static <R> void writeRows(Connection connection, String sql, List<ArrayColumn<R>> columns, List<R> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement write = prepareRows(connection, sql, columns, rows)) {
             write.executeUpdate();
         }
     }
 
     /** History first (it creates the rows snatches update), then users in id order to avoid deadlocks between nodes. */
-    private void writeHistoryAndUsers(Connection connection, LedgerBatch batch) throws SQLException {
-        Map<Long, long[]> userCredit = new TreeMap<>();
-        List<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>> entries = new ArrayList<>(batch.history.entrySet());
-        entries.sort(Comparator.comparingLong((Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> e) -> e.getKey().userId())
+    private void writeHistoryAndUsers(Connection connection, Map<HistoryKey, HistoryDelta> history)
+            throws SQLException {
+        Map<Long, HistoryDelta> userCredit = new TreeMap<>();
+        List<Map.Entry<HistoryKey, HistoryDelta>> entries = new ArrayList<>(history.entrySet());
+        entries.sort(Comparator.comparingLong((Map.Entry<HistoryKey, HistoryDelta> e) -> e.getKey().userId())
                 .thenComparingLong(e -> e.getKey().torrentId()));
         writeRows(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
-        for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : entries) {
-            LedgerBatch.HistoryDelta delta = entry.getValue();
-            long[] credit = userCredit.computeIfAbsent(entry.getKey().userId(), id -> new long[4]);
-            credit[0] = LedgerBatch.saturatedAdd(credit[0], delta.uploaded);
-            credit[1] = LedgerBatch.saturatedAdd(credit[1], delta.downloaded);
-            credit[2] = LedgerBatch.saturatedAdd(credit[2], delta.rawUploaded);
-            credit[3] = LedgerBatch.saturatedAdd(credit[3], delta.rawDownloaded);
-        }
-        List<Map.Entry<Long, long[]>> credited = new ArrayList<>(userCredit.size());
-        for (Map.Entry<Long, long[]> entry : userCredit.entrySet()) {
-            long[] credit = entry.getValue();
-            if (credit[0] != 0 || credit[1] != 0 || credit[2] != 0 || credit[3] != 0) {
-                credited.add(entry);
+        for (Map.Entry<HistoryKey, HistoryDelta> entry : entries) {
+            HistoryDelta delta = entry.getValue();
+            if (delta.uploaded != 0 || delta.downloaded != 0 || delta.rawUploaded != 0 || delta.rawDownloaded != 0) {
+                userCredit.computeIfAbsent(entry.getKey().userId(), id -> new HistoryDelta()).add(delta);
             }
         }
-        if (credited.isEmpty()) {
+        if (userCredit.isEmpty()) {
             return;
         }
         try (PreparedStatement lock = connection.prepareStatement(LOCK_USERS)) {
-            lock.setArray(1, connection.createArrayOf("bigint", credited.stream().map(Map.Entry::getKey).toArray(Long[]::new)));
+            lock.setArray(1, connection.createArrayOf("bigint", userCredit.keySet().toArray(Long[]::new)));
             lock.executeQuery().close();
         }
-        writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, credited);
+        writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, new ArrayList<>(userCredit.entrySet()));
     }
 
     /**
-     * Returns the new snatch count of each torrent that gained a snatch. In torrent id order, the order in which
-     * the torrents' rows are locked, so that two nodes cannot deadlock on them.
+     * Records the snatches the batch's downloads completed. Returns the new snatch count of each torrent that gained
+     * one; torrents are updated in id order, the order in which their rows are locked, so that two nodes cannot
+     * deadlock on them.
      */
-    private Map<Long, Long> writeSnatches(Connection connection, LedgerBatch batch) throws SQLException {
+    private Map<Long, Long> writeSnatches(Connection connection, Map<HistoryKey, HistoryDelta> history)
+            throws SQLException {
+        List<HistoryKey> downloading = history.entrySet().stream()
+                .filter(entry -> entry.getValue().rawDownloaded > 0).map(Map.Entry::getKey).toList();
         Map<Long, Long> counts = new TreeMap<>();
-        List<Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta>> completions = batch.history.entrySet().stream()
-                .filter(entry -> entry.getValue().completedAtMillis != 0)
-                .sorted(Comparator.comparingLong((Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> e) -> e.getKey().torrentId())
-                        .thenComparingLong(e -> e.getKey().userId()))
-                .toList();
-        try (PreparedStatement snatch = connection.prepareStatement(RECORD_SNATCH)) {
-            for (Map.Entry<LedgerBatch.HistoryKey, LedgerBatch.HistoryDelta> entry : completions) {
-                snatch.setTimestamp(1, new Timestamp(entry.getValue().completedAtMillis));
-                snatch.setLong(2, entry.getKey().userId());
-                snatch.setLong(3, entry.getKey().torrentId());
-                try (ResultSet rows = snatch.executeQuery()) {
+        if (downloading.isEmpty()) {
+            return counts;
+        }
+        Map<Long, Integer> gained = new TreeMap<>();
+        try (PreparedStatement snatch = prepareRows(connection, RECORD_SNATCHES, List.of(
+                bigint(HistoryKey::userId), bigint(HistoryKey::torrentId)), downloading)) {
+            snatch.setDouble(3, snatchShare);
+            try (ResultSet rows = snatch.executeQuery()) {
+                while (rows.next()) {
+                    gained.merge(rows.getLong(1), 1, Integer::sum);
+                }
+            }
+        }
+        try (PreparedStatement count = connection.prepareStatement(COUNT_SNATCHES)) {
+            for (Map.Entry<Long, Integer> torrent : gained.entrySet()) {
+                count.setInt(1, torrent.getValue());
+                count.setLong(2, torrent.getKey());
+                try (ResultSet rows = count.executeQuery()) {
                     if (rows.next()) {
-                        counts.put(entry.getKey().torrentId(), rows.getLong(1));
+                        counts.put(torrent.getKey(), rows.getLong(1));
                     }
                 }
             }
         }
         return counts;
+    }
+
+    /** Keeps each user's rows per torrent bounded where this batch added some ({@link #FORGET_SURPLUS_PEERS}). */
+    private static void forgetSurplusPeers(Connection connection, LedgerBatch batch) throws SQLException {
+        List<HistoryKey> grown = batch.peers.entrySet().stream().filter(entry -> entry.getValue().baseline == null)
+                .map(entry -> new HistoryKey(entry.getKey().userId(), entry.getKey().torrentId())).distinct().toList();
+        if (grown.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement forget = prepareRows(connection, FORGET_SURPLUS_PEERS, List.of(
+                bigint(HistoryKey::torrentId), bigint(HistoryKey::userId)), grown)) {
+            forget.setInt(3, Swarm.MAX_STORED_PEERS_PER_USER);
+            forget.executeUpdate();
+        }
     }
 }

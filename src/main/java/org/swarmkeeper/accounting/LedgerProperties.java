@@ -21,6 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      {@code maxLagWait} each, for the flusher to catch up: when the tracker and PostgreSQL
  *                      share a saturated CPU, answering a little later leaves PostgreSQL the time to write
  * @param maxLagWait    the longest one announce is held for that
+ * @param statementTimeout a statement of a flush running longer is cancelled (the batch is kept and retried)
+ * @param lockTimeout   a flush waiting longer for a row another transaction holds gives up (kept and retried)
+ * @param stuckAfter    a flush running longer turns the {@code ledger} health component DOWN
+ * @param snatchShare   a user×torrent is a snatch (and may become a hit-and-run obligation) once the user
+ *                      downloaded at least this share of the torrent's size, whatever {@code left} said
  */
 @ConfigurationProperties("tracker.ledger")
 public record LedgerProperties(
@@ -28,5 +33,9 @@ public record LedgerProperties(
         @DefaultValue("5s") Duration durableWait,
         @DefaultValue("2000000") int maxPendingPeers,
         @DefaultValue("1500ms") Duration maxLag,
-        @DefaultValue("1s") Duration maxLagWait) {
+        @DefaultValue("1s") Duration maxLagWait,
+        @DefaultValue("30s") Duration statementTimeout,
+        @DefaultValue("10s") Duration lockTimeout,
+        @DefaultValue("60s") Duration stuckAfter,
+        @DefaultValue("0.9") double snatchShare) {
 }

@@ -11,10 +11,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.accounting.ActiveTime;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.SwarmProperties;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.AccountChanges;
 import org.swarmkeeper.users.UserAccount;
@@ -39,6 +41,7 @@ public class CheatDetector {
     static final String COUNTER_RESETS = "counter_resets";
     static final String CLIENT_MISMATCH = "client_mismatch";
     static final String PEER_HIJACK = "peer_hijack";
+    static final String DOWNLOADED_WHILE_COMPLETE = "downloaded_while_complete";
     private static final long MIB = 1L << 20;
     /** Past this many peers with counted resets, expired counts are dropped: memory stays bounded. */
     private static final int MAX_TRACKED_PEERS = 100_000;
@@ -58,7 +61,7 @@ public class CheatDetector {
         long transferredBy(long userId, int index) {
             long[] now = current.get(userId);
             long[] before = previous.get(userId);
-            return (now == null ? 0 : now[index]) + (before == null ? 0 : before[index]);
+            return saturatedAdd(now == null ? 0 : now[index], before == null ? 0 : before[index]);
         }
 
         void roll(long nowMillis, long length) {
@@ -70,15 +73,25 @@ public class CheatDetector {
             start = nowMillis;
         }
 
-        void add(long userId, long downloaded, long uploaded) {
+        /**
+         * Adds one announce's transfer. What one user downloads counts up to the torrent's size over both windows:
+         * an accomplice reporting huge downloads cannot vouch for more than one copy. Sums saturate.
+         */
+        void add(long userId, long downloaded, long uploaded, long torrentSize) {
             long[] transfer = current.computeIfAbsent(userId, id -> new long[2]);
-            transfer[0] += downloaded;
-            transfer[1] += uploaded;
-            currentDownloaded += downloaded;
+            long counted = Math.max(0, Math.min(downloaded, torrentSize - transferredBy(userId, 0)));
+            transfer[0] = saturatedAdd(transfer[0], counted);
+            transfer[1] = saturatedAdd(transfer[1], uploaded);
+            currentDownloaded = saturatedAdd(currentDownloaded, counted);
         }
     }
 
     private record PeerKey(long torrentId, long userId, PeerId peerId) {
+    }
+
+    /** What an inspection asks of the announce. */
+    public record Verdict(boolean uploadWithheld, Decision refusal) {
+        static final Verdict ACCEPTED = new Verdict(false, null);
     }
 
     /** Counter resets of one peer within the reset window. */
@@ -93,26 +106,30 @@ public class CheatDetector {
     private final ConcurrentMap<String, Counter> flags = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, TorrentWindow> windows = new ConcurrentHashMap<>();
     private final ConcurrentMap<PeerKey, Resets> resets = new ConcurrentHashMap<>();
+    private final long peerTimeoutMillis;
     private volatile long lastPrune;
 
     CheatDetector(ClientAllowList clients, PolicyEvents events, UserDirectory users, CheatProperties properties,
-                  MeterRegistry meters) {
+                  SwarmProperties swarm, MeterRegistry meters) {
         this.clients = clients;
         this.events = events;
         this.users = users;
         this.properties = properties;
+        this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
         this.meters = meters;
     }
 
     /**
-     * Inspects an announce the swarm is about to record; {@code previous} is the peer's last state or
-     * {@code null}. Returns whether the announce's upload must be recorded raw but not credited.
+     * Inspects an announce the swarm is about to record; {@code previous} is the peer's last state or {@code null}.
+     * Returns whether the announce's upload must be recorded raw but not credited, or why it is refused.
      */
-    public boolean inspect(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, PeerState previous,
+    public Verdict inspect(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, PeerState previous,
                            String userAgent, long nowMillis) {
         boolean withhold = false;
+        Decision refusal = null;
         long uploaded = 0;
         long downloaded = 0;
+        long plausiblyDownloaded = 0;
         if (previous != null) {
             boolean reset = request.uploaded() < previous.uploaded() || request.downloaded() < previous.downloaded();
             uploaded = Math.max(0, request.uploaded() - previous.uploaded());
@@ -120,13 +137,24 @@ public class CheatDetector {
             if (reset) {
                 withhold |= countReset(user, torrent, request, nowMillis);
             }
-            // At least a second: announces closer together cannot hide a burst behind a tiny interval.
-            long elapsed = Math.max(1_000, nowMillis - previous.lastAnnounceMillis());
-            if (uploaded > properties.uploadCeiling().toBytes() * (elapsed / 1_000.0)) {
-                withhold |= found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
-                        "uploaded %d bytes in %.1f s: %.1f MiB/s, above the ceiling of %d MiB/s", uploaded,
-                        elapsed / 1_000.0, uploaded / (elapsed / 1_000.0) / MIB,
-                        properties.uploadCeiling().toBytes() / MIB), nowMillis);
+            long active = ActiveTime.millis(previous.active(), previous.lastAnnounceMillis(), nowMillis,
+                    peerTimeoutMillis);
+            long allowance = ActiveTime.uploadAllowance(previous.active(), active,
+                    properties.uploadCeiling().toBytes());
+            plausiblyDownloaded = Math.min(downloaded, allowance);
+            if (uploaded > allowance) {
+                // The ledger credits the allowance and withholds the rest when the action is withhold.
+                // Judged over at least a second of an active peer, as the allowance is.
+                long judged = previous.active() ? Math.max(1_000, active) : 0;
+                found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
+                        "uploaded %d bytes in %.1f s of active time%s: %d allowed at the ceiling of %d MiB/s, "
+                                + "%d beyond", uploaded, judged / 1_000.0, previous.active() ? ""
+                                : " (stopped or timed out since the last announce)",
+                        allowance, properties.uploadCeiling().toBytes() / MIB, uploaded - allowance), nowMillis);
+            }
+            if (previous.seeding() && request.left() == 0
+                    && downloaded > properties.completeDownloadSlack().toBytes()) {
+                refusal = downloadedWhileComplete(user, torrent, downloaded, previous, nowMillis);
             }
         } else {
             withhold |= checkClient(user, torrent, request, userAgent, nowMillis);
@@ -135,8 +163,33 @@ public class CheatDetector {
             withhold |= found(user, torrent, COMPLETED_WITHOUT_DOWNLOAD,
                     "announced completed having downloaded 0 bytes of a " + torrent.size() + "-byte torrent", nowMillis);
         }
-        withhold |= checkConservation(user, torrent, uploaded, downloaded, nowMillis);
-        return withhold;
+        withhold |= checkConservation(user, torrent, uploaded, plausiblyDownloaded, nowMillis);
+        return withhold || refusal != null ? new Verdict(withhold, refusal) : Verdict.ACCEPTED;
+    }
+
+    /**
+     * A peer reporting {@code left=0} before and now while its download counter grows is downloading while claiming
+     * to be complete. For a user without leech rights those bytes are leeching: the configured action applies
+     * (flag, refuse the announce, or disable the account); for others it is a flag.
+     */
+    private Decision downloadedWhileComplete(UserAccount user, RegisteredTorrent torrent, long downloaded,
+                                             PeerState previous, long nowMillis) {
+        String evidence = "downloaded " + downloaded + " bytes since the last announce while reporting left=0 then and "
+                + "now (slack " + properties.completeDownloadSlack().toBytes() + ")"
+                + (user.canLeech() ? "" : "; the account has no leech rights");
+        CheatProperties.Action action = user.canLeech() ? CheatProperties.Action.FLAG
+                : properties.actionFor(DOWNLOADED_WHILE_COMPLETE);
+        count(DOWNLOADED_WHILE_COMPLETE);
+        Decision decision = new Decision(RULE, outcome(action), DOWNLOADED_WHILE_COMPLETE, evidence);
+        events.recordLater(user.id(), torrent.id(), decision, nowMillis);
+        if (action == CheatProperties.Action.DISABLE) {
+            changeAccount(user, new AccountChanges(false, "downloaded while claiming to be complete, without leech "
+                    + "rights", null, null, null), DOWNLOADED_WHILE_COMPLETE);
+        }
+        return action == CheatProperties.Action.REFUSE || action == CheatProperties.Action.DISABLE
+                ? Decision.denied(RULE, DOWNLOADED_WHILE_COMPLETE,
+                        "downloading is not allowed for this account: reported left=0 while downloading")
+                : null;
     }
 
     /** A refusal's trace: a peer_id claimed by another client from another address. */
@@ -188,42 +241,58 @@ public class CheatDetector {
             window.roll(nowMillis, length);
         }
         long uploadedBefore = window.transferredBy(user.id(), 1);
-        long othersDownloaded = window.currentDownloaded + window.previousDownloaded - window.transferredBy(user.id(), 0);
-        window.add(user.id(), downloaded, uploaded);
-        long limit = othersDownloaded + properties.conservationSlack().toBytes();
-        if (uploaded == 0 || uploadedBefore > limit || uploadedBefore + uploaded <= limit) {
+        long othersDownloaded = Math.max(0, saturatedAdd(window.currentDownloaded, window.previousDownloaded)
+                - window.transferredBy(user.id(), 0));
+        window.add(user.id(), downloaded, uploaded, torrent.size());
+        long limit = saturatedAdd(othersDownloaded, properties.conservationSlack().toBytes());
+        if (uploaded == 0 || uploadedBefore > limit || saturatedAdd(uploadedBefore, uploaded) <= limit) {
             return false;
         }
-        return found(user, torrent, CONSERVATION, "uploaded " + (uploadedBefore + uploaded) + " bytes within "
+        return found(user, torrent, CONSERVATION, "uploaded " + saturatedAdd(uploadedBefore, uploaded) + " bytes within "
                 + properties.conservationWindow().toMinutes() + " min while the other users on this torrent reported "
                 + "downloading " + othersDownloaded + " (slack " + properties.conservationSlack().toBytes() + ")",
                 nowMillis);
     }
 
-    /** Records a finding and applies its action; true when the announce's upload credit is withheld. */
+    /** Records a finding and applies its action; true when the announce's whole upload credit is withheld. */
     private boolean found(UserAccount user, RegisteredTorrent torrent, String finding, String evidence, long nowMillis) {
         CheatProperties.Action action = properties.actionFor(finding);
-        String outcome = switch (action) {
+        count(finding);
+        events.recordLater(user.id(), torrent.id(), new Decision(RULE, outcome(action), finding, evidence), nowMillis);
+        if (action == CheatProperties.Action.DISABLE && user.canLeech()) {
+            changeAccount(user, new AccountChanges(null, null, false, null, null), finding);
+        }
+        // Beyond-the-allowance upload is withheld by the ledger, which credits the allowance.
+        return action == CheatProperties.Action.WITHHOLD && !finding.equals(UPLOAD_SPEED);
+    }
+
+    private static String outcome(CheatProperties.Action action) {
+        return switch (action) {
             case FLAG -> "flagged";
             case WITHHOLD -> "withheld";
+            case REFUSE -> "refused";
             case DISABLE -> "disabled";
         };
-        count(finding);
-        events.recordLater(user.id(), torrent.id(), new Decision(RULE, outcome, finding, evidence), nowMillis);
-        if (action == CheatProperties.Action.DISABLE && user.canLeech()) {
-            try {
-                users.update(user.id(), new AccountChanges(null, null, false, null, null));
-            } catch (RuntimeException e) {
-                // PostgreSQL away: the finding is logged (it is buffered), the switch waits for staff.
-                log.warn("Could not take leech rights from user {} after {}: {}", user.id(), finding, e.toString());
-            }
+    }
+
+    private void changeAccount(UserAccount user, AccountChanges changes, String finding) {
+        try {
+            users.update(user.id(), changes);
+        } catch (RuntimeException e) {
+            // PostgreSQL away: the finding is logged (it is buffered), the switch waits for staff.
+            log.warn("Could not change the account of user {} after {}: {}", user.id(), finding, e.toString());
         }
-        return action == CheatProperties.Action.WITHHOLD;
     }
 
     private void count(String finding) {
         flags.computeIfAbsent(finding, key -> Counter.builder("tracker.cheat.flags")
                 .description("Cheat detection findings by rule").tag("rule", key).register(meters)).increment();
+    }
+
+    /** Non-negative addition that stops at Long.MAX_VALUE: reported counters are the client's to choose. */
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private static String printable(String text) {

@@ -20,12 +20,22 @@ class CreditFactorRules implements CreditRules {
     private final TorrentCatalog torrents;
     private final SiteEvents siteEvents;
     private final FreeleechTokens tokens;
+    private final CheatProperties cheats;
 
-    CreditFactorRules(UserDirectory users, TorrentCatalog torrents, SiteEvents siteEvents, FreeleechTokens tokens) {
+    CreditFactorRules(UserDirectory users, TorrentCatalog torrents, SiteEvents siteEvents, FreeleechTokens tokens,
+                      CheatProperties cheats) {
+        this.cheats = cheats;
         this.users = users;
         this.torrents = torrents;
         this.siteEvents = siteEvents;
         this.tokens = tokens;
+    }
+
+    /** The ceiling when beyond-the-allowance upload is withheld ({@code upload_speed} action), none otherwise. */
+    @Override
+    public long uploadCeiling() {
+        return cheats.actionFor(CheatDetector.UPLOAD_SPEED) == CheatProperties.Action.WITHHOLD
+                ? cheats.uploadCeiling().toBytes() : Long.MAX_VALUE;
     }
 
     @Override

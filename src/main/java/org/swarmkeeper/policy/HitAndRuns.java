@@ -27,16 +27,18 @@ class HitAndRuns {
     static final String RULE = "hit_and_run";
 
     private record Obligation(long userId, long torrentId, String torrentName, Instant completedAt,
-                              long seedTimeMillis, long rawUploaded, long rawDownloaded, boolean seedingNow,
+                              long seedTimeMillis, long trustedUploaded, long rawDownloaded, boolean seedingNow,
                               boolean torrentDeleted, String state, Instant deadline, Instant expiresAt) {
     }
 
     /**
      * Snatches with an open record, plus unmet snatches with none yet. Met snatches without a record never
-     * need one, so the query stays small as history grows.
+     * need one, so the query stays small as history grows. The torrent ratio counts trusted upload only: raw
+     * upload minus what the ledger withheld as implausible.
      */
     private static final String OBLIGATIONS = """
-            SELECT h.user_id, h.torrent_id, t.name, h.completed_at, h.seed_time_ms, h.raw_uploaded, h.raw_downloaded,
+            SELECT h.user_id, h.torrent_id, t.name, h.completed_at, h.seed_time_ms,
+                   h.raw_uploaded - h.withheld_uploaded AS trusted_uploaded, h.raw_downloaded,
                    EXISTS (SELECT 1 FROM peers p WHERE p.user_id = h.user_id AND p.torrent_id = h.torrent_id
                            AND p.active AND p.seeding) AS seeding_now,
                    t.deleted_at IS NOT NULL AS torrent_deleted, r.state, r.deadline, r.expires_at
@@ -47,7 +49,7 @@ class HitAndRuns {
             WHERE h.completed_at IS NOT NULL AND NOT u.immune
               AND (r.state IN ('prewarned', 'struck')
                    OR (r.state IS NULL AND t.deleted_at IS NULL AND h.raw_downloaded >= ? * t.size
-                       AND h.seed_time_ms < ? AND h.raw_uploaded < ? * h.raw_downloaded))
+                       AND h.seed_time_ms < ? AND h.raw_uploaded - h.withheld_uploaded < ? * h.raw_downloaded))
             """;
 
     private final JdbcTemplate jdbc;
@@ -94,7 +96,7 @@ class HitAndRuns {
             return;
         }
         boolean met = o.seedTimeMillis() >= properties.seedTime().toMillis()
-                || (o.rawDownloaded() > 0 && o.rawUploaded() >= properties.torrentRatio() * o.rawDownloaded());
+                || (o.rawDownloaded() > 0 && o.trustedUploaded() >= properties.torrentRatio() * o.rawDownloaded());
         String seeded = "seeded " + hours(o.seedTimeMillis()) + " of " + hours(properties.seedTime().toMillis());
         if (met) {
             if (o.state() != null) {
@@ -157,7 +159,7 @@ class HitAndRuns {
         Timestamp deadline = rs.getTimestamp("deadline");
         Timestamp expires = rs.getTimestamp("expires_at");
         return new Obligation(rs.getLong("user_id"), rs.getLong("torrent_id"), rs.getString("name"),
-                rs.getTimestamp("completed_at").toInstant(), rs.getLong("seed_time_ms"), rs.getLong("raw_uploaded"),
+                rs.getTimestamp("completed_at").toInstant(), rs.getLong("seed_time_ms"), rs.getLong("trusted_uploaded"),
                 rs.getLong("raw_downloaded"), rs.getBoolean("seeding_now"), rs.getBoolean("torrent_deleted"),
                 rs.getString("state"), deadline == null ? null : deadline.toInstant(),
                 expires == null ? null : expires.toInstant());

@@ -25,7 +25,7 @@ public final class Swarm {
     }
 
     /** Peers of one user kept in one swarm, in or out of the peer lists (policy caps the ones in: 3 by default). */
-    static final int MAX_STORED_PEERS_PER_USER = 16;
+    public static final int MAX_STORED_PEERS_PER_USER = 16;
 
     private final long torrentId;
     private final PeerChangeListener listener;

@@ -151,8 +151,12 @@ public class AnnounceService {
             }
             recorded = !deferrable(previous, request) || ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
             if (recorded) {
-                boolean withhold = cheats.inspect(user, torrent, request, previous, userAgent, now);
-                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant, withhold);
+                CheatDetector.Verdict verdict = cheats.inspect(user, torrent, request, previous, userAgent, now);
+                if (verdict.refusal() != null) {
+                    throw new Refusal(verdict.refusal().code(), verdict.refusal().message());
+                }
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant,
+                        verdict.uploadWithheld());
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();

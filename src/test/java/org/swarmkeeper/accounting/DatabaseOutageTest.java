@@ -145,6 +145,7 @@ class DatabaseOutageTest {
         // A plain announce is not awaited: its credit is in memory when SIGTERM comes (unless a periodic flush
         // happened to take it first).
         for (ReportingSession session : sessions) {
+            session.announce(AnnounceEvent.STARTED); // back after its stop: no upload is credited across one
             session.transfer(100_000);
             session.announce(AnnounceEvent.NONE);
         }

@@ -50,7 +50,7 @@ class CheatDetectionTest extends TrackerIntegrationTest {
     }
 
     @Test
-    void uploadFasterThanTheCeilingIsRecordedRawButNotCredited() {
+    void uploadFasterThanTheCeilingIsCreditedUpToTheCeilingAndTheRestRecordedRaw() {
         CreatedUser user = newUser();
         TestClient seeder = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.1");
         seeder.announce(0, 0, 0, STARTED);
@@ -59,12 +59,14 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         seeder.announce(10 * GIB, 0, 0, NONE);
         flushLedger();
         JsonNode view = admin.user(user.id());
+        long allowed = 30 * 100 * MIB;
         assertThat(view.get("rawUploaded").asLong()).isEqualTo(10 * GIB);
-        assertThat(view.get("uploaded").asLong()).as("credit withheld").isZero();
-        assertThat(flags(user)).anyMatch(flag -> flag.equals("upload_speed/withheld: uploaded 10737418240 bytes in "
-                + "30.0 s: 341.3 MiB/s, above the ceiling of 100 MiB/s"));
+        assertThat(view.get("uploaded").asLong()).as("credit up to the ceiling").isEqualTo(allowed);
+        assertThat(userColumn(user.id(), "withheld_uploaded")).isEqualTo(10 * GIB - allowed);
+        assertThat(flags(user)).contains("upload_speed/withheld: uploaded 10737418240 bytes in 30.0 s of "
+                + "active time: 3145728000 allowed at the ceiling of 100 MiB/s, 7591690240 beyond");
         assertThat(flagCount("upload_speed") - before).isEqualTo(1);
-        assertThat(admin.get("/api/flags").json().toString()).contains("341.3 MiB/s");
+        assertThat(admin.get("/api/flags").json().toString()).contains("7591690240 beyond");
     }
 
     @Test
@@ -74,7 +76,54 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         seeder.announce(0, 0, 0, STARTED);
         clock.advance(Duration.ofMillis(500));
         seeder.announce(GIB, 0, 0, NONE);
-        assertThat(flags(user)).anyMatch(flag -> flag.startsWith("upload_speed/withheld: uploaded 1073741824 bytes in 1.0 s"));
+        assertThat(flags(user)).contains("upload_speed/withheld: uploaded 1073741824 bytes in 1.0 s of active "
+                + "time: 104857600 allowed at the ceiling of 100 MiB/s, 968884224 beyond");
+    }
+
+    @Test
+    void uploadClaimedAcrossAStopEarnsNoCredit() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.11");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(10));
+        seeder.announce(MIB, 0, 0, AnnounceEvent.STOPPED);
+        clock.advance(Duration.ofHours(5)); // away: under the ceiling over the whole gap, but none of it active
+        seeder.announce(MIB + 5 * GIB, 0, 0, STARTED);
+        flushLedger();
+        JsonNode view = admin.user(user.id());
+        assertThat(view.get("uploaded").asLong()).as("only what was made while active").isEqualTo(MIB);
+        assertThat(view.get("rawUploaded").asLong()).isEqualTo(MIB + 5 * GIB);
+        assertThat(flags(user)).contains("upload_speed/withheld: uploaded 5368709120 bytes in 0.0 s of active "
+                + "time (stopped or timed out since the last announce): 0 allowed at the ceiling of 100 MiB/s, "
+                + "5368709120 beyond");
+    }
+
+    @Test
+    void uploadClaimedAfterTheTimeoutEarnsOnlyThePeerTimeoutsWorth() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(GIB), "-TR3000-", "127.0.11.12");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofHours(3)); // silent for longer than the 45-minute peer timeout, not yet reaped
+        seeder.announce(2000 * GIB, 0, 0, NONE);
+        flushLedger();
+        assertThat(admin.user(user.id()).get("uploaded").asLong()).isEqualTo(45 * 60 * 100 * MIB);
+        assertThat(flags(user)).contains("upload_speed/withheld: uploaded 2147483648000 bytes in 2700.0 s of active "
+                + "time: 283115520000 allowed at the ceiling of 100 MiB/s, 1864368128000 beyond");
+    }
+
+    @Test
+    void downloadingWhileClaimingToBeCompleteIsFlagged() {
+        CreatedUser user = newUser();
+        admin.patch("/api/users/" + user.id(), "{\"canLeech\":false}");
+        TestClient client = client(user, newTorrent(GIB), "-qB4520-", "127.0.11.13");
+        client.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(30));
+        client.announce(0, 200 * MIB, 0, NONE);
+        clock.advance(Duration.ofMinutes(30));
+        client.announce(0, 200 * MIB + MIB, 0, NONE); // within the slack: data in flight at completion
+        assertThat(flags(user)).containsExactly("downloaded_while_complete/flagged: downloaded 209715200 bytes since "
+                + "the last announce while reporting left=0 then and now (slack 16777216); the account has no leech "
+                + "rights");
     }
 
     @Test

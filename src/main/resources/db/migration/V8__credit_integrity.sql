@@ -1,0 +1,6 @@
+-- Upload a peer reported but could not have made in the time it was active: recorded raw, never credited, and
+-- left out of every ratio and obligation (raw_uploaded - withheld_uploaded is the upload the tracker trusts).
+ALTER TABLE user_torrent_history
+    ADD COLUMN withheld_uploaded bigint NOT NULL DEFAULT 0 CHECK (withheld_uploaded >= 0);
+ALTER TABLE users
+    ADD COLUMN withheld_uploaded bigint NOT NULL DEFAULT 0 CHECK (withheld_uploaded >= 0);

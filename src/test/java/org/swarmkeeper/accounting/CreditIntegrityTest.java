@@ -1,0 +1,148 @@
+package org.swarmkeeper.accounting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
+import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerIntegrationTest;
+import org.swarmkeeper.swarm.PeerChange;
+import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.SwarmProperties;
+
+/**
+ * Credit is exactly once against the baseline PostgreSQL holds: a node's stale copy of a peer and a flush retried
+ * after its commit went through credit nothing twice; snatches come from downloaded bytes; a user's peer rows stay
+ * bounded.
+ */
+class CreditIntegrityTest extends TrackerIntegrationTest {
+
+    private static final long MIB = 1L << 20;
+
+    @Autowired
+    LedgerFlusher flusher;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    CreditRules rules;
+
+    private double rebased() {
+        return meters.get("tracker.ledger.rebased").counter().count();
+    }
+
+    @Test
+    void aStaleCopyIsCreditedAgainstTheNewerBaselineAnotherNodeStored() {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.1");
+        seeder.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(1));
+        seeder.announce(MIB, 0, 0, NONE);
+        flushLedger();
+        // Another node served the swarm meanwhile: it moved the peer's baseline to 5 MiB and credited the 4 MiB.
+        Timestamp later = new Timestamp(clock.millis() + 60_000);
+        jdbc.update("UPDATE peers SET uploaded = ?, last_announce = ? WHERE user_id = ?", 5 * MIB, later, user.id());
+        jdbc.update("UPDATE users SET uploaded = uploaded + ?, raw_uploaded = raw_uploaded + ? WHERE id = ?",
+                4 * MIB, 4 * MIB, user.id());
+        double before = rebased();
+
+        clock.advance(Duration.ofMinutes(2));
+        seeder.announce(6 * MIB, 0, 0, NONE); // this node still holds 1 MiB as the baseline
+        flushLedger();
+        assertThat(userColumn(user.id(), "uploaded")).as("1 + 4 + 1 MiB, not 1 + 4 + 5").isEqualTo(6 * MIB);
+        assertThat(userColumn(user.id(), "raw_uploaded")).isEqualTo(6 * MIB);
+        assertThat(rebased() - before).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT uploaded FROM peers WHERE user_id = ?", Long.class, user.id()))
+                .isEqualTo(6 * MIB);
+
+        clock.advance(Duration.ofMinutes(1));
+        seeder.announce(7 * MIB, 0, 0, NONE);
+        flushLedger();
+        assertThat(userColumn(user.id(), "uploaded")).as("back in step: no more rebasing").isEqualTo(7 * MIB);
+        assertThat(rebased() - before).isEqualTo(1);
+    }
+
+    @Test
+    void aFlushRetriedAfterItsCommitWentThroughCreditsNothingTwice() throws Exception {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.2");
+        seeder.announce(0, 0, 0, STARTED);
+        flushLedger();
+        long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
+        long startedAt = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
+                + "WHERE user_id = ?", Long.class, user.id());
+        // A ledger of the test's own, so that the batches are the test's and not the running flusher's.
+        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 0.9));
+        LedgerRecorder recorder = new LedgerRecorder(own, rules,
+                new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
+        PeerState stored = seederState(user, seeder, 0, startedAt);
+        PeerState minuteLater = seederState(user, seeder, 3 * MIB, startedAt + 60_000);
+        recorder.onPeerChange(new PeerChange(torrentId, stored, minuteLater, NONE));
+        LedgerBatch batch = own.drain();
+        flusher.commit(batch); // committed, but as if the acknowledgement was lost:
+        own.restore(batch); // the batch goes back into the ledger, and coalesces with what came since
+        recorder.onPeerChange(new PeerChange(torrentId, minuteLater,
+                seederState(user, seeder, 4 * MIB, startedAt + 120_000), NONE));
+        flusher.commit(own.drain());
+        assertThat(userColumn(user.id(), "uploaded")).isEqualTo(4 * MIB);
+        assertThat(jdbc.queryForObject("SELECT seed_time_ms FROM user_torrent_history WHERE user_id = ?", Long.class,
+                user.id())).as("seed time once too").isEqualTo(Duration.ofMinutes(2).toMillis());
+    }
+
+    private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
+        return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
+                client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false);
+    }
+
+    @Test
+    void aSnatchComesFromDownloadedBytesWhateverLeftSays() {
+        InfoHash torrent = newTorrent(100 * MIB);
+        CreatedUser liar = newUser();
+        TestClient claimsIncomplete = client(liar, torrent, "-qB4520-", "127.0.12.3");
+        claimsIncomplete.announce(0, 0, 100 * MIB, STARTED);
+        clock.advance(Duration.ofMinutes(5));
+        claimsIncomplete.announce(0, 95 * MIB, 100 * MIB, NONE); // 95 % downloaded, still "left" everything
+        CreatedUser uploader = newUser();
+        TestClient hadItAll = client(uploader, torrent, "-TR3000-", "127.0.12.4");
+        hadItAll.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(5));
+        hadItAll.announce(0, 0, 0, org.swarmkeeper.protocol.AnnounceEvent.COMPLETED); // downloaded nothing
+        flushLedger();
+        assertThat(completedAt(liar)).as("the 95 % download is a snatch").isNotNull();
+        assertThat(completedAt(uploader)).as("left=0 without downloading is not").isNull();
+        assertThat(jdbc.queryForObject("SELECT snatches FROM torrents WHERE info_hash = ?", Long.class,
+                torrent.toBytes())).isEqualTo(1);
+    }
+
+    @Test
+    void cyclingPeerIdsKeepsAUsersPeerRowsBounded() {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(100 * MIB);
+        for (int i = 0; i < 40; i++) {
+            TestClient session = client(user, torrent, "-TR3000-", "127.0.12.5"); // a new peer_id each time
+            assertThat(session.announce(0, 0, 0, STARTED).has("failure reason")).isFalse();
+            session.announce(0, 0, 0, org.swarmkeeper.protocol.AnnounceEvent.STOPPED);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        flushLedger();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM peers WHERE user_id = ?", Long.class, user.id()))
+                .isEqualTo(16);
+    }
+
+    private Timestamp completedAt(CreatedUser user) {
+        return jdbc.queryForObject("SELECT completed_at FROM user_torrent_history WHERE user_id = ?", Timestamp.class,
+                user.id());
+    }
+}
