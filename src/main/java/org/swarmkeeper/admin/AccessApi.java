@@ -99,7 +99,7 @@ class AccessApi {
         return adminUsers.list().stream().map(u -> new AdminUserView(u.id(), u.name(), texts(u.scopes()))).toList();
     }
 
-    /** Removes an admin user: their Basic credentials stop working at once. */
+    /** Removes an admin user: their Basic credentials stop working at once, and their dashboard sessions end. */
     @DeleteMapping("/admin-users/{id}")
     ResponseEntity<Void> removeAdminUser(@PathVariable long id) {
         if (!adminUsers.remove(id)) {

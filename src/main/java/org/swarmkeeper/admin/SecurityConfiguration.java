@@ -23,6 +23,7 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 
@@ -33,7 +34,8 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
  * or the session of an admin user signed in to the dashboard: {@code GET} needs scope read (or write/admin),
  * changes need write (or admin), tokens and admin users need admin; Actuator needs metrics (or admin), except
  * health for probes. Changes that a session could authorize need the session's CSRF token unless they carry a
- * bearer token, which no browser adds to a forged request by itself.
+ * bearer token, which no browser adds to a forged request by itself. A session ends once its admin user is
+ * removed or changed ({@link SessionAccountFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -67,12 +69,13 @@ class SecurityConfiguration {
     /** The dashboard: a sign-in form for admin users, then a session; pages need scope read. */
     @Bean
     @Order(1)
-    SecurityFilterChain dashboardSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain dashboardSecurity(HttpSecurity http, AdminUsers adminUsers) throws Exception {
         String read = Scope.READ.authority().getAuthority();
         String write = Scope.WRITE.authority().getAuthority();
         String admin = Scope.ADMIN.authority().getAuthority();
         return http.securityMatcher("/admin", "/admin/**", "/login", "/logout")
                 .authorizeHttpRequests(rules -> rules.anyRequest().hasAnyAuthority(read, write, admin))
+                .addFilterAfter(new SessionAccountFilter(adminUsers), SecurityContextHolderFilter.class)
                 .formLogin(login -> login.defaultSuccessUrl("/admin/", true).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 .build();
@@ -80,7 +83,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain adminSecurity(HttpSecurity http, AdminToken bootstrap, ApiTokens tokens) throws Exception {
+    SecurityFilterChain adminSecurity(HttpSecurity http, AdminToken bootstrap, ApiTokens tokens, AdminUsers adminUsers)
+            throws Exception {
         String read = Scope.READ.authority().getAuthority();
         String write = Scope.WRITE.authority().getAuthority();
         String admin = Scope.ADMIN.authority().getAuthority();
@@ -93,6 +97,8 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**").hasAnyAuthority(write, admin)
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .anyRequest().hasAnyAuthority(metrics, admin))
+                // Right after the session's context is loaded: before a token or Basic credentials replace it.
+                .addFilterAfter(new SessionAccountFilter(adminUsers), SecurityContextHolderFilter.class)
                 .addFilterBefore(new BearerTokenFilter(bootstrap, tokens), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized()))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(unauthorized())

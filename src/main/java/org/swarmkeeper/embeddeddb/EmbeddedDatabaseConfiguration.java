@@ -42,6 +42,11 @@ class EmbeddedDatabaseConfiguration {
                 .setPort(properties.port())
                 // Spring closes it after the last flush; a JVM hook could stop it while the ledger still writes.
                 .setRegisterShutdownHook(false)
+                // Crash-durable, unlike zonky's defaults for throwaway test databases: it starts postgres with -F
+                // (fsync off) and synchronous_commit=off. Each setting here becomes a -c after that -F on the
+                // command line, where the later one wins and beats postgresql.conf and ALTER SYSTEM too.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
     }

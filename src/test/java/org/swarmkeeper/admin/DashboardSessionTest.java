@@ -78,6 +78,41 @@ class DashboardSessionTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void removingTheAdminUserEndsItsSessionAtOnce() throws Exception {
+        String name = adminUser("read");
+        signIn(name);
+        assertThat(get("/admin/").statusCode()).isEqualTo(200);
+        assertThat(get("/api/summary").statusCode()).isEqualTo(200);
+
+        long id = jdbc.queryForObject("SELECT id FROM admin_users WHERE name = ?", Long.class, name);
+        assertThat(admin.delete("/api/admin-users/" + id).status()).isEqualTo(204);
+        assertThat(get("/api/summary").statusCode()).as("the session's next call").isEqualTo(401);
+        HttpResponse<String> page = get("/admin/");
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/login"));
+    }
+
+    @Test
+    void narrowingTheScopesEndsTheSessionAndTheNextOneHasOnlyTheScopesLeft() throws Exception {
+        String name = adminUser("read", "write");
+        signIn(name);
+        String user = "{\"name\":\"narrowed" + System.nanoTime() % 1_000_000 + "\"}";
+        assertThat(send(withCsrf(post("/api/users", user))).statusCode()).isEqualTo(201);
+
+        // As a site's own SQL would, or another node: the row is what every node reads.
+        jdbc.update("UPDATE admin_users SET scopes = 'read' WHERE name = ?", name);
+        HttpResponse<String> page = get("/admin/");
+        assertThat(page.statusCode()).as("the session's next request").isEqualTo(302);
+        assertThat(page.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/login"));
+        assertThat(get("/api/summary").statusCode()).isEqualTo(401);
+
+        signIn(name);
+        assertThat(get("/api/summary").statusCode()).isEqualTo(200);
+        String another = "{\"name\":\"narrowed" + System.nanoTime() % 1_000_000 + "x\"}";
+        assertThat(send(withCsrf(post("/api/users", another))).statusCode()).as("write is gone").isEqualTo(403);
+    }
+
+    @Test
     void apiCallsNeverCreateASession() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         for (String path : new String[] {"/api/users", "/actuator/prometheus"}) {
@@ -144,6 +179,12 @@ class DashboardSessionTest extends TrackerIntegrationTest {
     private HttpRequest.Builder post(String path, String json) {
         return HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** The request with the session's CSRF token, as the dashboard's pages send changes. */
+    private HttpRequest.Builder withCsrf(HttpRequest.Builder request) throws IOException, InterruptedException {
+        JsonNode csrf = JsonMapper.shared().readTree(get("/admin/csrf").body());
+        return request.header(csrf.get("headerName").asString(), csrf.get("token").asString());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
