@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,12 @@ public class PolicyEvents {
     private final MeterRegistry meters;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final Counter dropped;
+    /**
+     * Held from taking the pending rows to their commit, so that a {@link #flush()} called while another is
+     * writing waits for it: whoever flushes before reading then sees every decision logged before. A lock
+     * rather than a monitor, so that a virtual thread waiting for PostgreSQL does not pin its carrier.
+     */
+    private final ReentrantLock writing = new ReentrantLock();
     private List<Pending> pending = new ArrayList<>();
 
     PolicyEvents(JdbcTemplate jdbc, MeterRegistry meters) {
@@ -94,9 +101,22 @@ public class PolicyEvents {
                 .tag("rule", decision.rule()).tag("outcome", decision.outcome()).register(meters)).increment();
     }
 
-    /** Writes the announce-time decisions logged so far; runs every second on its own. */
+    /**
+     * Writes the announce-time decisions logged so far, after a flush already under way has written its own:
+     * when it returns, every decision logged before the call is in PostgreSQL (or kept for the next try when
+     * PostgreSQL refused it). Runs every second on its own.
+     */
     @Scheduled(fixedDelayString = "1s")
     public void flush() {
+        writing.lock();
+        try {
+            write();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void write() {
         List<Pending> batch;
         synchronized (this) {
             if (pending.isEmpty()) {
