@@ -122,8 +122,10 @@ async function loadFlags() {
   fillTable(document.getElementById('cheat-flags'), flags, (f) => el('tr', { 'data-event-id': f.id },
     cell.link('userId', `/admin/user.html?id=${f.userId}`, String(f.userId)),
     cell.text('code', f.code),
+    cell.count('count', f.count),
     cell.text('message', f.message),
-    cell.time('at', f.at)), 'No cheat flags.');
+    cell.time('at', f.at),
+    cell.time('lastAt', f.lastAt)), 'No cheat flags.');
 }
 
 const sections = {

@@ -94,9 +94,11 @@ async function loadEvents() {
   const events = await getJson(`/api/users/${id}/events?${query({ limit: 50 })}`);
   fillTable(document.getElementById('events'), events, (e) => el('tr', { 'data-event-id': e.id },
     cell.time('at', e.at),
+    cell.time('lastAt', e.lastAt),
     cell.text('rule', e.rule),
     cell.text('outcome', e.outcome),
     cell.text('code', e.code),
+    cell.count('count', e.count),
     cell.text('message', e.message),
     cell.count('torrentId', e.torrentId)), 'No events.');
 }

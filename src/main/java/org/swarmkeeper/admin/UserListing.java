@@ -21,7 +21,7 @@ import org.swarmkeeper.admin.Paging.Page;
  * hit-and-runs, cheat flags, history), so that a list page is one SQL statement rather than one call per user.
  * It reads the policy module's tables as their migrations define them: {@code hit_and_runs.state = 'struck'}
  * is an active strike ({@code HitAndRuns}), {@code policy_events.rule = 'cheat'} a cheat flag
- * ({@code CheatDetector}); {@code AdminListsTest} fails if either changes.
+ * ({@code CheatDetector}), {@code count} times over; {@code AdminListsTest} fails if either changes.
  */
 @Component
 class UserListing {
@@ -81,7 +81,8 @@ class UserListing {
                 u.id, u.name, u.uploaded, u.downloaded, u.enabled, u.can_leech, u.created_at,
                 s.watch_started_at IS NOT NULL AS on_watch,
                 (SELECT count(*) FROM hit_and_runs h WHERE h.user_id = u.id AND h.state = 'struck') AS strikes,
-                (SELECT count(*) FROM policy_events e WHERE e.user_id = u.id AND e.rule = 'cheat') AS flags""";
+                (SELECT coalesce(sum(e.count), 0) FROM policy_events e WHERE e.user_id = u.id AND e.rule = 'cheat')
+                    AS flags""";
         return page(columns, from, USER_ORDER.get(paging.sortKey()) + direction(paging) + ", u.id", parameters, paging,
                 (rs, i) -> {
                     long downloaded = rs.getLong("downloaded");

@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param minIntervalTolerance re-announcing this much before {@code min interval} is still in time
  * @param blockedPorts         ports (and {@code from-to} ranges) peers may not announce
  * @param enforceClientList    refuse peer_ids the client allow-list does not name
+ * @param events               the decision log's aggregation and retention
  */
 @ConfigurationProperties("tracker.policy")
 public record PolicyProperties(
@@ -29,7 +30,8 @@ public record PolicyProperties(
         @DefaultValue("3") int maxPeersPerTorrent,
         @DefaultValue("30s") Duration minIntervalTolerance,
         @DefaultValue("1-1023") List<String> blockedPorts,
-        @DefaultValue("true") boolean enforceClientList) {
+        @DefaultValue("true") boolean enforceClientList,
+        @DefaultValue Events events) {
 
     /**
      * @param duration      how long a user under the requirement has to recover
@@ -57,5 +59,32 @@ public record PolicyProperties(
             @DefaultValue("2d") Duration prewarningBefore,
             @DefaultValue("30d") Duration strikeExpiry,
             @DefaultValue("3") int strikeLimit) {
+    }
+
+    /**
+     * The decision log ({@code policy_events}).
+     *
+     * @param aggregateWindow announce-time decisions of one kind (user, torrent, rule, outcome, code) within one
+     *                        such window, counted from the epoch, are one row with their count, the first and last
+     *                        instant and the latest message
+     * @param retention       rows whose latest decision is older than this are deleted
+     * @param purgeInterval   how often rows past the retention are looked for
+     */
+    public record Events(
+            @DefaultValue("1h") Duration aggregateWindow,
+            @DefaultValue("90d") Duration retention,
+            @DefaultValue("1h") Duration purgeInterval) {
+
+        public Events {
+            requirePositive(aggregateWindow, "aggregate-window");
+            requirePositive(retention, "retention");
+            requirePositive(purgeInterval, "purge-interval");
+        }
+
+        private static void requirePositive(Duration value, String key) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("tracker.policy.events." + key + " must be positive, not " + value);
+            }
+        }
     }
 }

@@ -75,8 +75,9 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
         assertThat(failure(announce(user, torrent, "-TR3000-aaaaaaaaaaaa", 51413, 0, STARTED, CLIENT, "127.0.2.77")))
                 .isNull();
         assertThat(decisions("ip_ban", "denied") - deniedBefore).isEqualTo(2);
-        assertThat(events(user.id())).contains("ip_ban/denied/ip_banned: address banned: test ban",
-                "ip_ban/denied/ip_banned: address banned: seedbox abuse");
+        assertThat(events(user.id())).as("both denials in one row, with the latest reason")
+                .containsExactly("ip_ban/denied/ip_banned: address banned: test ban");
+        assertThat(admin.get("/api/users/" + user.id() + "/events").json().get(0).get("count").asLong()).isEqualTo(2);
     }
 
     @Test
