@@ -249,8 +249,8 @@ public class CheatDetector {
             return false;
         }
         return found(user, torrent, CONSERVATION, "uploaded " + saturatedAdd(uploadedBefore, uploaded) + " bytes within "
-                + properties.conservationWindow().toMinutes() + " min while the other users on this torrent reported "
-                + "downloading " + othersDownloaded + " (slack " + properties.conservationSlack().toBytes() + ")",
+                + properties.conservationWindow().toMinutes() + " min while the other users on this torrent plausibly "
+                + "downloaded " + othersDownloaded + " (slack " + properties.conservationSlack().toBytes() + ")",
                 nowMillis);
     }
 

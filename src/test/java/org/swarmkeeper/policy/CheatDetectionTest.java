@@ -135,7 +135,7 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         clock.advance(Duration.ofMinutes(10));
         fake.announce(200 * MIB, 0, 0, NONE);
         assertThat(flags(faker)).singleElement().asString().startsWith("conservation/flagged: uploaded 209715200 bytes"
-                + " within 30 min while the other users on this torrent reported downloading 0");
+                + " within 30 min while the other users on this torrent plausibly downloaded 0");
         flushLedger();
         assertThat(admin.user(faker.id()).get("uploaded").asLong()).as("a flag alone keeps the credit").isEqualTo(200 * MIB);
 
@@ -150,6 +150,22 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         clock.advance(Duration.ofMinutes(5));
         seeder.announce(300 * MIB, 0, 0, NONE);
         assertThat(flags(honest)).isEmpty();
+    }
+
+    @Test
+    void anAccompliceCannotVouchForMoreThanOneCopy() {
+        InfoHash torrent = newTorrent(GIB);
+        CreatedUser accomplice = newUser();
+        TestClient vouching = client(accomplice, torrent, "-qB4520-", "127.0.11.14");
+        vouching.announce(0, 0, GIB, STARTED);
+        CreatedUser faker = newUser();
+        TestClient fake = client(faker, torrent, "-TR3000-", "127.0.11.15");
+        fake.announce(0, 0, 0, STARTED);
+        clock.advance(Duration.ofMinutes(10));
+        vouching.announce(0, 50 * GIB, GIB, NONE); // within its speed ceiling, but 50 copies of the torrent
+        fake.announce(5 * GIB, 0, 0, NONE);
+        assertThat(flags(faker)).containsExactly("conservation/flagged: uploaded 5368709120 bytes within 30 min while "
+                + "the other users on this torrent plausibly downloaded 1073741824 (slack 67108864)");
     }
 
     @Test

@@ -63,6 +63,26 @@ class HitAndRunTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void uploadTheTrackerWithheldDoesNotMeetTheTorrentRatio() {
+        CreatedUser forger = newUser();
+        Snatch forged = snatchAndLeave(forger, "127.0.9.20", SIZE);
+        clock.advance(Duration.ofHours(1));
+        forged.client().announce(2 * SIZE, SIZE, 0, STARTED); // "uploaded while stopped": withheld
+        forged.client().announce(2 * SIZE, SIZE, 0, STOPPED);
+        CreatedUser honest = newUser();
+        Snatch earned = snatchAndLeave(honest, "127.0.9.21", SIZE);
+        clock.advance(Duration.ofHours(1));
+        earned.client().announce(0, SIZE, 0, STARTED);
+        clock.advance(INTERVAL);
+        earned.client().announce(2 * SIZE, SIZE, 0, STOPPED); // uploaded while seeding: trusted
+        evaluatePolicy();
+        assertThat(userColumn(forger.id(), "withheld_uploaded")).isEqualTo(2 * SIZE);
+        assertThat(hitAndRunEvents(forger)).singleElement().asString()
+                .startsWith("hit_and_run/prewarned/not_seeded_enough");
+        assertThat(hitAndRunEvents(honest)).as("ratio 2.0 on the torrent meets it").isEmpty();
+    }
+
+    @Test
     void aSnatchLeftUnseededIsPrewarnedThenStruckAndSeedingClearsIt() {
         CreatedUser user = newUser();
         Snatch snatch = snatchAndLeave(user, "127.0.9.1", SIZE);
