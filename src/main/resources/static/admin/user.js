@@ -23,7 +23,7 @@ function renderUser(u) {
   document.title = `${u.name} · Swarmkeeper admin`;
   setCount('id', u.id);
   setTime('createdAt', u.createdAt);
-  for (const name of ['uploaded', 'downloaded', 'rawUploaded', 'rawDownloaded']) setBytes(name, u[name]);
+  for (const name of ['uploaded', 'downloaded', 'rawUploaded', 'rawDownloaded', 'withheldUploaded']) setBytes(name, u[name]);
   setText('ratio', formatRatio(u.ratio, u.downloaded));
   setText('requiredRatio', formatNumber(standing.requiredRatio, 2));
   setText('seedingShare', standing.seedingShare === null || standing.seedingShare === undefined
@@ -75,6 +75,7 @@ async function loadHistory() {
     cell.bytes('downloaded', h.downloaded),
     cell.bytes('rawUploaded', h.rawUploaded),
     cell.bytes('rawDownloaded', h.rawDownloaded),
+    cell.bytes('withheldUploaded', h.withheldUploaded),
     el('td', { class: 'num', 'data-field': 'seedTimeSeconds', 'data-value': h.seedTimeSeconds },
       formatDuration(h.seedTimeSeconds)),
     el('td', { class: 'num', 'data-field': 'leechTimeSeconds', 'data-value': h.leechTimeSeconds },

@@ -60,10 +60,11 @@ class UserApi {
 
     /**
      * {@code uploaded}/{@code downloaded} are credited (after freeleech and multipliers), the raw ones as the
-     * clients reported; {@code ratio} (credited) is {@code null} while nothing was downloaded.
+     * clients reported; {@code withheldUploaded} is raw upload not credited (beyond what the peers' active time
+     * allows, or withheld by a cheat rule); {@code ratio} (credited) is {@code null} while nothing was downloaded.
      */
     record UserView(long id, String name, long uploaded, long downloaded, long rawUploaded, long rawDownloaded,
-                    Double ratio, boolean enabled, String disabledReason, boolean canLeech, boolean immune,
+                    long withheldUploaded, Double ratio, boolean enabled, String disabledReason, boolean canLeech, boolean immune,
                     Instant personalFreeleechUntil, int freeleechTokens, long activeSeeding, long activeLeeching,
                     Standings.Standing standing, Instant createdAt) {
     }
@@ -242,7 +243,7 @@ class UserApi {
         PeerStore.ActivePeers active = peers.activePeers(id);
         Double ratio = user.getDownloaded() == 0 ? null : (double) user.getUploaded() / user.getDownloaded();
         return new UserView(user.getId(), user.getName(), user.getUploaded(), user.getDownloaded(),
-                user.getRawUploaded(), user.getRawDownloaded(), ratio, user.isEnabled(), user.getDisabledReason(),
+                user.getRawUploaded(), user.getRawDownloaded(), user.getWithheldUploaded(), ratio, user.isEnabled(), user.getDisabledReason(),
                 user.isCanLeech(), user.isImmune(), user.getPersonalFreeleechUntil(), user.getFreeleechTokens(),
                 active.seeding(), active.leeching(), standings.of(users.byId(id)), user.getCreatedAt());
     }

@@ -34,9 +34,9 @@ class UserListing {
                    boolean canLeech, boolean onWatch, int activeStrikes, long cheatFlags, Instant createdAt) {
     }
 
-    /** One user's record on one torrent: credited and raw totals, time spent seeding and leeching. */
+    /** One user's record on one torrent: credited, raw and withheld totals, time spent seeding and leeching. */
     record HistoryRow(long torrentId, String infoHash, String name, long uploaded, long downloaded,
-                      long rawUploaded, long rawDownloaded, long seedTimeSeconds, long leechTimeSeconds,
+                      long rawUploaded, long rawDownloaded, long withheldUploaded, long seedTimeSeconds, long leechTimeSeconds,
                       Instant completedAt, Instant firstSeen, Instant lastSeen) {
     }
 
@@ -121,7 +121,7 @@ class UserListing {
                 paging, (rs, i) -> new HistoryRow(rs.getLong("torrent_id"),
                         HexFormat.of().formatHex(rs.getBytes("info_hash")), rs.getString("name"),
                         rs.getLong("uploaded"), rs.getLong("downloaded"), rs.getLong("raw_uploaded"),
-                        rs.getLong("raw_downloaded"), rs.getLong("seed_time_ms") / 1000,
+                        rs.getLong("raw_downloaded"), rs.getLong("withheld_uploaded"), rs.getLong("seed_time_ms") / 1000,
                         rs.getLong("leech_time_ms") / 1000, instant(rs, "completed_at"), instant(rs, "first_seen"),
                         instant(rs, "last_seen")));
     }

@@ -38,6 +38,10 @@ public class User {
     @Column(insertable = false, updatable = false)
     private long rawDownloaded;
 
+    /** Raw upload not credited: more than the peers' active time allows, or withheld by a cheat rule. */
+    @Column(insertable = false, updatable = false)
+    private long withheldUploaded;
+
     private boolean enabled = true;
 
     private String disabledReason;
@@ -92,6 +96,10 @@ public class User {
 
     public long getRawDownloaded() {
         return rawDownloaded;
+    }
+
+    public long getWithheldUploaded() {
+        return withheldUploaded;
     }
 
     public boolean isEnabled() {
