@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +36,7 @@ import org.swarmkeeper.support.TrackerProcess;
 class CrashRecoveryTest {
 
     private static final String TOKEN = "crash-token";
+    private static final String SEED_PROPERTY = "swarmkeeper.crash-seed";
 
     @TempDir
     Path dataDirectory;
@@ -42,6 +45,9 @@ class CrashRecoveryTest {
 
     @Test
     void killedTrackerLosesNoCreditAndCountsNothingTwice() throws Exception {
+        // SIGKILL after a number of answered announces, drawn each run from a seed that a failure names.
+        long seed = Long.getLong(SEED_PROPERTY, ThreadLocalRandom.current().nextLong());
+        int killAfter = 200 + new Random(seed).nextInt(3_000);
         int port = TrackerProcess.freePort();
         tracker = startTracker(port);
         AdminClient admin = new AdminClient(port, TOKEN);
@@ -68,6 +74,7 @@ class CrashRecoveryTest {
         }
 
         AtomicBoolean loading = new AtomicBoolean(true);
+        CountDownLatch answered = new CountDownLatch(killAfter);
         ExecutorService load = Executors.newFixedThreadPool(sessions.size());
         for (ReportingSession session : sessions) {
             load.submit(() -> {
@@ -76,13 +83,14 @@ class CrashRecoveryTest {
                     session.transfer(100_000);
                     try {
                         session.announce(AnnounceEvent.NONE);
+                        answered.countDown();
                     } catch (RuntimeException trackerDied) {
                         return;
                     }
                 }
             });
         }
-        Thread.sleep(2_000 + ThreadLocalRandom.current().nextInt(1_000));
+        assertThat(answered.await(2, TimeUnit.MINUTES)).as(killAfter + " answered announces").isTrue();
         tracker.destroyForcibly().waitFor(); // SIGKILL, in the middle of announces and flushes
         loading.set(false);
         load.shutdown();
@@ -95,7 +103,12 @@ class CrashRecoveryTest {
             session.announce(AnnounceEvent.NONE);
             session.announce(AnnounceEvent.STOPPED);
         }
-        ReportingSession.assertCreditedExactly(admin, sessions);
+        try {
+            ReportingSession.assertCreditedExactly(admin, sessions);
+        } catch (AssertionError e) {
+            throw new AssertionError("SIGKILL after " + killAfter + " answered announces (-D" + SEED_PROPERTY + "="
+                    + seed + " draws the same count)", e);
+        }
 
         tracker.destroy(); // SIGTERM: graceful, the tracker stops its PostgreSQL
         assertThat(tracker.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -110,14 +110,18 @@ class DatabaseOutageTest {
                 }
             });
         }
-        Thread.sleep(1_500);
+        // The started announces carry no traffic: credit in PostgreSQL is the load's, flushed while it goes on.
+        JdbcTemplate beforeOutage = new JdbcTemplate(postgres.getPostgresDatabase());
+        Await.until("a flush of the load's credit", Duration.ofSeconds(30),
+                () -> beforeOutage.queryForObject("SELECT sum(uploaded) FROM users", Long.class) > 0);
         postgres.close(); // PostgreSQL stops under load
         databaseDown.set(true);
         Await.until("the ledger reported DOWN", Duration.ofSeconds(15), () -> ledgerHealth(port).contains("\"DOWN\""));
-        Thread.sleep(2_000);
+        Await.until("announces answered from memory while PostgreSQL is down", Duration.ofSeconds(15),
+                () -> answeredWhileDown.get() > 0);
+        Await.until("announces of peers the full ledger has no room for", Duration.ofSeconds(15),
+                () -> notRecorded.get() > 0);
         databaseDown.set(false);
-        assertThat(answeredWhileDown.get()).as("announces answered from memory while PostgreSQL was down").isPositive();
-        assertThat(notRecorded.get()).as("announces of peers the full ledger had no room for").isPositive();
 
         postgres = startPostgres(databasePort);
         Await.until("the ledger is UP again", Duration.ofSeconds(30), () -> ledgerHealth(port).contains("\"UP\""));

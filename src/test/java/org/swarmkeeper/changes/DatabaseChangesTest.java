@@ -1,7 +1,7 @@
 package org.swarmkeeper.changes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HexFormat;
@@ -28,21 +28,13 @@ class DatabaseChangesTest extends TrackerIntegrationTest {
         return answer.has("failure reason") ? answer.text("failure reason") : "";
     }
 
-    private static void eventually(String what, Supplier<String> actual, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = actual.get();
-            if (last.equals(expected)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail(what + ": expected '" + expected + "' within " + WITHIN.toSeconds() + " s, last saw '" + last + "'");
+    private static void eventually(String what, Supplier<String> actual, String expected) {
+        await(what).atMost(WITHIN).pollDelay(Duration.ZERO)
+                .untilAsserted(() -> assertThat(actual.get()).as(what).isEqualTo(expected));
     }
 
     @Test
-    void usersAndTorrentsWrittenInSqlReachTheTracker() throws Exception {
+    void usersAndTorrentsWrittenInSqlReachTheTracker() {
         String passkey = HexFormat.of().formatHex(randomBytes(16));
         jdbc.update("INSERT INTO users (name, passkey) VALUES (?, ?)", "sql-user-" + passkey.substring(0, 8), passkey);
         InfoHash torrent = InfoHash.of(randomBytes(20));
@@ -66,7 +58,7 @@ class DatabaseChangesTest extends TrackerIntegrationTest {
     }
 
     @Test
-    void policyListsWrittenInSqlReachTheTracker() throws Exception {
+    void policyListsWrittenInSqlReachTheTracker() {
         CreatedUser user = newUser();
         TestClient client = client(user, newTorrent(100), "-TR3000-", "127.0.0.61");
         jdbc.update("INSERT INTO ip_bans (network, reason) VALUES ('127.0.0.61/32', 'sql ban')");

@@ -5,24 +5,26 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition, failing with what was awaited once the limit passes. */
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Polls a condition on the calling thread, at once and then every 100 ms, failing with what was awaited once the
+ * limit passes.
+ */
 public final class Await {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private Await() {
     }
 
     public static void until(String what, Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + limit.toSeconds() + " s: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            Awaitility.await(what).atMost(limit).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL)
+                    .pollInSameThread().until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            fail("not within " + limit.toSeconds() + " s: " + what);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.swarmkeeper.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,12 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.swarmkeeper.SwarmkeeperApplication;
 
 /** The tracker as a separate JVM (the test classpath, {@code --key=value} arguments), to kill and restart. */
 public final class TrackerProcess {
+
+    private static final Duration START_LIMIT = Duration.ofMinutes(2);
 
     private TrackerProcess() {
     }
@@ -36,25 +40,31 @@ public final class TrackerProcess {
     public static Process start(int port, Path log, String... arguments) throws IOException, InterruptedException {
         Process process = launch(port, log, arguments);
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("tracker exited at start:\n" + Files.readString(log));
-            }
-            try {
-                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (health.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
+        try {
+            await("the tracker's health endpoint on port " + port).atMost(START_LIMIT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> healthy(process, http, port, log));
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new AssertionError("tracker did not start within " + START_LIMIT.toSeconds() + " s:\n"
+                    + Files.readString(log));
         }
-        process.destroyForcibly();
-        throw new AssertionError("tracker did not start within 120 s:\n" + Files.readString(log));
+        return process;
+    }
+
+    /** Whether the starting tracker answers 200 yet; fails at once when it has exited. */
+    private static boolean healthy(Process process, HttpClient http, int port, Path log)
+            throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new AssertionError("tracker exited at start:\n" + Files.readString(log));
+        }
+        try {
+            HttpResponse<Void> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return health.statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // still starting
+        }
     }
 
     public static int freePort() throws IOException {

@@ -1,9 +1,9 @@
 package org.swarmkeeper.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
@@ -18,21 +18,35 @@ class TrackerRequestsTest {
         requests.start();
         requests.begin();
         requests.begin();
-        CompletableFuture<Void> stopping = CompletableFuture.runAsync(requests::stop);
-        Thread.sleep(200);
-        assertThat(stopping).isNotDone();
+        Thread stopping = stopping();
+        assertThat(waitingOrReturned(stopping)).as("stop() waits").isEqualTo(Thread.State.TIMED_WAITING);
         requests.end();
-        Thread.sleep(100);
-        assertThat(stopping).as("one answer still being written").isNotDone();
+        assertThat(stopping.isAlive()).as("one answer still being written").isTrue();
         requests.end();
-        stopping.get(1, TimeUnit.SECONDS);
+        // Woken by the last answer, well before its own limit (10 s) would end the wait.
+        stopping.join(5_000);
+        assertThat(stopping.isAlive()).as("stop() returned").isFalse();
         assertThat(requests.isRunning()).isFalse();
     }
 
     @Test
-    void stopsAtOnceWhenNothingIsInFlight() throws Exception {
+    void stopsAtOnceWhenNothingIsInFlight() {
         requests.start();
-        CompletableFuture.runAsync(requests::stop).get(200, TimeUnit.MILLISECONDS);
+        assertThat(waitingOrReturned(stopping())).as("stop() returned without waiting")
+                .isEqualTo(Thread.State.TERMINATED);
+    }
+
+    private Thread stopping() {
+        Thread stopping = new Thread(requests::stop, "stopping");
+        stopping.start();
+        return stopping;
+    }
+
+    /** What {@code thread} comes to first: waiting (stop() waits only with a time limit), or having returned. */
+    private static Thread.State waitingOrReturned(Thread thread) {
+        return await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(thread::getState, state -> state == Thread.State.TIMED_WAITING
+                        || state == Thread.State.TERMINATED);
     }
 
     /** Spring Boot 4.1's servlet WebServerStartStopLifecycle (not public) stops in this phase. */
