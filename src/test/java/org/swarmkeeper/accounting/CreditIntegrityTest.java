@@ -18,6 +18,7 @@ import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.swarm.PeerChange;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.SwarmProperties;
+import org.swarmkeeper.swarm.SwarmRegistry;
 
 /**
  * Credit is exactly once against the baseline PostgreSQL holds: a node's stale copy of a peer and a flush retried
@@ -36,6 +37,9 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
 
     @Autowired
     CreditRules rules;
+
+    @Autowired
+    SwarmRegistry swarms;
 
     private double rebased() {
         return meters.get("tracker.ledger.rebased").counter().count();
@@ -70,6 +74,29 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
         flushLedger();
         assertThat(userColumn(user.id(), "uploaded")).as("back in step: no more rebasing").isEqualTo(7 * MIB);
         assertThat(rebased() - before).isEqualTo(1);
+    }
+
+    @Test
+    void aSwarmThatWentSilentHereIsReadAnewWhenItComesBack() {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(100 * MIB);
+        TestClient seeder = client(user, torrent, "-TR3000-", "127.0.12.6");
+        seeder.announce(0, 0, 0, STARTED);
+        flushLedger();
+        long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
+        // The swarm is routed to another node for an hour: the peer goes on seeding there, here it times out.
+        clock.advance(Duration.ofHours(1));
+        swarms.reapStalePeers();
+        flushLedger();
+        assertThat(swarms.find(torrentId)).as("dropped once no peer is left in it").isNull();
+        jdbc.update("UPDATE peers SET uploaded = ?, last_announce = ?, active = true WHERE user_id = ?", 8 * MIB,
+                new Timestamp(clock.millis()), user.id());
+
+        clock.advance(Duration.ofMinutes(20));
+        seeder.announce(9 * MIB, 0, 0, NONE); // back here: credited against what the other node recorded
+        flushLedger();
+        assertThat(userColumn(user.id(), "uploaded")).isEqualTo(MIB);
+        assertThat(events(user.id())).as("no finding: the peer was active, only not here").isEmpty();
     }
 
     @Test
