@@ -54,6 +54,15 @@ class LedgerFlusher implements SmartLifecycle {
      * plans and runs one set-based write instead of one statement per row, which is most of a flush's cost.
      * Instants travel as epoch milliseconds, added to the epoch exactly.
      */
+    /** Inserts the rows {@code r} of {@link #PEER_COLUMNS} (t, u, p … a), followed by a FROM clause giving them. */
+    private static final String INSERT_PEER_ROWS = """
+            INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
+                               downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
+                               last_announce, active)
+            SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
+                   timestamptz 'epoch' + f * interval '1 millisecond',
+                   timestamptz 'epoch' + l * interval '1 millisecond', a
+            """;
     /**
      * Compare-and-set of every peer of the batch: a row is updated only while it still holds the baseline the node
      * computed credit against (counters and announce time), and inserted only when the node held no baseline and
@@ -78,12 +87,7 @@ class LedgerFlusher implements SmartLifecycle {
                   AND peers.last_announce = timestamptz 'epoch' + r.el * interval '1 millisecond'
                 RETURNING peers.torrent_id, peers.user_id, peers.peer_id),
             inserted AS (
-                INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
-                                   downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
-                                   last_announce, active)
-                SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
-                       timestamptz 'epoch' + f * interval '1 millisecond',
-                       timestamptz 'epoch' + l * interval '1 millisecond', a
+                """ + INSERT_PEER_ROWS + """
                 FROM r WHERE r.el IS NULL
                 ON CONFLICT (torrent_id, user_id, peer_id) DO NOTHING
                 RETURNING torrent_id, user_id, peer_id)
@@ -101,13 +105,7 @@ class LedgerFlusher implements SmartLifecycle {
             FOR NO KEY UPDATE OF p
             """;
     /** Writes rows whose stored state was read and locked first: the newer announce wins. */
-    private static final String UPSERT_PEERS = """
-            INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
-                               downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
-                               last_announce, active)
-            SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
-                   timestamptz 'epoch' + f * interval '1 millisecond',
-                   timestamptz 'epoch' + l * interval '1 millisecond', a
+    private static final String UPSERT_PEERS = INSERT_PEER_ROWS + """
             FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[], ?::text[],
                         ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::text[],
                         ?::bigint[], ?::bigint[], ?::boolean[])
@@ -532,8 +530,8 @@ class LedgerFlusher implements SmartLifecycle {
                 PeerEntry entry = entries.get(key);
                 long storedLastAnnounce = stored.getLong(8);
                 PeerState state = entry.state;
-                if (storedLastAnnounce > state.lastAnnounceMillis()) {
-                    credit.put(key, new HistoryDelta()); // the row is newer: nothing of this batch counts
+                if (storedLastAnnounce > state.lastAnnounceMillis() || entry.credit.lastSeenMillis == 0) {
+                    credit.put(key, new HistoryDelta()); // a newer row, or a peer that only timed out: no credit
                 } else {
                     credit.put(key, LedgerRecorder.credit(rules, key.torrentId(), stored.getLong(4), stored.getLong(5),
                             stored.getLong(6), stored.getBoolean(7), storedLastAnnounce, stored.getBoolean(9), state,
