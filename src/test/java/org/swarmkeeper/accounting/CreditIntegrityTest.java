@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.swarmkeeper.protocol.AnnounceEvent.NONE;
 import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.swarm.PeerChange;
@@ -40,6 +45,12 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
 
     @Autowired
     SwarmRegistry swarms;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    DataSource dataSource;
 
     private double rebased() {
         return meters.get("tracker.ledger.rebased").counter().count();
@@ -131,6 +142,28 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
         return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
                 client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false);
+    }
+
+    @Test
+    void aFlushBlockedByARowLockGivesUpAfterTheLockTimeoutAndIsWrittenLater() throws Exception {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.7");
+        seeder.announce(0, 0, 0, STARTED);
+        flushLedger();
+        try (Connection locking = dataSource.getConnection()) {
+            locking.setAutoCommit(false);
+            try (PreparedStatement lock = locking.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, user.id());
+                lock.executeQuery().close();
+            }
+            clock.advance(Duration.ofMinutes(20));
+            seeder.announce(2 * MIB, 0, 0, NONE);
+            Await.until("the flush gave up on the locked row (tracker.ledger.lock-timeout, 10 s)",
+                    Duration.ofSeconds(30), ledger::lastFlushFailed);
+            locking.rollback();
+        }
+        flushLedger();
+        assertThat(userColumn(user.id(), "uploaded")).isEqualTo(2 * MIB);
     }
 
     @Test
