@@ -1,0 +1,141 @@
+package org.swarmkeeper.integrity;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.swarmkeeper.protocol.PeerId;
+
+/**
+ * What the tracker must make of one peer (torrent, user, peer_id), by the specification: the announces it
+ * recorded, in order, and the credit each earned. Credit per counter is the reported value minus the one
+ * recorded before it; the first recorded announce, and a counter lower than the one before (a client restart),
+ * credit 0 for that counter. When a node dies, what it had not committed is gone: the peer goes back to its
+ * last committed announce ({@link #rollBackTo}), and the client's next announce is credited against that.
+ */
+final class ModelPeer {
+
+    /**
+     * One recorded announce: what it reported, when it was sent by the client's clock and to which node, and the
+     * credit the peer has earned up to and including it, of the reported counters and of their honest part.
+     */
+    private record Recorded(Report report, long sentMillis, String node, long creditedUp, long creditedDown,
+                            long honestCreditedUp) {
+    }
+
+    /**
+     * The counters of one announce as the client sent them, with the honest part of its upload (all of it for an
+     * honest client; a forger's reported upload includes bytes it never sent).
+     */
+    record Report(long uploaded, long downloaded, long left, long honestUploaded) {
+    }
+
+    private final String label;
+    private final long torrentId;
+    private final long userId;
+    private final PeerId peerId;
+    private final List<Recorded> recorded = new ArrayList<>();
+    /** Index of the last announce committed when PostgreSQL was stopped; -1 for none. */
+    private int committedAtOutage = -1;
+
+    ModelPeer(String label, long torrentId, long userId, PeerId peerId) {
+        this.label = label;
+        this.torrentId = torrentId;
+        this.userId = userId;
+        this.peerId = peerId;
+    }
+
+    String label() {
+        return label;
+    }
+
+    long torrentId() {
+        return torrentId;
+    }
+
+    long userId() {
+        return userId;
+    }
+
+    PeerId peerId() {
+        return peerId;
+    }
+
+    /** Whether the tracker holds a state of this peer: a {@code stopped} of an unknown peer records nothing. */
+    boolean known() {
+        return !recorded.isEmpty();
+    }
+
+    /** The node that recorded the last announce, or {@code null}. */
+    String lastNode() {
+        return known() ? last().node() : null;
+    }
+
+    void record(Report report, long sentMillis, String node) {
+        Report previous = lastReport();
+        long up = previous == null ? 0 : increase(previous.uploaded(), report.uploaded());
+        long down = previous == null ? 0 : increase(previous.downloaded(), report.downloaded());
+        long honestUp = previous == null ? 0 : increase(previous.honestUploaded(), report.honestUploaded());
+        recorded.add(new Recorded(report, sentMillis, node, creditedUp() + up, creditedDown() + down,
+                honestCreditedUp() + honestUp));
+    }
+
+    /** What the last recorded announce reported, or {@code null}: the state the tracker holds. */
+    Report lastReport() {
+        return known() ? last().report() : null;
+    }
+
+    long creditedUp() {
+        return known() ? last().creditedUp() : 0;
+    }
+
+    long creditedDown() {
+        return known() ? last().creditedDown() : 0;
+    }
+
+    long honestCreditedUp() {
+        return known() ? last().honestCreditedUp() : 0;
+    }
+
+    /**
+     * The index of the recorded announce a committed row shows: the latest one with the row's counters that was
+     * sent before the row's announce time (a client that reset its counters may report the same ones twice).
+     * -1 when none matches.
+     */
+    int indexOf(long uploaded, long downloaded, long left, long lastAnnounceMillis) {
+        for (int i = recorded.size() - 1; i >= 0; i--) {
+            Recorded candidate = recorded.get(i);
+            Report report = candidate.report();
+            if (report.uploaded() == uploaded && report.downloaded() == downloaded && report.left() == left
+                    && candidate.sentMillis() <= lastAnnounceMillis) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Forgets what was recorded after the announce at {@code index} (-1: everything). */
+    void rollBackTo(int index) {
+        recorded.subList(index + 1, recorded.size()).clear();
+    }
+
+    int lastIndex() {
+        return recorded.size() - 1;
+    }
+
+    /** Everything recorded so far is committed: PostgreSQL is about to stop, and nothing commits until it is back. */
+    void committedBeforeOutage() {
+        committedAtOutage = lastIndex();
+    }
+
+    int committedAtOutage() {
+        return committedAtOutage;
+    }
+
+    private Recorded last() {
+        return recorded.get(recorded.size() - 1);
+    }
+
+    private static long increase(long before, long now) {
+        return now >= before ? now - before : 0;
+    }
+}
