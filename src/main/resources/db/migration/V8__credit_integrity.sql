@@ -4,3 +4,7 @@ ALTER TABLE user_torrent_history
     ADD COLUMN withheld_uploaded bigint NOT NULL DEFAULT 0 CHECK (withheld_uploaded >= 0);
 ALTER TABLE users
     ADD COLUMN withheld_uploaded bigint NOT NULL DEFAULT 0 CHECK (withheld_uploaded >= 0);
+
+-- A peer that left with event=stopped earns no active time until it announces again; one that fell silent earns
+-- it up to the interval it was handed (plus a tolerance).
+ALTER TABLE peers ADD COLUMN stopped boolean NOT NULL DEFAULT false;

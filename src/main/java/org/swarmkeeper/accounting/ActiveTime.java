@@ -1,27 +1,34 @@
 package org.swarmkeeper.accounting;
 
-/**
- * Credit is judged over the time a peer was active. Between two announces of a peer, that is the time elapsed while
- * it was in the swarm, up to the peer timeout (the interval handed out plus a tolerance); after {@code stopped} or
- * after the peer timed out, no time counts until it announces again.
- */
-public final class ActiveTime {
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.swarm.SwarmProperties;
 
-    private ActiveTime() {
+/**
+ * Credit is judged over the time a peer was active. Between two announces of a peer, that is the time elapsed
+ * since the first, up to the interval it was handed plus a tolerance ({@link AnnounceCadence}) and never past the
+ * peer timeout; after {@code stopped}, none until it announces again.
+ */
+@Component
+public class ActiveTime {
+
+    private final long capMillis;
+
+    public ActiveTime(AnnounceCadence cadence, SwarmProperties swarm) {
+        this.capMillis = Math.min(cadence.activeGapMillis(), swarm.peerTimeout().toMillis());
     }
 
-    /** The active time between a peer's state ({@code wasActive}, its last announce) and an announce at {@code now}. */
-    public static long millis(boolean wasActive, long lastAnnounceMillis, long nowMillis, long peerTimeoutMillis) {
-        return wasActive ? Math.max(0, Math.min(nowMillis - lastAnnounceMillis, peerTimeoutMillis)) : 0;
+    /** The active time between a peer's last announce (then {@code stopped} or not) and an announce at {@code now}. */
+    public long millis(boolean stopped, long lastAnnounceMillis, long nowMillis) {
+        return stopped ? 0 : Math.max(0, Math.min(nowMillis - lastAnnounceMillis, capMillis));
     }
 
     /**
-     * The most upload believable over {@code activeMillis} at {@code ceiling} bytes a second. An active peer is
-     * allowed at least one second's worth, so that announces close together cannot hide a burst behind a tiny
-     * interval; a peer that was not active is allowed nothing.
+     * The most upload believable over {@code activeMillis} at {@code ceiling} bytes a second. A peer that did not
+     * stop is allowed at least one second's worth, so that announces close together cannot hide a burst behind a
+     * tiny interval; a stopped one is allowed nothing.
      */
-    public static long uploadAllowance(boolean wasActive, long activeMillis, long ceiling) {
-        if (!wasActive) {
+    public static long uploadAllowance(boolean stopped, long activeMillis, long ceiling) {
+        if (stopped) {
             return 0;
         }
         double bytes = (double) ceiling * Math.max(1_000, activeMillis) / 1_000;

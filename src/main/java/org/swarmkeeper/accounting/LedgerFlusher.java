@@ -36,7 +36,6 @@ import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
-import org.swarmkeeper.swarm.SwarmProperties;
 import org.swarmkeeper.swarm.SwarmRegistry;
 
 /**
@@ -58,10 +57,10 @@ class LedgerFlusher implements SmartLifecycle {
     private static final String INSERT_PEER_ROWS = """
             INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
                                downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
-                               last_announce, active)
+                               last_announce, active, stopped)
             SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
                    timestamptz 'epoch' + f * interval '1 millisecond',
-                   timestamptz 'epoch' + l * interval '1 millisecond', a
+                   timestamptz 'epoch' + l * interval '1 millisecond', a, st
             """;
     /**
      * Compare-and-set of every peer of the batch: a row is updated only while it still holds the baseline the node
@@ -73,14 +72,15 @@ class LedgerFlusher implements SmartLifecycle {
             WITH r AS (
                 SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[],
                                      ?::text[], ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[],
-                                     ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[],
-                                     ?::bigint[], ?::bigint[])
-                     AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, eup, edown, el)),
+                                     ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[],
+                                     ?::bigint[], ?::bigint[], ?::bigint[])
+                     AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st, eup, edown, el)),
             updated AS (
                 UPDATE peers SET peer_key = r.k, ipv4 = r.i4::inet, port4 = r.p4, ipv6 = r.i6::inet, port6 = r.p6,
                                  uploaded = r.up, downloaded = r.down, bytes_left = r.lft, seeding = r.s,
                                  partial_seed = r.ps, user_agent = r.ua,
-                                 last_announce = timestamptz 'epoch' + r.l * interval '1 millisecond', active = r.a
+                                 last_announce = timestamptz 'epoch' + r.l * interval '1 millisecond', active = r.a,
+                                 stopped = r.st
                 FROM r
                 WHERE r.el IS NOT NULL AND peers.torrent_id = r.t AND peers.user_id = r.u AND peers.peer_id = r.p
                   AND peers.uploaded = r.eup AND peers.downloaded = r.edown
@@ -98,7 +98,7 @@ class LedgerFlusher implements SmartLifecycle {
     /** The stored rows of peers the compare-and-set did not write, locked until the flush commits. */
     private static final String LOCK_STORED_PEERS = """
             SELECT p.torrent_id, p.user_id, p.peer_id, p.uploaded, p.downloaded, p.bytes_left, p.partial_seed,
-                   (extract(epoch FROM p.last_announce) * 1000)::bigint AS last_announce_ms, p.active
+                   (extract(epoch FROM p.last_announce) * 1000)::bigint AS last_announce_ms, p.active, p.stopped
             FROM peers p JOIN unnest(?::bigint[], ?::bigint[], ?::bytea[]) AS k (t, u, p)
                  ON p.torrent_id = k.t AND p.user_id = k.u AND p.peer_id = k.p
             ORDER BY p.torrent_id, p.user_id, p.peer_id
@@ -108,14 +108,14 @@ class LedgerFlusher implements SmartLifecycle {
     private static final String UPSERT_PEERS = INSERT_PEER_ROWS + """
             FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[], ?::text[],
                         ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::text[],
-                        ?::bigint[], ?::bigint[], ?::boolean[])
-                 AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a)
+                        ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[])
+                 AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st)
             ON CONFLICT (torrent_id, user_id, peer_id) DO UPDATE SET
                 peer_key = EXCLUDED.peer_key, ipv4 = EXCLUDED.ipv4, port4 = EXCLUDED.port4,
                 ipv6 = EXCLUDED.ipv6, port6 = EXCLUDED.port6, uploaded = EXCLUDED.uploaded,
                 downloaded = EXCLUDED.downloaded, bytes_left = EXCLUDED.bytes_left, seeding = EXCLUDED.seeding,
                 partial_seed = EXCLUDED.partial_seed, user_agent = EXCLUDED.user_agent,
-                last_announce = EXCLUDED.last_announce, active = EXCLUDED.active
+                last_announce = EXCLUDED.last_announce, active = EXCLUDED.active, stopped = EXCLUDED.stopped
             WHERE peers.last_announce <= EXCLUDED.last_announce
             """;
     /**
@@ -184,7 +184,8 @@ class LedgerFlusher implements SmartLifecycle {
             new ArrayColumn<>("text", String.class, row -> row.getValue().state.userAgent()),
             bigint(row -> row.getValue().state.firstAnnounceMillis()),
             bigint(row -> row.getValue().state.lastAnnounceMillis()),
-            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.active()));
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.active()),
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.stopped()));
 
     /** {@link #PEER_COLUMNS}, then the baseline expected in the row (nulls: none expected). */
     private static final List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> COMPARE_AND_SET_COLUMNS =
@@ -256,9 +257,8 @@ class LedgerFlusher implements SmartLifecycle {
     private final Ledger ledger;
     private final DataSource dataSource;
     private final SwarmRegistry swarms;
-    private final CreditRules rules;
+    private final LedgerRecorder recorder;
     private final long flushIntervalMillis;
-    private final long peerTimeoutMillis;
     private final double snatchShare;
     /** SET LOCAL of the flush transaction's statement and lock timeouts. */
     private final String timeouts;
@@ -270,14 +270,13 @@ class LedgerFlusher implements SmartLifecycle {
     private volatile boolean running;
     private volatile Thread worker;
 
-    LedgerFlusher(Ledger ledger, DataSource dataSource, SwarmRegistry swarms, CreditRules rules,
-                  LedgerProperties properties, SwarmProperties swarm, MeterRegistry meters) {
+    LedgerFlusher(Ledger ledger, DataSource dataSource, SwarmRegistry swarms, LedgerRecorder recorder,
+                  LedgerProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
         this.dataSource = dataSource;
         this.swarms = swarms;
-        this.rules = rules;
+        this.recorder = recorder;
         this.flushIntervalMillis = properties.flushInterval().toMillis();
-        this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
         this.snatchShare = properties.snatchShare();
         this.timeouts = "SET LOCAL statement_timeout = " + properties.statementTimeout().toMillis()
                 + "; SET LOCAL lock_timeout = " + properties.lockTimeout().toMillis();
@@ -533,9 +532,9 @@ class LedgerFlusher implements SmartLifecycle {
                 if (storedLastAnnounce > state.lastAnnounceMillis() || entry.credit.lastSeenMillis == 0) {
                     credit.put(key, new HistoryDelta()); // a newer row, or a peer that only timed out: no credit
                 } else {
-                    credit.put(key, LedgerRecorder.credit(rules, key.torrentId(), stored.getLong(4), stored.getLong(5),
-                            stored.getLong(6), stored.getBoolean(7), storedLastAnnounce, stored.getBoolean(9), state,
-                            entry.uploadWithheld, peerTimeoutMillis));
+                    credit.put(key, recorder.credit(key.torrentId(), new LedgerRecorder.Before(stored.getLong(4),
+                            stored.getLong(5), stored.getLong(6), stored.getBoolean(7), storedLastAnnounce,
+                            stored.getBoolean(9), stored.getBoolean(10)), state, entry.uploadWithheld));
                 }
             }
         }

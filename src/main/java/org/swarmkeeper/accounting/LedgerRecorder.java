@@ -13,13 +13,25 @@ import org.swarmkeeper.swarm.SwarmProperties;
 @Component
 class LedgerRecorder implements PeerChangeListener {
 
+    /** What credit is computed against: the fields of a peer's previous state, here or in PostgreSQL. */
+    record Before(long uploaded, long downloaded, long left, boolean partialSeed, long lastAnnounceMillis,
+                  boolean active, boolean stopped) {
+
+        static Before of(PeerState state) {
+            return new Before(state.uploaded(), state.downloaded(), state.left(), state.partialSeed(),
+                    state.lastAnnounceMillis(), state.active(), state.stopped());
+        }
+    }
+
     private final Ledger ledger;
     private final CreditRules rules;
+    private final ActiveTime activeTime;
     private final long peerTimeoutMillis;
 
-    LedgerRecorder(Ledger ledger, CreditRules rules, SwarmProperties swarm) {
+    LedgerRecorder(Ledger ledger, CreditRules rules, ActiveTime activeTime, SwarmProperties swarm) {
         this.ledger = ledger;
         this.rules = rules;
+        this.activeTime = activeTime;
         this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
     }
 
@@ -32,9 +44,7 @@ class LedgerRecorder implements PeerChangeListener {
             return;
         }
         LedgerBatch.HistoryDelta credit = before == null ? firstSight(after)
-                : credit(rules, change.torrentId(), before.uploaded(), before.downloaded(), before.left(),
-                        before.partialSeed(), before.lastAnnounceMillis(), before.active(), after,
-                        change.uploadCreditWithheld(), peerTimeoutMillis);
+                : credit(change.torrentId(), Before.of(before), after, change.uploadCreditWithheld());
         ledger.record(change.torrentId(), before, after, credit, change.uploadCreditWithheld());
     }
 
@@ -46,24 +56,21 @@ class LedgerRecorder implements PeerChangeListener {
     }
 
     /**
-     * The credit of a peer's announce ({@code after}) against a baseline (the fields of its previous state, here or
-     * in PostgreSQL). The delta is this announce's counters minus the baseline's; a counter that went backwards (a
-     * client restart) credits nothing and starts a new baseline. Upload is credited up to what the peer's
-     * {@link ActiveTime} allows at the upload ceiling, and not at all when a cheat rule withheld it; the rest is
-     * recorded raw and as withheld. Credited amounts are the trusted raw ones scaled by the {@link CreditRules} in
-     * force at the announce. Seed and leech time accrue between two announces of an active peer closer than the
-     * peer timeout.
+     * The credit of a peer's announce ({@code after}) against {@code before}. The delta is this announce's counters
+     * minus the baseline's; a counter that went backwards (a client restart) credits nothing and starts a new
+     * baseline. Upload is credited up to what the peer's {@link ActiveTime} allows at the upload ceiling, and not at
+     * all when a cheat rule withheld it; the rest is recorded raw and as withheld. Credited amounts are the trusted
+     * raw ones scaled by the {@link CreditRules} in force at the announce. Seed and leech time accrue between two
+     * announces of an active peer closer than the peer timeout.
      */
-    static LedgerBatch.HistoryDelta credit(CreditRules rules, long torrentId, long uploaded, long downloaded,
-                                           long left, boolean partialSeed, long lastAnnounceMillis, boolean active,
-                                           PeerState after, boolean uploadWithheld, long peerTimeoutMillis) {
+    LedgerBatch.HistoryDelta credit(long torrentId, Before before, PeerState after, boolean uploadWithheld) {
         LedgerBatch.HistoryDelta credit = firstSight(after);
-        credit.rawUploaded = increase(uploaded, after.uploaded());
-        credit.rawDownloaded = increase(downloaded, after.downloaded());
-        long elapsed = after.lastAnnounceMillis() - lastAnnounceMillis;
-        if (active && elapsed > 0 && elapsed < peerTimeoutMillis) {
-            boolean wasSeeding = left == 0;
-            boolean wasLeeching = left > 0 && !partialSeed;
+        credit.rawUploaded = increase(before.uploaded(), after.uploaded());
+        credit.rawDownloaded = increase(before.downloaded(), after.downloaded());
+        long elapsed = after.lastAnnounceMillis() - before.lastAnnounceMillis();
+        if (before.active() && elapsed > 0 && elapsed < peerTimeoutMillis) {
+            boolean wasSeeding = before.left() == 0;
+            boolean wasLeeching = before.left() > 0 && !before.partialSeed();
             if (wasSeeding && after.seeding()) {
                 credit.seedMillis = elapsed;
             } else if (wasLeeching && after.leeching()) {
@@ -71,8 +78,8 @@ class LedgerRecorder implements PeerChangeListener {
             }
         }
         if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
-            long allowance = uploadWithheld ? 0 : ActiveTime.uploadAllowance(active,
-                    ActiveTime.millis(active, lastAnnounceMillis, after.lastAnnounceMillis(), peerTimeoutMillis),
+            long allowance = uploadWithheld ? 0 : ActiveTime.uploadAllowance(before.stopped(),
+                    activeTime.millis(before.stopped(), before.lastAnnounceMillis(), after.lastAnnounceMillis()),
                     rules.uploadCeiling());
             long trusted = Math.min(credit.rawUploaded, allowance);
             credit.withheldUploaded = credit.rawUploaded - trusted;

@@ -88,7 +88,7 @@ public class PeerStore implements PeerLoader {
         String copy = String.format(Locale.ROOT, """
                 COPY (SELECT p.torrent_id, p.user_id, p.peer_id, p.peer_key, p.ipv4, p.port4, p.ipv6, p.port6,
                              p.uploaded, p.downloaded, p.bytes_left, p.partial_seed, p.user_agent,
-                             p.first_announce, p.last_announce, p.active, t.snatches
+                             p.first_announce, p.last_announce, p.active, p.stopped, t.snatches
                       FROM peers p JOIN torrents t ON t.id = p.torrent_id
                       WHERE %s AND p.last_announce >= to_timestamp(%d / 1000.0))
                 TO STDOUT (FORMAT binary)
@@ -98,7 +98,7 @@ public class PeerStore implements PeerLoader {
             try {
                 BinaryCopyReader rows = new BinaryCopyReader(data);
                 int read = 0;
-                while (rows.next(17)) {
+                while (rows.next(18)) {
                     long torrentId = rows.int8();
                     PeerState peer = peer(rows);
                     long snatches = rows.int8();
@@ -144,7 +144,7 @@ public class PeerStore implements PeerLoader {
         byte[] compactV6 = endpoint(row, 16);
         return new PeerState(userId, peerId, key, compactV4, compactV6,
                 row.int8(), row.int8(), row.int8(), row.bool(), PeerState.canonicalUserAgent(row.text()),
-                row.timestampMillis(), row.timestampMillis(), row.bool(), compactV4 == null);
+                row.timestampMillis(), row.timestampMillis(), row.bool(), row.bool(), compactV4 == null);
     }
 
     /**

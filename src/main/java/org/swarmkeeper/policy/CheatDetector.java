@@ -16,7 +16,6 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
-import org.swarmkeeper.swarm.SwarmProperties;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.AccountChanges;
 import org.swarmkeeper.users.UserAccount;
@@ -106,16 +105,16 @@ public class CheatDetector {
     private final ConcurrentMap<String, Counter> flags = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, TorrentWindow> windows = new ConcurrentHashMap<>();
     private final ConcurrentMap<PeerKey, Resets> resets = new ConcurrentHashMap<>();
-    private final long peerTimeoutMillis;
+    private final ActiveTime activeTime;
     private volatile long lastPrune;
 
     CheatDetector(ClientAllowList clients, PolicyEvents events, UserDirectory users, CheatProperties properties,
-                  SwarmProperties swarm, MeterRegistry meters) {
+                  ActiveTime activeTime, MeterRegistry meters) {
         this.clients = clients;
         this.events = events;
         this.users = users;
         this.properties = properties;
-        this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
+        this.activeTime = activeTime;
         this.meters = meters;
     }
 
@@ -137,19 +136,18 @@ public class CheatDetector {
             if (reset) {
                 withhold |= countReset(user, torrent, request, nowMillis);
             }
-            long active = ActiveTime.millis(previous.active(), previous.lastAnnounceMillis(), nowMillis,
-                    peerTimeoutMillis);
-            long allowance = ActiveTime.uploadAllowance(previous.active(), active,
+            long active = activeTime.millis(previous.stopped(), previous.lastAnnounceMillis(), nowMillis);
+            long allowance = ActiveTime.uploadAllowance(previous.stopped(), active,
                     properties.uploadCeiling().toBytes());
             plausiblyDownloaded = Math.min(downloaded, allowance);
             if (uploaded > allowance) {
                 // The ledger credits the allowance and withholds the rest when the action is withhold.
-                // Judged over at least a second of an active peer, as the allowance is.
-                long judged = previous.active() ? Math.max(1_000, active) : 0;
+                // Judged over at least a second of a peer that did not stop, as the allowance is.
+                long judged = previous.stopped() ? 0 : Math.max(1_000, active);
                 found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
                         "uploaded %d bytes in %.1f s of active time%s: %d allowed at the ceiling of %d MiB/s, "
-                                + "%d beyond", uploaded, judged / 1_000.0, previous.active() ? ""
-                                : " (stopped or timed out since the last announce)",
+                                + "%d beyond", uploaded, judged / 1_000.0, previous.stopped()
+                                ? " (stopped since the last announce)" : "",
                         allowance, properties.uploadCeiling().toBytes() / MIB, uploaded - allowance), nowMillis);
             }
             if (previous.seeding() && request.left() == 0

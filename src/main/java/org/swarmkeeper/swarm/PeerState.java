@@ -53,17 +53,21 @@ public final class PeerState implements ListedPeer {
     private long lastAnnounceMillis;
     private boolean partialSeed;
     private boolean active;
+    private boolean stopped;
     private boolean lastViaV6;
 
     /**
      * @param key        the client's session key, or {@code null}
      * @param compactV4  the IPv4 endpoint in compact form, or {@code null}
      * @param compactV6  the IPv6 endpoint in compact form, or {@code null} (BEP 7: one peer, two endpoints)
+     * @param active     whether the peer is in the peer lists
+     * @param stopped    whether it left them with {@code event=stopped} (not by falling silent)
      * @param lastViaV6  whether the last announce came over IPv6: a dual-stack client announces once per family
      */
     public PeerState(long userId, PeerId peerId, byte[] key, byte[] compactV4, byte[] compactV6,
                      long uploaded, long downloaded, long left, boolean partialSeed, String userAgent,
-                     long firstAnnounceMillis, long lastAnnounceMillis, boolean active, boolean lastViaV6) {
+                     long firstAnnounceMillis, long lastAnnounceMillis, boolean active, boolean stopped,
+                     boolean lastViaV6) {
         this.userId = userId;
         this.peerIdBytes0to7 = peerId.bytes0to7();
         this.peerIdBytes8to15 = peerId.bytes8to15();
@@ -91,6 +95,7 @@ public final class PeerState implements ListedPeer {
         this.firstAnnounceMillis = firstAnnounceMillis;
         this.lastAnnounceMillis = lastAnnounceMillis;
         this.active = active;
+        this.stopped = stopped;
         this.lastViaV6 = lastViaV6;
     }
 
@@ -134,6 +139,7 @@ public final class PeerState implements ListedPeer {
         firstAnnounceMillis = state.firstAnnounceMillis;
         lastAnnounceMillis = state.lastAnnounceMillis;
         active = state.active;
+        stopped = state.stopped;
         lastViaV6 = state.lastViaV6;
     }
 
@@ -273,6 +279,11 @@ public final class PeerState implements ListedPeer {
 
     public boolean active() {
         return active;
+    }
+
+    /** Left the peer lists with {@code event=stopped}: no time after that is active time. */
+    public boolean stopped() {
+        return stopped;
     }
 
     public boolean lastViaV6() {

@@ -120,7 +120,7 @@ public final class Swarm {
         return new PeerState(userId, request.peerId(), request.key(), compactV4, compactV6,
                 request.uploaded(), request.downloaded(), request.left(), partialSeed, userAgent,
                 before == null ? nowMillis : before.firstAnnounceMillis(), nowMillis,
-                request.event() != AnnounceEvent.STOPPED, !v4);
+                request.event() != AnnounceEvent.STOPPED, request.event() == AnnounceEvent.STOPPED, !v4);
     }
 
     /**

@@ -123,8 +123,8 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
         Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
                 Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
                 Duration.ofSeconds(60), 0.9));
-        LedgerRecorder recorder = new LedgerRecorder(own, rules,
-                new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
+        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
+        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
         PeerState stored = seederState(user, seeder, 0, startedAt);
         PeerState minuteLater = seederState(user, seeder, 3 * MIB, startedAt + 60_000);
         recorder.onPeerChange(new PeerChange(torrentId, stored, minuteLater, NONE));
@@ -141,7 +141,7 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
 
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
         return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
-                client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false);
+                client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false, false);
     }
 
     @Test

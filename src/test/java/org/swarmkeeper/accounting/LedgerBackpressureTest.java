@@ -26,7 +26,7 @@ class LedgerBackpressureTest {
 
     private static void recordOnePeer(Ledger ledger) {
         ledger.record(1, null, new PeerState(1, PeerId.of(new byte[20]), null, new byte[] {127, 0, 0, 1, 26, (byte) 225},
-                null, 0, 0, 100, false, "test", 0, 0, true, false), null, false);
+                null, 0, 0, 100, false, "test", 0, 0, true, false, false), null, false);
     }
 
     private void advance(long millis) {

@@ -11,7 +11,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerState;
-import org.swarmkeeper.swarm.SwarmProperties;
 
 /** The ledger's health: DOWN for a flush stuck past tracker.ledger.stuck-after, on the ledger's own clock. */
 class LedgerHealthIndicatorTest {
@@ -22,14 +21,13 @@ class LedgerHealthIndicatorTest {
             Duration.ofSeconds(60), 0.9);
     private final Ledger ledger = new Ledger(properties, nanos::get);
     private final LedgerFlusher flusher = new LedgerFlusher(ledger, null, null, null, properties,
-            new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)),
             new SimpleMeterRegistry());
     private final LedgerHealthIndicator health = new LedgerHealthIndicator(ledger, flusher, properties);
 
     @Test
     void aFlushRunningPastStuckAfterIsDown() {
         ledger.record(1, null, new PeerState(1, PeerId.of(new byte[20]), null, null, null, 0, 0, 100, false, null, 0,
-                0, true, false), null, false);
+                0, true, false, false), null, false);
         ledger.drain(); // the flush begins
         nanos.addAndGet(Duration.ofSeconds(59).toNanos());
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);

@@ -21,6 +21,8 @@ class LedgerRecorderTest {
     private final Ledger ledger = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1,
             Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(60), 0.9));
+    private static final SwarmProperties SWARM = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14),
+            Duration.ofMinutes(1));
     private final LedgerRecorder recorder = new LedgerRecorder(ledger, new CreditRules() {
         @Override
         public Factors factors(long userId, long torrentId, long atMillis) {
@@ -31,7 +33,7 @@ class LedgerRecorderTest {
         public long uploadCeiling() {
             return CEILING;
         }
-    }, new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1)));
+    }, new ActiveTime(() -> 38 * MINUTE, SWARM), SWARM); // a 30-minute interval, 10 % jitter, 5 minutes late
     private final PeerId peerId = PeerId.of(new byte[20]);
 
     @Test
@@ -72,7 +74,7 @@ class LedgerRecorderTest {
 
     @Test
     void uploadClaimedAcrossAStopIsNotCredited() {
-        PeerState stopped = peer(0, 0, 0, false);
+        PeerState stopped = peer(0, 0, 0, false, true);
         PeerState back = peer(40 * MINUTE, 0, 5_000, true); // 40 minutes away: no active time at all
         recorder.onPeerChange(new PeerChange(1, stopped, back, AnnounceEvent.STARTED));
         LedgerBatch.HistoryDelta credit = onlyCredit();
@@ -82,11 +84,19 @@ class LedgerRecorderTest {
     }
 
     @Test
-    void activeTimeStopsAtThePeerTimeout() {
+    void activeTimeStopsAtTheIntervalHandedOutPlusTheTolerance() {
         PeerState first = peer(0, 0, 0, true);
         PeerState hoursLater = peer(300 * MINUTE, 0, 10_000_000, true);
         recorder.onPeerChange(new PeerChange(1, first, hoursLater, AnnounceEvent.NONE));
-        assertThat(onlyCredit().uploaded).isEqualTo(45 * 60 * CEILING);
+        assertThat(onlyCredit().uploaded).isEqualTo(38 * 60 * CEILING);
+    }
+
+    @Test
+    void aPeerThatTimedOutEarnedActiveTimeUntilItShouldHaveAnnounced() {
+        PeerState timedOut = peer(0, 0, 0, false, false); // fell silent and left the lists: not stopped
+        PeerState back = peer(300 * MINUTE, 0, 10_000_000, true);
+        recorder.onPeerChange(new PeerChange(1, timedOut, back, AnnounceEvent.NONE));
+        assertThat(onlyCredit().uploaded).isEqualTo(38 * 60 * CEILING);
     }
 
     @Test
@@ -126,8 +136,12 @@ class LedgerRecorderTest {
     }
 
     private PeerState peer(long atMillis, long left, long uploaded, boolean active) {
+        return peer(atMillis, left, uploaded, active, false);
+    }
+
+    private PeerState peer(long atMillis, long left, long uploaded, boolean active, boolean stopped) {
         return new PeerState(2, peerId, null, new byte[6], null, uploaded, 0, left, false, "test", 0, atMillis, active,
-                false);
+                stopped, false);
     }
 
     /** The credit of the one peer recorded. */

@@ -19,7 +19,7 @@ class AnnounceUrlsTest {
             new StaticListableBeanFactory().getBeanProvider(TrackerFront.class);
 
     private static AnnounceUrls withPublicUrl(String url) {
-        return new AnnounceUrls(new AnnounceProperties(Duration.ofMinutes(30), 0.1, Duration.ofMinutes(15), 50, 100,
+        return new AnnounceUrls(new AnnounceProperties(Duration.ofMinutes(30), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(15), 50, 100,
                 url), NO_FRONT);
     }
 
