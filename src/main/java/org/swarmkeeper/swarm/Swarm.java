@@ -371,10 +371,6 @@ public final class Swarm {
         }
     }
 
-    long torrentId() {
-        return torrentId;
-    }
-
     /** Set from the database after a flush recorded snatches: it counts each user once per torrent. */
     public void snatches(long snatches) {
         this.snatches = snatches;

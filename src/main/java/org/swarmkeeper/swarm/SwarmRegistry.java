@@ -98,25 +98,13 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
         }
     }
 
-    /**
-     * Takes stale peers out of the peer lists, and drops the swarms left with none: their baselines are in
-     * PostgreSQL, and the next announce of such a torrent reads them anew. A swarm routed to another node goes
-     * silent here, so when it comes back this node starts from what the other node recorded rather than from a
-     * copy whose peers it believes stopped.
-     */
     @Scheduled(fixedDelayString = "${tracker.swarm.reap-interval:1m}")
     public void reapStalePeers() {
         long now = clock.millis();
         long staleBefore = now - properties.peerTimeout().toMillis();
         long forgetBefore = now - properties.peerRetention().toMillis();
         for (Swarm swarm : swarms.values()) {
-            synchronized (swarm) {
-                swarm.reap(staleBefore, forgetBefore);
-                SwarmCounts counts = swarm.counts();
-                if (counts.seeders() == 0 && counts.incomplete() == 0) {
-                    swarms.remove(swarm.torrentId(), swarm);
-                }
-            }
+            swarm.reap(staleBefore, forgetBefore);
         }
     }
 }

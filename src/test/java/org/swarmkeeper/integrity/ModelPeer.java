@@ -9,7 +9,8 @@ import org.swarmkeeper.protocol.PeerId;
  * What the tracker must make of one peer (torrent, user, peer_id), by the specification: the announces it
  * recorded, in order, and the credit each earned. Credit per counter is the reported value minus the one
  * recorded before it; the first recorded announce, and a counter lower than the one before (a client restart),
- * credit 0 for that counter. When a node dies, what it had not committed is gone: the peer goes back to its
+ * credit 0 for that counter. Upload reported after a {@code stopped} (with no announce recorded in between) was made,
+ * if at all, while the peer was away: it earns no credit. When a node dies, what it had not committed is gone: the peer goes back to its
  * last committed announce ({@link #rollBackTo}), and the client's next announce is credited against that.
  */
 final class ModelPeer {
@@ -24,9 +25,9 @@ final class ModelPeer {
 
     /**
      * The counters of one announce as the client sent them, with the honest part of its upload (all of it for an
-     * honest client; a forger's reported upload includes bytes it never sent).
+     * honest client; a forger's reported upload includes bytes it never sent), and whether it was {@code stopped}.
      */
-    record Report(long uploaded, long downloaded, long left, long honestUploaded) {
+    record Report(long uploaded, long downloaded, long left, long honestUploaded, boolean stopped) {
     }
 
     private final String label;
@@ -72,9 +73,10 @@ final class ModelPeer {
 
     void record(Report report, long sentMillis, String node) {
         Report previous = lastReport();
-        long up = previous == null ? 0 : increase(previous.uploaded(), report.uploaded());
+        boolean creditsUpload = previous != null && !previous.stopped();
+        long up = creditsUpload ? increase(previous.uploaded(), report.uploaded()) : 0;
         long down = previous == null ? 0 : increase(previous.downloaded(), report.downloaded());
-        long honestUp = previous == null ? 0 : increase(previous.honestUploaded(), report.honestUploaded());
+        long honestUp = creditsUpload ? increase(previous.honestUploaded(), report.honestUploaded()) : 0;
         recorded.add(new Recorded(report, sentMillis, node, creditedUp() + up, creditedDown() + down,
                 honestCreditedUp() + honestUp));
     }

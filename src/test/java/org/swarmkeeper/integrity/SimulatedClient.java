@@ -135,7 +135,7 @@ abstract sealed class SimulatedClient {
 
     Planned announce(AnnounceEvent event, boolean viaV6) {
         return new Planned(this, session, peer, viaV6, event,
-                new ModelPeer.Report(uploaded, downloaded, left, honestUploaded));
+                new ModelPeer.Report(uploaded, downloaded, left, honestUploaded, event == AnnounceEvent.STOPPED));
     }
 
     /**

@@ -65,8 +65,12 @@ final class TrackerCluster implements AutoCloseable {
                     "--tracker.ledger.max-pending-peers=" + maxPendingPeers,
                     "--tracker.announce.interval=" + INTERVAL.toSeconds() + "s",
                     "--tracker.announce.interval-jitter=0", "--tracker.announce.min-interval=0s",
+                    // Active time per gap: the interval and as much again, as the model counts it.
+                    "--tracker.announce.interval-tolerance=" + INTERVAL.toSeconds() + "s",
                     "--tracker.swarm.peer-timeout=6s", "--tracker.swarm.reap-interval=1s",
                     "--tracker.cheat.upload-ceiling=" + UPLOAD_CEILING + "B",
+                    // Steps move kilobytes: any download growth while complete is the forgery the model plays.
+                    "--tracker.cheat.complete-download-slack=0B",
                     "--tracker.policy.max-peers-per-torrent=8");
         }
 
