@@ -486,7 +486,9 @@ final class LedgerSimulation {
             }
         }
         StringBuilder differences = new StringBuilder();
-        cluster.database().query("SELECT torrent_id, uploaded, downloaded FROM user_torrent_history WHERE user_id = ?",
+        cluster.database().query("""
+                SELECT torrent_id, uploaded, downloaded, raw_uploaded, raw_downloaded, withheld_uploaded
+                FROM user_torrent_history WHERE user_id = ?""",
                 row -> {
                     long[] sums = expected.getOrDefault(row.getLong(1), new long[2]);
                     long up = row.getLong(2) - sums[0];
@@ -494,7 +496,8 @@ final class LedgerSimulation {
                     if (up != 0 || down != 0) {
                         differences.append("; torrent ").append(row.getLong(1)).append(" (home ")
                                 .append(homes.get(row.getLong(1))).append("): ").append(signed(up)).append(", ")
-                                .append(signed(down));
+                                .append(signed(down)).append(" (raw ").append(row.getLong(4)).append(", ")
+                                .append(row.getLong(5)).append(", withheld ").append(row.getLong(6)).append(")");
                     }
                 }, userId);
         return differences.toString();
