@@ -65,7 +65,7 @@ class DatabaseOutageTest {
 
     @Test
     void announcesGoOnWhilePostgresIsDownAndEveryReportedByteIsWrittenWhenItReturns() throws Exception {
-        int databasePort = TrackerProcess.freePort();
+        int databasePort = TrackerProcess.reusablePort();
         postgres = startPostgres(databasePort);
         int port = TrackerProcess.freePort();
         tracker = TrackerProcess.start(port, Path.of("target", "database-outage-tracker.log"),

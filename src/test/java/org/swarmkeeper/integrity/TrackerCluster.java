@@ -41,7 +41,7 @@ final class TrackerCluster implements AutoCloseable {
 
         private Node(String name, int maxPendingPeers) throws IOException {
             this.name = name;
-            this.port = TrackerProcess.freePort();
+            this.port = TrackerProcess.reusablePort();
             this.admin = new AdminClient(port, TOKEN);
             this.proxy = new CommitCuttingProxy(databasePort, LEDGER_TABLE);
             this.maxPendingPeers = maxPendingPeers;
@@ -124,7 +124,7 @@ final class TrackerCluster implements AutoCloseable {
     TrackerCluster(Path dataDirectory, Path logs, String smallLedger, int maxPendingPeers) throws IOException {
         this.dataDirectory = dataDirectory;
         this.logs = logs;
-        this.databasePort = TrackerProcess.freePort();
+        this.databasePort = TrackerProcess.reusablePort();
         startPostgres();
         this.a = new Node("A", "A".equals(smallLedger) ? maxPendingPeers : 2_000_000);
         this.b = new Node("B", "B".equals(smallLedger) ? maxPendingPeers : 2_000_000);

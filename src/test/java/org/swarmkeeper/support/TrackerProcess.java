@@ -72,4 +72,24 @@ public final class TrackerProcess {
             return socket.getLocalPort();
         }
     }
+
+    /**
+     * A free port below the kernel's range for outgoing connections (32768 and up on Linux), for a server that is
+     * stopped and started again on it: a port from that range may meanwhile be taken as the local end of some
+     * connection, and the restart then fails with "port already in use".
+     */
+    public static int reusablePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000");
+    }
 }
