@@ -8,3 +8,8 @@ ALTER TABLE users
 -- A peer that left with event=stopped earns no active time until it announces again; one that fell silent earns
 -- it up to the interval it was handed (plus a tolerance).
 ALTER TABLE peers ADD COLUMN stopped boolean NOT NULL DEFAULT false;
+
+-- The counters a peer's row was born with (its first sight on the node that inserted it): a node flushing an older
+-- state of the peer afterwards credits the bytes between its state and that first sight, which nobody else did.
+-- NULL for rows older than this column.
+ALTER TABLE peers ADD COLUMN first_uploaded bigint, ADD COLUMN first_downloaded bigint;

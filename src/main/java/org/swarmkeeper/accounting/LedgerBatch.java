@@ -76,6 +76,11 @@ final class LedgerBatch {
         PeerState state;
         /** What the credit below was computed against; {@code null} when the node held no state for the peer. */
         Baseline baseline;
+        /**
+         * Where the credit below starts: the baseline, or the first state recorded when there was none (a first
+         * sight credits nothing). A row this entry inserts is born with these counters.
+         */
+        Baseline creditedFrom;
         /** The peer's credit since {@link #baseline}, as computed on this node. */
         final HistoryDelta credit = new HistoryDelta();
         /** A cheat rule withheld the upload credit of one of the announces. */
@@ -84,6 +89,7 @@ final class LedgerBatch {
         PeerEntry(PeerState state, Baseline baseline) {
             this.state = state;
             this.baseline = baseline;
+            this.creditedFrom = baseline != null ? baseline : Baseline.of(state);
         }
     }
 
@@ -150,6 +156,7 @@ final class LedgerBatch {
                 peers.put(key, olderEntry);
             } else {
                 newer.baseline = olderEntry.baseline;
+                newer.creditedFrom = olderEntry.creditedFrom;
                 newer.credit.add(olderEntry.credit);
                 newer.uploadWithheld |= olderEntry.uploadWithheld;
             }

@@ -53,14 +53,14 @@ class LedgerFlusher implements SmartLifecycle {
      * plans and runs one set-based write instead of one statement per row, which is most of a flush's cost.
      * Instants travel as epoch milliseconds, added to the epoch exactly.
      */
-    /** Inserts the rows {@code r} of {@link #PEER_COLUMNS} (t, u, p … a), followed by a FROM clause giving them. */
+    /** Inserts the rows {@code r} of {@link #PEER_COLUMNS} (t, u, p … fdown), followed by a FROM clause giving them. */
     private static final String INSERT_PEER_ROWS = """
             INSERT INTO peers (torrent_id, user_id, peer_id, peer_key, ipv4, port4, ipv6, port6, uploaded,
                                downloaded, bytes_left, seeding, partial_seed, user_agent, first_announce,
-                               last_announce, active, stopped)
+                               last_announce, active, stopped, first_uploaded, first_downloaded)
             SELECT t, u, p, k, i4::inet, p4, i6::inet, p6, up, down, lft, s, ps, ua,
                    timestamptz 'epoch' + f * interval '1 millisecond',
-                   timestamptz 'epoch' + l * interval '1 millisecond', a, st
+                   timestamptz 'epoch' + l * interval '1 millisecond', a, st, fup, fdown
             """;
     /**
      * Compare-and-set of every peer of the batch: a row is updated only while it still holds the baseline the node
@@ -73,8 +73,9 @@ class LedgerFlusher implements SmartLifecycle {
                 SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[],
                                      ?::text[], ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[],
                                      ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[],
-                                     ?::bigint[], ?::bigint[], ?::bigint[])
-                     AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st, eup, edown, el)),
+                                     ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                     AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st, fup, fdown, eup, edown,
+                           el)),
             updated AS (
                 UPDATE peers SET peer_key = r.k, ipv4 = r.i4::inet, port4 = r.p4, ipv6 = r.i6::inet, port6 = r.p6,
                                  uploaded = r.up, downloaded = r.down, bytes_left = r.lft, seeding = r.s,
@@ -98,7 +99,9 @@ class LedgerFlusher implements SmartLifecycle {
     /** The stored rows of peers the compare-and-set did not write, locked until the flush commits. */
     private static final String LOCK_STORED_PEERS = """
             SELECT p.torrent_id, p.user_id, p.peer_id, p.uploaded, p.downloaded, p.bytes_left, p.partial_seed,
-                   (extract(epoch FROM p.last_announce) * 1000)::bigint AS last_announce_ms, p.active, p.stopped
+                   (extract(epoch FROM p.last_announce) * 1000)::bigint AS last_announce_ms, p.active, p.stopped,
+                   (extract(epoch FROM p.first_announce) * 1000)::bigint AS first_announce_ms, p.first_uploaded,
+                   p.first_downloaded
             FROM peers p JOIN unnest(?::bigint[], ?::bigint[], ?::bytea[]) AS k (t, u, p)
                  ON p.torrent_id = k.t AND p.user_id = k.u AND p.peer_id = k.p
             ORDER BY p.torrent_id, p.user_id, p.peer_id
@@ -108,8 +111,8 @@ class LedgerFlusher implements SmartLifecycle {
     private static final String UPSERT_PEERS = INSERT_PEER_ROWS + """
             FROM unnest(?::bigint[], ?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::integer[], ?::text[],
                         ?::integer[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::text[],
-                        ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[])
-                 AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st)
+                        ?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::bigint[], ?::bigint[])
+                 AS r (t, u, p, k, i4, p4, i6, p6, up, down, lft, s, ps, ua, f, l, a, st, fup, fdown)
             ON CONFLICT (torrent_id, user_id, peer_id) DO UPDATE SET
                 peer_key = EXCLUDED.peer_key, ipv4 = EXCLUDED.ipv4, port4 = EXCLUDED.port4,
                 ipv6 = EXCLUDED.ipv6, port6 = EXCLUDED.port6, uploaded = EXCLUDED.uploaded,
@@ -185,7 +188,9 @@ class LedgerFlusher implements SmartLifecycle {
             bigint(row -> row.getValue().state.firstAnnounceMillis()),
             bigint(row -> row.getValue().state.lastAnnounceMillis()),
             new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.active()),
-            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.stopped()));
+            new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.stopped()),
+            bigint(row -> row.getValue().creditedFrom.uploaded()),
+            bigint(row -> row.getValue().creditedFrom.downloaded()));
 
     /** {@link #PEER_COLUMNS}, then the baseline expected in the row (nulls: none expected). */
     private static final List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> COMPARE_AND_SET_COLUMNS =
@@ -529,8 +534,10 @@ class LedgerFlusher implements SmartLifecycle {
                 PeerEntry entry = entries.get(key);
                 long storedLastAnnounce = stored.getLong(8);
                 PeerState state = entry.state;
-                if (storedLastAnnounce > state.lastAnnounceMillis() || entry.credit.lastSeenMillis == 0) {
-                    credit.put(key, new HistoryDelta()); // a newer row, or a peer that only timed out: no credit
+                if (entry.credit.lastSeenMillis == 0) {
+                    credit.put(key, new HistoryDelta()); // a peer that only timed out earns nothing
+                } else if (storedLastAnnounce > state.lastAnnounceMillis()) {
+                    credit.put(key, creditBeforeNewerRow(key, entry, stored));
                 } else {
                     credit.put(key, recorder.credit(key.torrentId(), new LedgerRecorder.Before(stored.getLong(4),
                             stored.getLong(5), stored.getLong(6), stored.getBoolean(7), storedLastAnnounce,
@@ -541,6 +548,30 @@ class LedgerFlusher implements SmartLifecycle {
         rebased.increment(moved.size());
         // Rows gone meanwhile (forgotten, their user or torrent deleted) are written anew with the node's own credit.
         writeRows(connection, UPSERT_PEERS, PEER_COLUMNS, moved);
+        return credit;
+    }
+
+    /**
+     * The credit of a peer whose row another node wrote from a later announce. If that node had the row already
+     * (the row was born before this batch's state), it credited against it, this state's bytes included: nothing
+     * is left to this batch. If the row was born after this state, that node first saw the peer then and credited
+     * nothing up to its first sight: this batch's credit stands, and so do the bytes from this state to that first
+     * sight (the row keeps the counters it was born with).
+     */
+    private HistoryDelta creditBeforeNewerRow(PeerKey key, PeerEntry entry, ResultSet stored) throws SQLException {
+        long bornMillis = stored.getLong(11);
+        long bornUploaded = stored.getLong(12);
+        boolean bornKnown = !stored.wasNull();
+        long bornDownloaded = stored.getLong(13);
+        PeerState state = entry.state;
+        if (!bornKnown || bornMillis <= state.lastAnnounceMillis()) {
+            return new HistoryDelta();
+        }
+        PeerState firstSight = new PeerState(state.userId(), state.peerId(), null, null, null, bornUploaded,
+                bornDownloaded, stored.getLong(6), false, null, bornMillis, bornMillis, true, false, false);
+        HistoryDelta credit = new HistoryDelta();
+        credit.add(entry.credit);
+        credit.add(recorder.credit(key.torrentId(), LedgerRecorder.Before.of(state), firstSight, entry.uploadWithheld));
         return credit;
     }
 

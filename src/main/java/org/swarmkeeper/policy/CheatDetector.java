@@ -3,8 +3,13 @@ package org.swarmkeeper.policy;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,6 +111,12 @@ public class CheatDetector {
     private final ConcurrentMap<Long, TorrentWindow> windows = new ConcurrentHashMap<>();
     private final ConcurrentMap<PeerKey, Resets> resets = new ConcurrentHashMap<>();
     private final ActiveTime activeTime;
+    private final Set<Long> changingAccounts = ConcurrentHashMap.newKeySet();
+    private final ExecutorService accountChanges = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "cheat-account-changes");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile long lastPrune;
 
     CheatDetector(ClientAllowList clients, PolicyEvents events, UserDirectory users, CheatProperties properties,
@@ -273,13 +284,30 @@ public class CheatDetector {
         };
     }
 
+    /**
+     * Changes the account off the announce path: the write must not run under the swarm's lock (nor on an event
+     * loop), nor wait there for a PostgreSQL that is away. One change per user at a time, so that a user tripping
+     * the rule again meanwhile does not queue more.
+     */
     private void changeAccount(UserAccount user, AccountChanges changes, String finding) {
-        try {
-            users.update(user.id(), changes);
-        } catch (RuntimeException e) {
-            // PostgreSQL away: the finding is logged (it is buffered), the switch waits for staff.
-            log.warn("Could not change the account of user {} after {}: {}", user.id(), finding, e.toString());
+        if (!changingAccounts.add(user.id())) {
+            return;
         }
+        accountChanges.execute(() -> {
+            try {
+                users.update(user.id(), changes);
+            } catch (RuntimeException e) {
+                // PostgreSQL away: the finding is logged (it is buffered), the switch waits for staff.
+                log.warn("Could not change the account of user {} after {}: {}", user.id(), finding, e.toString());
+            } finally {
+                changingAccounts.remove(user.id());
+            }
+        });
+    }
+
+    @PreDestroy
+    void stopAccountChanges() {
+        accountChanges.shutdown();
     }
 
     private void count(String finding) {

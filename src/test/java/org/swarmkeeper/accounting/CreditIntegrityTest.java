@@ -137,6 +137,38 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
                 user.id())).as("seed time once too").isEqualTo(Duration.ofMinutes(2).toMillis());
     }
 
+    @Test
+    void anOlderStateWrittenAfterAnotherNodeFirstSawThePeerCreditsWhatNobodyElseDid() throws Exception {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(100 * MIB);
+        TestClient seeder = client(user, torrent, "-TR3000-", "127.0.12.8");
+        long torrentId = jdbc.queryForObject("SELECT id FROM torrents WHERE info_hash = ?", Long.class,
+                torrent.toBytes());
+        long t0 = clock.millis();
+        // This node first sees the peer at 0 bytes and records 3 MiB a minute later; its flush is late.
+        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 0.9));
+        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
+        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        PeerState first = seederState(user, seeder, 0, t0);
+        PeerState minuteLater = seederState(user, seeder, 3 * MIB, t0 + 60_000);
+        recorder.onPeerChange(new PeerChange(torrentId, null, first, STARTED));
+        recorder.onPeerChange(new PeerChange(torrentId, first, minuteLater, NONE));
+        // Meanwhile another node, which never saw it, first saw it at 5 MiB, then credited 2 MiB up to 7 MiB.
+        jdbc.update("""
+                INSERT INTO peers (torrent_id, user_id, peer_id, uploaded, downloaded, bytes_left, seeding, partial_seed,
+                                   first_announce, last_announce, active, first_uploaded, first_downloaded)
+                VALUES (?, ?, ?, ?, 0, 0, true, false, ?, ?, true, ?, 0)""", torrentId, user.id(),
+                seeder.peerId().toBytes(), 7 * MIB, new Timestamp(t0 + 120_000), new Timestamp(t0 + 180_000), 5 * MIB);
+        jdbc.update("UPDATE users SET uploaded = uploaded + ? WHERE id = ?", 2 * MIB, user.id());
+
+        flusher.commit(own.drain());
+        assertThat(userColumn(user.id(), "uploaded")).as("7 MiB reported since 0, each byte once").isEqualTo(7 * MIB);
+        assertThat(jdbc.queryForObject("SELECT uploaded FROM peers WHERE user_id = ?", Long.class, user.id()))
+                .as("the newer row stays").isEqualTo(7 * MIB);
+    }
+
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
         return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
                 client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false, false);

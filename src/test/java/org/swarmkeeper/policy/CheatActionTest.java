@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 
@@ -23,7 +24,8 @@ class CheatActionTest extends TrackerIntegrationTest {
         client.announce(0, 0, 1_000, STARTED);
         clock.advance(Duration.ofMinutes(30));
         client.announce(0, 0, 0, COMPLETED);
-        assertThat(admin.user(user.id()).get("canLeech").asBoolean()).isFalse();
+        Await.until("leech rights taken away (off the announce path)", Duration.ofSeconds(10),
+                () -> !admin.user(user.id()).get("canLeech").asBoolean());
         assertThat(client(user, newTorrent(1_000), "-qB4520-", "127.0.11.21").announce(0, 0, 1_000, STARTED)
                 .text("failure reason")).isEqualTo("leeching disabled for this account by staff");
         assertThat(admin.get("/api/users/" + user.id() + "/flags").json().get(0).get("outcome").asString())
