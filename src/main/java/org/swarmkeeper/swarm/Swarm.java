@@ -21,7 +21,7 @@ import org.swarmkeeper.protocol.PeerList;
 public final class Swarm {
 
     /** The result of one announce: the answer's numbers and peers. */
-    public record Outcome(SwarmCounts counts, PeerList peers, boolean unknownPeerStopped) {
+    public record Outcome(SwarmCounts counts, PeerList peers) {
     }
 
     /** Peers of one user kept in one swarm, in or out of the peer lists (policy caps the ones in: 3 by default). */
@@ -68,9 +68,8 @@ public final class Swarm {
         int slot = find(userId, request.peerId());
         PeerState before = slot < 0 ? null : slots[slot];
         boolean stopped = request.event() == AnnounceEvent.STOPPED;
-        if (stopped && before == null) {
-            return new Outcome(counts(), new PeerList(0), true);
-        }
+        // A stopped peer this swarm does not hold is recorded too, out of the lists: another node may have served
+        // it, and its last bytes are credited against the row that node wrote.
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
         listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), withholdUploadCredit));
         if (slot < 0) {
@@ -79,7 +78,7 @@ public final class Swarm {
             update(slot, after);
         }
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
-        return new Outcome(counts(), chosen, false);
+        return new Outcome(counts(), chosen);
     }
 
     /**
@@ -87,7 +86,7 @@ public final class Swarm {
      * announce itself cannot be recorded. {@code seeding}: only leechers are chosen.
      */
     public synchronized Outcome peersFor(long userId, boolean seeding, int numwant) {
-        return new Outcome(counts(), choose(userId, seeding, numwant), false);
+        return new Outcome(counts(), choose(userId, seeding, numwant));
     }
 
     /**

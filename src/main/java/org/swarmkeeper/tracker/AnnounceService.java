@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.policy.AccessPolicy;
@@ -17,6 +18,7 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.protocol.PeerList;
 import org.swarmkeeper.protocol.TrackerResponses;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
@@ -63,7 +65,8 @@ public class AnnounceService {
         this.properties = properties;
         this.meters = meters;
         this.deferred = Counter.builder("tracker.ledger.deferred")
-                .description("Announces answered but not recorded because the ledger was full").register(meters);
+                .description("Announces answered but not recorded: the ledger was full, or PostgreSQL was away when "
+                        + "the swarm had to be read").register(meters);
         this.rates = rates;
         this.clock = clock;
     }
@@ -131,7 +134,16 @@ public class AnnounceService {
                           InetAddress address, String userAgent, long now, boolean mayWait) throws Refusal {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
-        Swarm swarm = swarms.swarm(torrent.id(), torrent.snatches());
+        Swarm swarm;
+        try {
+            swarm = swarms.swarm(torrent.id(), torrent.snatches());
+        } catch (DataAccessException e) {
+            // This node holds no swarm for the torrent and PostgreSQL is away: a transient condition, so a normal
+            // answer that records nothing (the client's next announce carries the bytes), not a failure.
+            deferred.increment();
+            return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
+                    LEDGER_FULL_WARNING);
+        }
         if (mayWait && !mustBeDurable(request.event())) { // those wait for their own flush below
             ledger.awaitFlusher();
         }
@@ -167,13 +179,18 @@ public class AnnounceService {
             }
         }
         SwarmCounts counts = outcome.counts();
-        if (recorded && !outcome.unknownPeerStopped() && mustBeDurable(request.event())) {
+        if (recorded && mustBeDurable(request.event())) {
             if (!ledger.lastFlushFailed() && ledger.awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded
             } else {
                 warning = DURABILITY_WARNING;
             }
         }
+        return answer(counts, outcome.peers(), request, address, warning);
+    }
+
+    private byte[] answer(SwarmCounts counts, PeerList peers, AnnounceRequest request, InetAddress address,
+                          String warning) {
         int interval = (int) properties.interval().toSeconds();
         int jitter = (int) (interval * properties.intervalJitter());
         return TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(
@@ -181,7 +198,7 @@ public class AnnounceService {
                         (int) properties.minInterval().toSeconds(),
                         counts.seeders(), counts.incomplete(), counts.snatches(),
                         address.getAddress(), warning),
-                outcome.peers(), request.compact(), request.noPeerId());
+                peers, request.compact(), request.noPeerId());
     }
 
     /** The User-Agent as stored with the peer: printable and bounded, so no header can break a flush. */

@@ -109,6 +109,17 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void aStoppedPeerThisNodeDoesNotHoldIsCreditedAgainstTheRowAnotherNodeWrote() {
+        InfoHash torrent = newTorrent(100 * MIB);
+        client(newUser(), torrent, "-qB4520-", "127.0.12.9").announce(0, 0, 100 * MIB, STARTED); // swarm in memory
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, torrent, "-TR3000-", "127.0.12.10");
+        recordPeerElsewhere(user, seeder, 5 * MIB); // served by another node since
+        seeder.announce(6 * MIB, 0, 0, org.swarmkeeper.protocol.AnnounceEvent.STOPPED);
+        assertThat(userColumn(user.id(), "uploaded")).as("its last MiB, against the other node's row").isEqualTo(MIB);
+    }
+
+    @Test
     void aFlushRetriedAfterItsCommitWentThroughCreditsNothingTwice() throws Exception {
         CreatedUser user = newUser();
         TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.2");

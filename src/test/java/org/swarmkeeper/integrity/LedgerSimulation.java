@@ -328,9 +328,6 @@ final class LedgerSimulation {
             return;
         }
         ModelPeer peer = announce.peer();
-        if (announce.event() == AnnounceEvent.STOPPED && !peer.known()) {
-            return; // a peer the tracker does not hold stops: nothing to record
-        }
         ModelPeer.Report held = peer.lastReport();
         if (held != null && announce.client().cheatsAgainst(held, announce.report())) {
             announce.client().cheated(outcome.node().name, outcome.sentMillis());

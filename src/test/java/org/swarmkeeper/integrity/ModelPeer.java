@@ -61,7 +61,7 @@ final class ModelPeer {
         return peerId;
     }
 
-    /** Whether the tracker holds a state of this peer: a {@code stopped} of an unknown peer records nothing. */
+    /** Whether the tracker holds a state of this peer. */
     boolean known() {
         return !recorded.isEmpty();
     }
