@@ -150,6 +150,10 @@ public class Ledger {
                              boolean uploadWithheld) {
         LedgerBatch.PeerEntry entry = pending.entry(torrentId, before, after, nanoTime.getAsLong());
         if (credit != null) {
+            if (entry.firstState == null) {
+                entry.firstState = after;
+                entry.firstCredit = credit;
+            }
             entry.credit.add(credit);
             entry.uploadWithheld |= uploadWithheld;
         }

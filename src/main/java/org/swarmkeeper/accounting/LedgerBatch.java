@@ -57,6 +57,17 @@ final class LedgerBatch {
         long firstSeenMillis = Long.MAX_VALUE;
         long lastSeenMillis;
 
+        /** Takes back a part {@link #add}ed before (times and snatch-free fields only add up, so they stay). */
+        void subtract(HistoryDelta part) {
+            uploaded -= part.uploaded;
+            downloaded -= part.downloaded;
+            rawUploaded -= part.rawUploaded;
+            rawDownloaded -= part.rawDownloaded;
+            withheldUploaded -= part.withheldUploaded;
+            seedMillis -= part.seedMillis;
+            leechMillis -= part.leechMillis;
+        }
+
         void add(HistoryDelta other) {
             uploaded = saturatedAdd(uploaded, other.uploaded);
             downloaded = saturatedAdd(downloaded, other.downloaded);
@@ -85,6 +96,13 @@ final class LedgerBatch {
         final HistoryDelta credit = new HistoryDelta();
         /** A cheat rule withheld the upload credit of one of the announces. */
         boolean uploadWithheld;
+        /**
+         * The state of the first announce credited in this entry and its part of {@link #credit}: against a newer
+         * stored baseline, only that first step is credited again, so that client restarts later in the entry keep
+         * the credit their own steps earned.
+         */
+        PeerState firstState;
+        HistoryDelta firstCredit;
 
         PeerEntry(PeerState state, Baseline baseline) {
             this.state = state;
@@ -157,6 +175,10 @@ final class LedgerBatch {
             } else {
                 newer.baseline = olderEntry.baseline;
                 newer.creditedFrom = olderEntry.creditedFrom;
+                if (olderEntry.firstState != null) {
+                    newer.firstState = olderEntry.firstState;
+                    newer.firstCredit = olderEntry.firstCredit;
+                }
                 newer.credit.add(olderEntry.credit);
                 newer.uploadWithheld |= olderEntry.uploadWithheld;
             }

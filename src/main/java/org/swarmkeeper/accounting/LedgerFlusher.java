@@ -539,15 +539,35 @@ class LedgerFlusher implements SmartLifecycle {
                 } else if (storedLastAnnounce > state.lastAnnounceMillis()) {
                     credit.put(key, creditBeforeNewerRow(key, entry, stored));
                 } else {
-                    credit.put(key, recorder.credit(key.torrentId(), new LedgerRecorder.Before(stored.getLong(4),
+                    LedgerRecorder.Before storedBaseline = new LedgerRecorder.Before(stored.getLong(4),
                             stored.getLong(5), stored.getLong(6), stored.getBoolean(7), storedLastAnnounce,
-                            stored.getBoolean(9), stored.getBoolean(10)), state, entry.uploadWithheld));
+                            stored.getBoolean(9), stored.getBoolean(10));
+                    credit.put(key, creditAgainst(key, entry, storedBaseline));
                 }
             }
         }
         rebased.increment(moved.size());
         // Rows gone meanwhile (forgotten, their user or torrent deleted) are written anew with the node's own credit.
         writeRows(connection, UPSERT_PEERS, PEER_COLUMNS, moved);
+        return credit;
+    }
+
+    /**
+     * The credit of an entry against the baseline PostgreSQL holds instead of the one the node held. Only the
+     * entry's first step was computed against the old baseline: it is credited again against the stored one, and
+     * the later steps keep their credit (a client restart within the entry would otherwise wipe what came before
+     * it). A stored baseline newer than that first step (another node wrote during the entry) is taken as the
+     * start of the whole entry.
+     */
+    private HistoryDelta creditAgainst(PeerKey key, PeerEntry entry, LedgerRecorder.Before stored) {
+        PeerState first = entry.firstState;
+        if (first == null || stored.lastAnnounceMillis() > first.lastAnnounceMillis()) {
+            return recorder.credit(key.torrentId(), stored, entry.state, entry.uploadWithheld);
+        }
+        HistoryDelta credit = new HistoryDelta();
+        credit.add(entry.credit);
+        credit.subtract(entry.firstCredit);
+        credit.add(recorder.credit(key.torrentId(), stored, first, entry.uploadWithheld));
         return credit;
     }
 

@@ -180,6 +180,36 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
                 .as("the newer row stays").isEqualTo(7 * MIB);
     }
 
+    @Test
+    void aClientRestartWithinAnEntryCreditedAgainstANewerRowKeepsWhatEachStepEarned() throws Exception {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.11");
+        seeder.announce(0, 0, 0, STARTED);
+        flushLedger();
+        long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
+        long t0 = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
+                + "WHERE user_id = ?", Long.class, user.id());
+        // Another node moved the row to 10 MiB (and credited it); this node still holds 0.
+        jdbc.update("UPDATE peers SET uploaded = ?, last_announce = ? WHERE user_id = ?", 10 * MIB,
+                new Timestamp(t0 + 60_000), user.id());
+        jdbc.update("UPDATE users SET uploaded = uploaded + ? WHERE id = ?", 10 * MIB, user.id());
+        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 0.9));
+        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
+        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        PeerState held = seederState(user, seeder, 0, t0);
+        PeerState twelve = seederState(user, seeder, 12 * MIB, t0 + 120_000);
+        PeerState restarted = seederState(user, seeder, 0, t0 + 180_000); // the client restarted: counters from 0
+        PeerState four = seederState(user, seeder, 4 * MIB, t0 + 240_000);
+        recorder.onPeerChange(new PeerChange(torrentId, held, twelve, NONE));
+        recorder.onPeerChange(new PeerChange(torrentId, twelve, restarted, STARTED));
+        recorder.onPeerChange(new PeerChange(torrentId, restarted, four, NONE));
+        flusher.commit(own.drain());
+        assertThat(userColumn(user.id(), "uploaded")).as("10 elsewhere, 2 up to 12, 0 at the restart, 4 after it")
+                .isEqualTo(16 * MIB);
+    }
+
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
         return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
                 client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false, false);

@@ -495,6 +495,19 @@ final class LedgerSimulation {
                                 .append(homes.get(row.getLong(1))).append("): ").append(signed(up)).append(", ")
                                 .append(signed(down)).append(" (raw ").append(row.getLong(4)).append(", ")
                                 .append(row.getLong(5)).append(", withheld ").append(row.getLong(6)).append(")");
+                        for (SimulatedClient client : clients) {
+                            if (client.identity.userId() == userId && client.identity.torrentId() == row.getLong(1)) {
+                                client.peers().forEach(peer -> differences.append("; model ").append(peer.label())
+                                        .append(':').append(peer.history()));
+                            }
+                        }
+                        cluster.database().query("""
+                                SELECT uploaded, downloaded, bytes_left, active, stopped, first_uploaded
+                                FROM peers WHERE user_id = ? AND torrent_id = ?""", peer -> {
+                            differences.append("; row ").append(peer.getLong(1)).append('/').append(peer.getLong(2))
+                                    .append('/').append(peer.getLong(3)).append(peer.getBoolean(5) ? "S" : "")
+                                    .append(" born ").append(peer.getLong(6));
+                        }, userId, row.getLong(1));
                     }
                 }, userId);
         return differences.toString();

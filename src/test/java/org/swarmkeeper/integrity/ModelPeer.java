@@ -120,6 +120,17 @@ final class ModelPeer {
         recorded.subList(index + 1, recorded.size()).clear();
     }
 
+    /** The announces recorded, oldest first, as {@code node:uploaded/downloaded/left} ({@code S} after a stop). */
+    String history() {
+        StringBuilder out = new StringBuilder();
+        for (Recorded r : recorded) {
+            out.append(' ').append(r.node()).append(':').append(r.report().uploaded()).append('/')
+                    .append(r.report().downloaded()).append('/').append(r.report().left())
+                    .append(r.report().stopped() ? "S" : "");
+        }
+        return out.toString();
+    }
+
     int lastIndex() {
         return recorded.size() - 1;
     }
