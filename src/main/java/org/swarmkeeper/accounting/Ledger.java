@@ -155,6 +155,9 @@ public class Ledger {
                 entry.firstCredit = credit;
             }
             entry.credit.add(credit);
+            LedgerBatch.HistoryDelta through = new LedgerBatch.HistoryDelta();
+            through.add(entry.credit);
+            entry.steps.add(new LedgerBatch.Step(LedgerBatch.Baseline.of(after), through));
             entry.uploadWithheld |= uploadWithheld;
         }
         publishState();

@@ -81,6 +81,10 @@ final class LedgerBatch {
         }
     }
 
+    /** An announce credited in an entry, and the entry's credit through it. */
+    record Step(Baseline state, HistoryDelta creditThrough) {
+    }
+
     /** One peer's pending write. */
     static final class PeerEntry {
         /** The newest state: the row written and the baseline of the peer's next credit. */
@@ -103,6 +107,11 @@ final class LedgerBatch {
          */
         PeerState firstState;
         HistoryDelta firstCredit;
+        /**
+         * Each announce credited in this entry and the entry's credit through it: a row that shows one of them (an
+         * earlier attempt of this flush committed without an acknowledgement) has the credit through it already.
+         */
+        final List<Step> steps = new ArrayList<>(1);
 
         PeerEntry(PeerState state, Baseline baseline) {
             this.state = state;
@@ -179,6 +188,15 @@ final class LedgerBatch {
                     newer.firstState = olderEntry.firstState;
                     newer.firstCredit = olderEntry.firstCredit;
                 }
+                List<Step> steps = new ArrayList<>(olderEntry.steps);
+                for (Step step : newer.steps) {
+                    HistoryDelta through = new HistoryDelta();
+                    through.add(olderEntry.credit);
+                    through.add(step.creditThrough());
+                    steps.add(new Step(step.state(), through));
+                }
+                newer.steps.clear();
+                newer.steps.addAll(steps);
                 newer.credit.add(olderEntry.credit);
                 newer.uploadWithheld |= olderEntry.uploadWithheld;
             }

@@ -553,13 +553,23 @@ class LedgerFlusher implements SmartLifecycle {
     }
 
     /**
-     * The credit of an entry against the baseline PostgreSQL holds instead of the one the node held. Only the
-     * entry's first step was computed against the old baseline: it is credited again against the stored one, and
+     * The credit of an entry against the baseline PostgreSQL holds instead of the one the node held. A row that
+     * shows one of the entry's own announces has the credit through it already. Otherwise only the entry's first
+     * step was computed against the old baseline: it is credited again against the stored one, and
      * the later steps keep their credit (a client restart within the entry would otherwise wipe what came before
      * it). A stored baseline newer than that first step (another node wrote during the entry) is taken as the
      * start of the whole entry.
      */
     private HistoryDelta creditAgainst(PeerKey key, PeerEntry entry, LedgerRecorder.Before stored) {
+        Baseline storedState = new Baseline(stored.uploaded(), stored.downloaded(), stored.lastAnnounceMillis());
+        for (int i = entry.steps.size() - 1; i >= 0; i--) {
+            if (entry.steps.get(i).state().equals(storedState)) { // written by an unacknowledged earlier attempt
+                HistoryDelta credit = new HistoryDelta();
+                credit.add(entry.credit);
+                credit.subtract(entry.steps.get(i).creditThrough());
+                return credit;
+            }
+        }
         PeerState first = entry.firstState;
         if (first == null || stored.lastAnnounceMillis() > first.lastAnnounceMillis()) {
             return recorder.credit(key.torrentId(), stored, entry.state, entry.uploadWithheld);

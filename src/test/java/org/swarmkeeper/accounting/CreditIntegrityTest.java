@@ -210,6 +210,36 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
                 .isEqualTo(16 * MIB);
     }
 
+    @Test
+    void aFlushRetriedAfterItsCommitWentThroughKeepsTheCreditOfARestartThatCameSince() throws Exception {
+        CreatedUser user = newUser();
+        TestClient seeder = client(user, newTorrent(100 * MIB), "-TR3000-", "127.0.12.12");
+        seeder.announce(0, 0, 0, STARTED);
+        flushLedger();
+        long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
+        long t0 = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
+                + "WHERE user_id = ?", Long.class, user.id());
+        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 0.9));
+        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
+        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        PeerState held = seederState(user, seeder, 0, t0);
+        PeerState five = seederState(user, seeder, 5 * MIB, t0 + 60_000);
+        PeerState ten = seederState(user, seeder, 10 * MIB, t0 + 120_000);
+        recorder.onPeerChange(new PeerChange(torrentId, held, five, NONE));
+        recorder.onPeerChange(new PeerChange(torrentId, five, ten, NONE));
+        LedgerBatch batch = own.drain();
+        flusher.commit(batch); // committed, but as if the acknowledgement was lost
+        own.restore(batch);
+        PeerState restarted = seederState(user, seeder, 0, t0 + 180_000);
+        recorder.onPeerChange(new PeerChange(torrentId, ten, restarted, STARTED));
+        recorder.onPeerChange(new PeerChange(torrentId, restarted, seederState(user, seeder, 4 * MIB, t0 + 240_000),
+                NONE));
+        flusher.commit(own.drain());
+        assertThat(userColumn(user.id(), "uploaded")).as("10 MiB once, then 4 after the restart").isEqualTo(14 * MIB);
+    }
+
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {
         return new PeerState(user.id(), client.peerId(), null, PeerAddresses.compact(new byte[] {127, 0, 12, 2},
                 client.port()), null, uploaded, 0, 0, false, "test", atMillis, atMillis, true, false, false);
