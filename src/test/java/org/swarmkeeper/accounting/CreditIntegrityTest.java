@@ -126,14 +126,10 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
         seeder.announce(0, 0, 0, STARTED);
         flushLedger();
         long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
-        long startedAt = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
-                + "WHERE user_id = ?", Long.class, user.id());
+        long startedAt = lastAnnounceMillis(user);
         // A ledger of the test's own, so that the batches are the test's and not the running flusher's.
-        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 0.9));
-        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
-        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        Ledger own = ownLedger();
+        LedgerRecorder recorder = recorderInto(own);
         PeerState stored = seederState(user, seeder, 0, startedAt);
         PeerState minuteLater = seederState(user, seeder, 3 * MIB, startedAt + 60_000);
         recorder.onPeerChange(new PeerChange(torrentId, stored, minuteLater, NONE));
@@ -157,11 +153,8 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
                 torrent.toBytes());
         long t0 = clock.millis();
         // This node first sees the peer at 0 bytes and records 3 MiB a minute later; its flush is late.
-        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 0.9));
-        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
-        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        Ledger own = ownLedger();
+        LedgerRecorder recorder = recorderInto(own);
         PeerState first = seederState(user, seeder, 0, t0);
         PeerState minuteLater = seederState(user, seeder, 3 * MIB, t0 + 60_000);
         recorder.onPeerChange(new PeerChange(torrentId, null, first, STARTED));
@@ -187,17 +180,13 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
         seeder.announce(0, 0, 0, STARTED);
         flushLedger();
         long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
-        long t0 = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
-                + "WHERE user_id = ?", Long.class, user.id());
+        long t0 = lastAnnounceMillis(user);
         // Another node moved the row to 10 MiB (and credited it); this node still holds 0.
         jdbc.update("UPDATE peers SET uploaded = ?, last_announce = ? WHERE user_id = ?", 10 * MIB,
                 new Timestamp(t0 + 60_000), user.id());
         jdbc.update("UPDATE users SET uploaded = uploaded + ? WHERE id = ?", 10 * MIB, user.id());
-        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 0.9));
-        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
-        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        Ledger own = ownLedger();
+        LedgerRecorder recorder = recorderInto(own);
         PeerState held = seederState(user, seeder, 0, t0);
         PeerState twelve = seederState(user, seeder, 12 * MIB, t0 + 120_000);
         PeerState restarted = seederState(user, seeder, 0, t0 + 180_000); // the client restarted: counters from 0
@@ -217,13 +206,9 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
         seeder.announce(0, 0, 0, STARTED);
         flushLedger();
         long torrentId = jdbc.queryForObject("SELECT torrent_id FROM peers WHERE user_id = ?", Long.class, user.id());
-        long t0 = jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
-                + "WHERE user_id = ?", Long.class, user.id());
-        Ledger own = new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
-                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 0.9));
-        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
-        LedgerRecorder recorder = new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        long t0 = lastAnnounceMillis(user);
+        Ledger own = ownLedger();
+        LedgerRecorder recorder = recorderInto(own);
         PeerState held = seederState(user, seeder, 0, t0);
         PeerState five = seederState(user, seeder, 5 * MIB, t0 + 60_000);
         PeerState ten = seederState(user, seeder, 10 * MIB, t0 + 120_000);
@@ -238,6 +223,26 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
                 NONE));
         flusher.commit(own.drain());
         assertThat(userColumn(user.id(), "uploaded")).as("10 MiB once, then 4 after the restart").isEqualTo(14 * MIB);
+    }
+
+    /**
+     * A ledger of the test's own, with a recorder into it: its batches are the test's, not the running flusher's,
+     * and go to PostgreSQL through the running flusher's {@code commit}.
+     */
+    private static Ledger ownLedger() {
+        return new Ledger(new LedgerProperties(Duration.ofSeconds(1), Duration.ofSeconds(5), 1000,
+                Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(60), 0.9));
+    }
+
+    private LedgerRecorder recorderInto(Ledger own) {
+        SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1));
+        return new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+    }
+
+    private long lastAnnounceMillis(CreatedUser user) {
+        return jdbc.queryForObject("SELECT (extract(epoch FROM last_announce) * 1000)::bigint FROM peers "
+                + "WHERE user_id = ?", Long.class, user.id());
     }
 
     private static PeerState seederState(CreatedUser user, TestClient client, long uploaded, long atMillis) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,12 +26,10 @@ import org.swarmkeeper.support.WorkDirectory;
  *   <li>a user without leech rights who reports {@code left=0} while its downloaded counter grows is flagged
  *       {@code downloaded_while_complete}.</li>
  * </ul>
- * {@code -Dintegrity.fixed} runs the seeds in {@link #FIXED_SEEDS}; {@code -Dintegrity.seed=N} runs seed N alone and
+ * The seeds in {@link #FIXED_SEEDS} run by default; {@code -Dintegrity.seed=N} runs seed N alone and
  * {@code -Dintegrity.seeds=N} seeds 1 to N. A failure names the seed, what broke, and the faults in order; node
  * logs and the trace are in {@code target/integrity/seed-N/}.
  */
-@EnabledIf(value = "requested", disabledReason = "run with -Dintegrity.fixed, -Dintegrity.seed=N or "
-        + "-Dintegrity.seeds=N: it does not yet pass every run (docs/SECURITY.md, known limits)")
 class CreditLedgerFaultModelTest {
 
     /**
@@ -43,11 +40,6 @@ class CreditLedgerFaultModelTest {
 
     @TempDir
     Path data;
-
-    static boolean requested() {
-        return System.getProperty("integrity.fixed") != null || System.getProperty("integrity.seed") != null
-                || System.getProperty("integrity.seeds") != null;
-    }
 
     static LongStream seeds() {
         String one = System.getProperty("integrity.seed");
