@@ -150,14 +150,8 @@ public class Ledger {
                              boolean uploadWithheld) {
         LedgerBatch.PeerEntry entry = pending.entry(torrentId, before, after, nanoTime.getAsLong());
         if (credit != null) {
-            if (entry.firstState == null) {
-                entry.firstState = after;
-                entry.firstCredit = credit;
-            }
             entry.credit.add(credit);
-            LedgerBatch.HistoryDelta through = new LedgerBatch.HistoryDelta();
-            through.add(entry.credit);
-            entry.steps.add(new LedgerBatch.Step(LedgerBatch.Baseline.of(after), through));
+            entry.steps.add(new LedgerBatch.Step(after, credit));
             entry.uploadWithheld |= uploadWithheld;
         }
         publishState();

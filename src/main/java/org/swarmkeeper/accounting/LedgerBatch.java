@@ -57,17 +57,6 @@ final class LedgerBatch {
         long firstSeenMillis = Long.MAX_VALUE;
         long lastSeenMillis;
 
-        /** Takes back a part {@link #add}ed before (times and snatch-free fields only add up, so they stay). */
-        void subtract(HistoryDelta part) {
-            uploaded -= part.uploaded;
-            downloaded -= part.downloaded;
-            rawUploaded -= part.rawUploaded;
-            rawDownloaded -= part.rawDownloaded;
-            withheldUploaded -= part.withheldUploaded;
-            seedMillis -= part.seedMillis;
-            leechMillis -= part.leechMillis;
-        }
-
         void add(HistoryDelta other) {
             uploaded = saturatedAdd(uploaded, other.uploaded);
             downloaded = saturatedAdd(downloaded, other.downloaded);
@@ -81,8 +70,8 @@ final class LedgerBatch {
         }
     }
 
-    /** An announce credited in an entry, and the entry's credit through it. */
-    record Step(Baseline state, HistoryDelta creditThrough) {
+    /** An announce credited in an entry (its new state) and its credit. */
+    record Step(PeerState state, HistoryDelta credit) {
     }
 
     /** One peer's pending write. */
@@ -91,32 +80,34 @@ final class LedgerBatch {
         PeerState state;
         /** What the credit below was computed against; {@code null} when the node held no state for the peer. */
         Baseline baseline;
-        /**
-         * Where the credit below starts: the baseline, or the first state recorded when there was none (a first
-         * sight credits nothing). A row this entry inserts is born with these counters.
-         */
-        Baseline creditedFrom;
         /** The peer's credit since {@link #baseline}, as computed on this node. */
         final HistoryDelta credit = new HistoryDelta();
         /** A cheat rule withheld the upload credit of one of the announces. */
         boolean uploadWithheld;
         /**
-         * The state of the first announce credited in this entry and its part of {@link #credit}: against a newer
-         * stored baseline, only that first step is credited again, so that client restarts later in the entry keep
-         * the credit their own steps earned.
-         */
-        PeerState firstState;
-        HistoryDelta firstCredit;
-        /**
-         * Each announce credited in this entry and the entry's credit through it: a row that shows one of them (an
-         * earlier attempt of this flush committed without an acknowledgement) has the credit through it already.
+         * Each announce credited in this entry, oldest first, with its own part of {@link #credit}: against a
+         * newer stored baseline only what the stored row does not show yet is credited again.
          */
         final List<Step> steps = new ArrayList<>(1);
+
+        /**
+         * Where the credit starts: the baseline, or the first state credited when there was none (a first sight
+         * credits nothing). A row this entry inserts is born with these counters.
+         */
+        Baseline creditedFrom() {
+            return baseline != null ? baseline : Baseline.of(steps.isEmpty() ? state : steps.get(0).state());
+        }
+
+        /** The credit of the steps after the one at {@code index} (-1: all of them). */
+        HistoryDelta creditAfter(int index) {
+            HistoryDelta after = new HistoryDelta();
+            steps.subList(index + 1, steps.size()).forEach(step -> after.add(step.credit()));
+            return after;
+        }
 
         PeerEntry(PeerState state, Baseline baseline) {
             this.state = state;
             this.baseline = baseline;
-            this.creditedFrom = baseline != null ? baseline : Baseline.of(state);
         }
     }
 
@@ -183,20 +174,7 @@ final class LedgerBatch {
                 peers.put(key, olderEntry);
             } else {
                 newer.baseline = olderEntry.baseline;
-                newer.creditedFrom = olderEntry.creditedFrom;
-                if (olderEntry.firstState != null) {
-                    newer.firstState = olderEntry.firstState;
-                    newer.firstCredit = olderEntry.firstCredit;
-                }
-                List<Step> steps = new ArrayList<>(olderEntry.steps);
-                for (Step step : newer.steps) {
-                    HistoryDelta through = new HistoryDelta();
-                    through.add(olderEntry.credit);
-                    through.add(step.creditThrough());
-                    steps.add(new Step(step.state(), through));
-                }
-                newer.steps.clear();
-                newer.steps.addAll(steps);
+                newer.steps.addAll(0, olderEntry.steps);
                 newer.credit.add(olderEntry.credit);
                 newer.uploadWithheld |= olderEntry.uploadWithheld;
             }

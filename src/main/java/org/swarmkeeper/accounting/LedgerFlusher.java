@@ -189,8 +189,8 @@ class LedgerFlusher implements SmartLifecycle {
             bigint(row -> row.getValue().state.lastAnnounceMillis()),
             new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.active()),
             new ArrayColumn<>("boolean", Boolean.class, row -> row.getValue().state.stopped()),
-            bigint(row -> row.getValue().creditedFrom.uploaded()),
-            bigint(row -> row.getValue().creditedFrom.downloaded()));
+            bigint(row -> row.getValue().creditedFrom().uploaded()),
+            bigint(row -> row.getValue().creditedFrom().downloaded()));
 
     /** {@link #PEER_COLUMNS}, then the baseline expected in the row (nulls: none expected). */
     private static final List<ArrayColumn<Map.Entry<PeerKey, PeerEntry>>> COMPARE_AND_SET_COLUMNS =
@@ -563,20 +563,15 @@ class LedgerFlusher implements SmartLifecycle {
     private HistoryDelta creditAgainst(PeerKey key, PeerEntry entry, LedgerRecorder.Before stored) {
         Baseline storedState = new Baseline(stored.uploaded(), stored.downloaded(), stored.lastAnnounceMillis());
         for (int i = entry.steps.size() - 1; i >= 0; i--) {
-            if (entry.steps.get(i).state().equals(storedState)) { // written by an unacknowledged earlier attempt
-                HistoryDelta credit = new HistoryDelta();
-                credit.add(entry.credit);
-                credit.subtract(entry.steps.get(i).creditThrough());
-                return credit;
+            if (Baseline.of(entry.steps.get(i).state()).equals(storedState)) { // an unacknowledged earlier attempt
+                return entry.creditAfter(i);
             }
         }
-        PeerState first = entry.firstState;
+        PeerState first = entry.steps.isEmpty() ? null : entry.steps.get(0).state();
         if (first == null || stored.lastAnnounceMillis() > first.lastAnnounceMillis()) {
             return recorder.credit(key.torrentId(), stored, entry.state, entry.uploadWithheld);
         }
-        HistoryDelta credit = new HistoryDelta();
-        credit.add(entry.credit);
-        credit.subtract(entry.firstCredit);
+        HistoryDelta credit = entry.creditAfter(0);
         credit.add(recorder.credit(key.torrentId(), stored, first, entry.uploadWithheld));
         return credit;
     }
