@@ -30,7 +30,7 @@ import org.swarmkeeper.protocol.PeerId;
  * leaves the same peers, counts and per-user totals. The listener sees each peer's previous state as the last
  * change reported it, and no state it was handed changes afterwards (the swarm updates its stored peers in place).
  */
-class SwarmModelProperties {
+class SwarmModelPropertyTest {
 
     /** One step: an announce, or a reap when {@code reap}. */
     record Step(boolean reap, int user, int peer, AnnounceEvent event, long left, int key, int advanceMillis) {

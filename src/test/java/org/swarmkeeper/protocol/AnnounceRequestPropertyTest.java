@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-class AnnounceRequestProperties {
+class AnnounceRequestPropertyTest {
 
     @Property
     void encodedRequestParsesBackToTheSameRequest(@ForAll("requests") AnnounceRequest sent)

@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-class BencodeProperties {
+class BencodePropertyTest {
 
     @Property
     void announceAnswersDecodeWithEveryPeerAndSortedKeys(@ForAll @IntRange(max = 60) int v4Peers,

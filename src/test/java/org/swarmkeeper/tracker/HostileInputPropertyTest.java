@@ -34,7 +34,7 @@ import org.swarmkeeper.support.TestDatabase;
  * never a 5xx; every answer the tracker gives is bencoded; an announce refused with a failure reason changes
  * nothing in PostgreSQL. Through Tomcat ({@code server.port}) and through {@link TrackerFront} alike.
  */
-class HostileInputProperties {
+class HostileInputPropertyTest {
 
     private static ConfigurableApplicationContext tracker;
     private static int port;
