@@ -52,7 +52,7 @@ def main():
               f"{cpu.get('server', '—')} / {cpu.get('database', '—') if name == 'Swarmkeeper' else '—'} / {cpu.get('wrk', '—')} |")
     print()
     if "front" in facts:
-        print("- Swarmkeeper's tracker paths: " + ("TrackerFront on a port of their own (tracker.front.port)"
+        print("- Swarmkeeper's tracker paths: " + ("ClientPortServer on a port of their own (tracker.front.port)"
                                                if facts["front"] else "Tomcat (the valve), on server.port"))
     close = ours["close"]["rps"]
     if theirs:

@@ -27,7 +27,7 @@
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
 #      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings) SHARED_BENCH=../shared/bench
-#      FRONT=1: the tracker's paths on their own port, FRONT_PORT, served by TrackerFront (tracker.front.port);
+#      FRONT=1: the tracker's paths on their own port, FRONT_PORT, served by ClientPortServer (tracker.front.port);
 #      FRONT=0: through Tomcat on PORT, as without that setting
 #      PORT=18080 FRONT_PORT=18081 PGPORT=15432 OTPORT=16969
 # Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.

@@ -19,7 +19,7 @@ public class ProtocolBenchmark {
 
     private String query;
     private PeerList peers;
-    private TrackerResponses.AnnounceAnswer answer;
+    private BencodedAnswers.AnnounceAnswer answer;
 
     @Setup
     public void setUp() {
@@ -40,7 +40,7 @@ public class ProtocolBenchmark {
             byte[] compact = {127, 0, (byte) (i >> 8), (byte) i, (byte) 0xc8, (byte) (i + 1)};
             peers.add(TestPeer.of(compact, null, PeerId.of(fullPeerId)));
         }
-        answer = new TrackerResponses.AnnounceAnswer(1800, 900, 12, 34, 56, new byte[] {127, 0, 0, 1}, null);
+        answer = new BencodedAnswers.AnnounceAnswer(1800, 900, 12, 34, 56, new byte[] {127, 0, 0, 1}, null);
     }
 
     private static String percentEncoded(byte[] bytes) {
@@ -64,6 +64,6 @@ public class ProtocolBenchmark {
 
     @Benchmark
     public byte[] encodeCompactAnswerWith50Peers() {
-        return TrackerResponses.announce(answer, peers, true, true);
+        return BencodedAnswers.announce(answer, peers, true, true);
     }
 }

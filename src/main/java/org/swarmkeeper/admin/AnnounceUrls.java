@@ -5,7 +5,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.swarmkeeper.tracker.AnnounceProperties;
-import org.swarmkeeper.tracker.TrackerFront;
+import org.swarmkeeper.tracker.ClientPortServer;
 
 /**
  * The announce URL the admin API hands out with a passkey: {@code tracker.announce.public-url} when it is set.
@@ -20,9 +20,9 @@ class AnnounceUrls {
     static final String PASSKEY = "{passkey}";
 
     private final String publicUrl;
-    private final ObjectProvider<TrackerFront> front;
+    private final ObjectProvider<ClientPortServer> front;
 
-    AnnounceUrls(AnnounceProperties properties, ObjectProvider<TrackerFront> front) {
+    AnnounceUrls(AnnounceProperties properties, ObjectProvider<ClientPortServer> front) {
         String url = StringUtils.hasText(properties.publicUrl()) ? properties.publicUrl().strip() : null;
         if (url != null && !url.contains(PASSKEY)) {
             throw new IllegalStateException("tracker.announce.public-url must contain " + PASSKEY
@@ -38,10 +38,10 @@ class AnnounceUrls {
             return publicUrl;
         }
         ServletUriComponentsBuilder request = ServletUriComponentsBuilder.fromCurrentContextPath();
-        TrackerFront trackerFront = front.getIfAvailable();
+        ClientPortServer server = front.getIfAvailable();
         // port() is not yet known while the front starts, after Tomcat: Tomcat's URL serves meanwhile
-        if (trackerFront != null && trackerFront.port() > 0 && "http".equals(request.build().getScheme())) {
-            request.port(trackerFront.port()).replacePath("");
+        if (server != null && server.port() > 0 && "http".equals(request.build().getScheme())) {
+            request.port(server.port()).replacePath("");
         }
         // appended after encoding, so that the braces stay as they are
         return request.path("/announce/").toUriString() + PASSKEY;

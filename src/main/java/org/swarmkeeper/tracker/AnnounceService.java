@@ -19,7 +19,7 @@ import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerList;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
@@ -112,7 +112,7 @@ public class AnnounceService {
             return answer(user, torrent, request, address, clientName(userAgent), now, mayWait);
         } catch (Refusal refusal) {
             result = refusal.code();
-            return TrackerResponses.failure(refusal.getMessage());
+            return BencodedAnswers.failure(refusal.getMessage());
         } finally {
             if (result != null) {
                 rates.record(!result.equals("ok"));
@@ -193,7 +193,7 @@ public class AnnounceService {
                           String warning) {
         int interval = (int) properties.interval().toSeconds();
         int jitter = (int) (interval * properties.intervalJitter());
-        return TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(
+        return BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(
                         interval + (jitter > 0 ? ThreadLocalRandom.current().nextInt(jitter + 1) : 0),
                         (int) properties.minInterval().toSeconds(),
                         counts.seeders(), counts.incomplete(), counts.snatches(),

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
  * Errors Tomcat answers itself (a request line or header it cannot parse, an oversized header) reach BitTorrent
@@ -29,7 +29,7 @@ public class BencodedErrorValve extends ErrorReportValve {
             super.report(request, response, throwable);
             return;
         }
-        byte[] body = TrackerResponses.failure("bad request: the tracker could not read it (HTTP " + status + ")");
+        byte[] body = BencodedAnswers.failure("bad request: the tracker could not read it (HTTP " + status + ")");
         try {
             response.setContentType("text/plain");
             response.setCharacterEncoding(StandardCharsets.ISO_8859_1.name());

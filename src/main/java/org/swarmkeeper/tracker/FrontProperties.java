@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * @param port           the port of {@link TrackerFront}, which serves only the tracker's paths; unset: no such
+ * @param port           the port of {@link ClientPortServer}, which serves only the tracker's paths; unset: no such
  *                       port, and Tomcat's {@code server.port} serves them as it serves everything else
  * @param address        the address it binds; unset: every address
  * @param threads        event loops on that port, each a thread that accepts connections and serves them; 0: one

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The head of one HTTP/1.0 or 1.1 request, as {@link TrackerFront} needs it: method, path, raw query, whether the
+ * The head of one HTTP/1.0 or 1.1 request, as {@link ClientPortServer} needs it: method, path, raw query, whether the
  * connection stays open, and the two headers the tracker reads. Bytes are read as ISO-8859-1, one char each,
  * so a binary {@code info_hash} left unescaped reaches the query parser unchanged (as with Tomcat's relaxed
  * query characters). Request bodies are refused: no tracker request has one.
@@ -53,7 +53,7 @@ record HttpRequestHead(boolean head, String path, String query, boolean keepAliv
         }
         boolean head = is(buffer, from, methodEnd, "HEAD");
         if (!head && !is(buffer, from, methodEnd, "GET")) {
-            throw new BadRequest(405, TrackerEndpoints.ONLY_GET);
+            throw new BadRequest(405, ClientRoutes.ONLY_GET);
         }
         int question = indexOf(buffer, '?', methodEnd + 1, targetEnd);
         for (int i = methodEnd + 1; i < targetEnd; i++) {

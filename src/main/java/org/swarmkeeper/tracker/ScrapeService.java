@@ -12,8 +12,8 @@ import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.ScrapeRequest;
-import org.swarmkeeper.protocol.TrackerResponses;
-import org.swarmkeeper.protocol.TrackerResponses.ScrapeEntry;
+import org.swarmkeeper.protocol.BencodedAnswers;
+import org.swarmkeeper.protocol.BencodedAnswers.ScrapeEntry;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.RegisteredTorrent;
@@ -74,10 +74,10 @@ public class ScrapeService {
                             counts.leechers()));
                 }
             }
-            return TrackerResponses.scrape(files);
+            return BencodedAnswers.scrape(files);
         } catch (Refusal refusal) {
             result = refusal.code();
-            return TrackerResponses.failure(refusal.getMessage());
+            return BencodedAnswers.failure(refusal.getMessage());
         } finally {
             if (result != null) {
                 Timer.builder("tracker.scrape").tag("result", result)

@@ -8,17 +8,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The tracker's paths are answered by {@link TrackerValve} inside Tomcat; Tomcat's own error answers become
+ * The tracker's paths are answered by {@link ClientPathValve} inside Tomcat; Tomcat's own error answers become
  * bencoded failures for BitTorrent clients ({@link BencodedErrorValve}).
  */
 @Configuration(proxyBeanMethods = false)
 class TomcatConfiguration {
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> trackerValve(
-            ObjectProvider<TrackerEndpoints> endpoints, ObjectProvider<ClientAddresses> clientAddresses,
-            TrackerRequests inFlight) {
-        return factory -> factory.addContextValves(new TrackerValve(endpoints, clientAddresses, inFlight));
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> clientPathValve(
+            ObjectProvider<ClientRoutes> endpoints, ObjectProvider<ClientAddresses> clientAddresses,
+            InFlightRequests inFlight) {
+        return factory -> factory.addContextValves(new ClientPathValve(endpoints, clientAddresses, inFlight));
     }
 
     /**

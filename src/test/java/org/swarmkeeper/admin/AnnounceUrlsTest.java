@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.swarmkeeper.tracker.AnnounceProperties;
-import org.swarmkeeper.tracker.TrackerFront;
+import org.swarmkeeper.tracker.ClientPortServer;
 
 /** {@code tracker.announce.public-url}; the URLs built from the request are tested through the API. */
 class AnnounceUrlsTest {
 
-    private static final ObjectProvider<TrackerFront> NO_FRONT =
-            new StaticListableBeanFactory().getBeanProvider(TrackerFront.class);
+    private static final ObjectProvider<ClientPortServer> NO_FRONT =
+            new StaticListableBeanFactory().getBeanProvider(ClientPortServer.class);
 
     private static AnnounceUrls withPublicUrl(String url) {
         return new AnnounceUrls(new AnnounceProperties(Duration.ofMinutes(30), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(15), 50, 100,

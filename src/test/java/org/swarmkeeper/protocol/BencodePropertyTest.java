@@ -32,7 +32,7 @@ class BencodePropertyTest {
             v6[17] = 1;
             peers.add(TestPeer.of(null, v6, null));
         }
-        byte[] encoded = TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(1800, 900, complete, 3, 7,
+        byte[] encoded = BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(1800, 900, complete, 3, 7,
                 new byte[] {127, 0, 0, 1}, "careful"), peers, true, true);
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(encoded);
@@ -63,13 +63,13 @@ class BencodePropertyTest {
     @Property
     void scrapeFilesAreKeyedByRawHashesInByteOrder(@ForAll @Size(max = 20) List<@Size(20) byte[]> hashes)
             throws Exception {
-        Map<InfoHash, TrackerResponses.ScrapeEntry> files = new LinkedHashMap<>();
+        Map<InfoHash, BencodedAnswers.ScrapeEntry> files = new LinkedHashMap<>();
         for (byte[] hash : hashes) {
-            files.put(InfoHash.of(hash), new TrackerResponses.ScrapeEntry(1, 2, 3, 2));
+            files.put(InfoHash.of(hash), new BencodedAnswers.ScrapeEntry(1, 2, 3, 2));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) ((Map<String, Object>) BencodeReader.decode(
-                TrackerResponses.scrape(files))).get("files");
+                BencodedAnswers.scrape(files))).get("files");
         assertThat(decoded).hasSize(files.size());
         List<String> keys = new ArrayList<>(decoded.keySet());
         assertThat(keys).isSorted(); // ISO-8859-1 chars compare like unsigned bytes
@@ -99,7 +99,7 @@ class BencodePropertyTest {
     @Property
     void failureReasonsRoundTrip(@ForAll String reason) throws Exception {
         @SuppressWarnings("unchecked")
-        Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(TrackerResponses.failure(reason));
+        Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(BencodedAnswers.failure(reason));
         assertThat(new String((byte[]) decoded.get("failure reason"), StandardCharsets.UTF_8))
                 .isEqualTo(reason);
     }

@@ -14,7 +14,7 @@ import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.BencodeReader;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.protocol.PeerId;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 
 /** The peers handed out are a uniform sample, not a window of neighbours in the swarm's list. */
 class PeerSelectionTest {
@@ -80,7 +80,7 @@ class PeerSelectionTest {
     }
 
     private static byte[] peerBytes(Swarm.Outcome outcome) throws BencodeReader.BencodeException {
-        byte[] body = TrackerResponses.announce(new TrackerResponses.AnnounceAnswer(1, 1, 0, 0, 0, null, null),
+        byte[] body = BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(1, 1, 0, 0, 0, null, null),
                 outcome.peers(), true, true);
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(body);

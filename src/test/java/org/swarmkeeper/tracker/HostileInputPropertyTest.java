@@ -32,7 +32,7 @@ import org.swarmkeeper.support.TestDatabase;
 /**
  * Mangled announces, sent over real HTTP to the running tracker with a real passkey and a registered torrent:
  * never a 5xx; every answer the tracker gives is bencoded; an announce refused with a failure reason changes
- * nothing in PostgreSQL. Through Tomcat ({@code server.port}) and through {@link TrackerFront} alike.
+ * nothing in PostgreSQL. Through Tomcat ({@code server.port}) and through {@link ClientPortServer} alike.
  */
 class HostileInputPropertyTest {
 
@@ -53,7 +53,7 @@ class HostileInputPropertyTest {
                 // Junk in the passkey segment makes malformed passkeys: the abuse limit must not answer for them.
                 "--tracker.abuse.unknown-passkeys-per-address=1000000000");
         port = Integer.parseInt(tracker.getEnvironment().getProperty("local.server.port"));
-        frontPort = tracker.getBean(TrackerFront.class).port();
+        frontPort = tracker.getBean(ClientPortServer.class).port();
         jdbc = tracker.getBean(JdbcTemplate.class);
         AdminClient admin = new AdminClient(port, "fuzz-token");
         passkey = admin.createUser("fuzz-" + ThreadLocalRandom.current().nextInt(1_000_000)).passkey();

@@ -9,7 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
-/** The request heads {@link TrackerFront} reads, from what clients send to what nobody should. */
+/** The request heads {@link ClientPortServer} reads, from what clients send to what nobody should. */
 class HttpRequestHeadTest {
 
     @Test

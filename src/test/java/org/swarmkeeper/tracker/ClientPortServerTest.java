@@ -32,7 +32,7 @@ import org.swarmkeeper.support.TrackerIntegrationTest;
 
 /** The tracker's paths on {@code tracker.front.port}: real sockets, real PostgreSQL, the same accounting as Tomcat's. */
 @TestPropertySource(properties = {"tracker.front.port=0", "tracker.front.timeout=2s"})
-class TrackerFrontTest extends TrackerIntegrationTest {
+class ClientPortServerTest extends TrackerIntegrationTest {
 
     private static final long SIZE = 1_000_000;
     /** Long enough for connections of earlier tests to close (a refused one lingers up to 2 s). */
@@ -40,7 +40,7 @@ class TrackerFrontTest extends TrackerIntegrationTest {
     private static final int CLOSED_WITHIN_MILLIS = 30_000;
 
     @Autowired
-    private TrackerFront front;
+    private ClientPortServer front;
 
     @Autowired
     private MeterRegistry meters;

@@ -5,19 +5,19 @@ import java.net.InetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
- * The BitTorrent-facing paths, whichever HTTP server received them ({@link TrackerValve} inside Tomcat, or
- * {@link TrackerFront} on a port of its own). Shapes: {@code /announce/{passkey}} is the primary one (libtorrent
+ * The BitTorrent-facing paths, whichever HTTP server received them ({@link ClientPathValve} inside Tomcat, or
+ * {@link ClientPortServer} on a port of its own). Shapes: {@code /announce/{passkey}} is the primary one (libtorrent
  * refuses {@code /{passkey}/announce} for local trackers), the Gazelle-style {@code /{passkey}/announce} an
  * alias, the same for scrape. Every answer is a bencoded body, failures included, because that is what every
  * client shows to its user.
  */
 @Component
-class TrackerEndpoints {
+class ClientRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(TrackerEndpoints.class);
+    private static final Logger log = LoggerFactory.getLogger(ClientRoutes.class);
 
     enum Endpoint { ANNOUNCE, SCRAPE }
 
@@ -31,14 +31,14 @@ class TrackerEndpoints {
     private final AnnounceService announces;
     private final ScrapeService scrapes;
 
-    TrackerEndpoints(AnnounceService announces, ScrapeService scrapes) {
+    ClientRoutes(AnnounceService announces, ScrapeService scrapes) {
         this.announces = announces;
         this.scrapes = scrapes;
     }
 
     /**
      * The route of a path below the context path, or {@code null} when it is no tracker path. Tomcat gives it
-     * percent-decoded and normalized; {@link TrackerFront} as the client sent it, which for the paths clients
+     * percent-decoded and normalized; {@link ClientPortServer} as the client sent it, which for the paths clients
      * use (hex passkeys) is the same.
      */
     static Route route(String path) {
@@ -76,7 +76,7 @@ class TrackerEndpoints {
      */
     byte[] answer(Route route, String rawQuery, InetAddress address, String userAgent, boolean mayWait) {
         if (route.failure() != null) {
-            return TrackerResponses.failure(route.failure());
+            return BencodedAnswers.failure(route.failure());
         }
         try {
             if (route.endpoint() == Endpoint.ANNOUNCE) {
@@ -88,7 +88,7 @@ class TrackerEndpoints {
         } catch (RuntimeException e) {
             // A defect, not the client's doing (the services answer every bad request with a failure reason).
             log.error("Unexpected error answering {}", route.endpoint(), e);
-            return TrackerResponses.failure("tracker error: please try again later");
+            return BencodedAnswers.failure("tracker error: please try again later");
         }
     }
 }

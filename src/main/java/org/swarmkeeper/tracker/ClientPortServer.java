@@ -37,7 +37,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerAddresses;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
  * The tracker's paths on a port of their own ({@code tracker.front.port}), served by non-blocking event loops
@@ -53,9 +53,9 @@ import org.swarmkeeper.protocol.TrackerResponses;
  */
 @Component
 @ConditionalOnProperty(prefix = "tracker.front", name = "port")
-public class TrackerFront implements SmartLifecycle {
+public class ClientPortServer implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(TrackerFront.class);
+    private static final Logger log = LoggerFactory.getLogger(ClientPortServer.class);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
@@ -63,7 +63,7 @@ public class TrackerFront implements SmartLifecycle {
     /** Connections accepted per wake-up at most, so that a flood of new ones cannot starve the open ones. */
     private static final int ACCEPT_BATCH = 64;
     private static final byte[] NOT_A_TRACKER_PATH =
-            TrackerResponses.failure("not a tracker URL: use the announce URL from your torrent file");
+            BencodedAnswers.failure("not a tracker URL: use the announce URL from your torrent file");
     private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
     private static final byte[] NOT_FOUND = ascii("HTTP/1.1 404 Not Found\r\n");
     private static final byte[] METHOD_NOT_ALLOWED = ascii("HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n");
@@ -105,7 +105,7 @@ public class TrackerFront implements SmartLifecycle {
     }
 
     private final FrontProperties properties;
-    private final TrackerEndpoints endpoints;
+    private final ClientRoutes endpoints;
     private final ClientAddresses clientAddresses;
     private final Executor workers;
     private final MeterRegistry meters;
@@ -118,7 +118,7 @@ public class TrackerFront implements SmartLifecycle {
     private volatile boolean deferring;
     private ServerSocketChannel server;
 
-    TrackerFront(FrontProperties properties, TrackerEndpoints endpoints, ClientAddresses clientAddresses,
+    ClientPortServer(FrontProperties properties, ClientRoutes endpoints, ClientAddresses clientAddresses,
                  MeterRegistry meters, Environment environment) {
         this.properties = properties;
         this.endpoints = endpoints;
@@ -231,7 +231,7 @@ public class TrackerFront implements SmartLifecycle {
     /** With the valve's requests: after the web server has started (and the swarms are restored). */
     @Override
     public int getPhase() {
-        return TrackerRequests.PHASE;
+        return InFlightRequests.PHASE;
     }
 
     /** One thread with its selector and its connections. */
@@ -474,7 +474,7 @@ public class TrackerFront implements SmartLifecycle {
         /** Whether the answer is written and the next request may be served. */
         private boolean answer(Connection connection, HttpRequestHead head) throws IOException {
             connection.keepAlive = head.keepAlive() && running;
-            TrackerEndpoints.Route route = TrackerEndpoints.route(head.path());
+            ClientRoutes.Route route = ClientRoutes.route(head.path());
             if (route == null) {
                 return respond(connection, 404, NOT_A_TRACKER_PATH, head.head());
             }
@@ -487,14 +487,14 @@ public class TrackerFront implements SmartLifecycle {
             return false;
         }
 
-        private void handOff(Connection connection, TrackerEndpoints.Route route, HttpRequestHead head,
+        private void handOff(Connection connection, ClientRoutes.Route route, HttpRequestHead head,
                              InetAddress address) throws IOException {
             connection.waiting = true;
             interest(connection, 0);
             waiting++;
             handedOff.increment();
             workers.execute(() -> { // neither executor refuses: unbounded, and never shut down
-                byte[] body = TrackerResponses.failure("tracker error: please try again later");
+                byte[] body = BencodedAnswers.failure("tracker error: please try again later");
                 try {
                     body = endpoints.answer(route, head.query(), address, head.userAgent(), true);
                 } finally {
@@ -536,7 +536,7 @@ public class TrackerFront implements SmartLifecycle {
             meters.counter("tracker.front.refused", "status", Integer.toString(status)).increment();
             connection.keepAlive = false; // the rest of what it sent cannot be trusted to be a request
             connection.draining = true;
-            respond(connection, status, TrackerResponses.failure(reason), false);
+            respond(connection, status, BencodedAnswers.failure(reason), false);
         }
 
         /** Writes the whole answer if the socket takes it; whether the next request may be served. */

@@ -8,12 +8,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Announces and scrapes being answered by {@link TrackerValve}. Spring Boot's graceful shutdown only sees
+ * Announces and scrapes being answered by {@link ClientPathValve}. Spring Boot's graceful shutdown only sees
  * requests that reached a servlet, so this waits for the valve's own, after graceful shutdown has stopped
  * new connections and before the web server stops: a client in the middle of an announce gets its answer.
  */
 @Component
-class TrackerRequests implements SmartLifecycle {
+class InFlightRequests implements SmartLifecycle {
 
     /** Between graceful shutdown (it stops first) and the web server's stop (it stops after). */
     static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /** Bencoded tracker answers. Keys are written in sorted byte order, as bencode requires. */
-public final class TrackerResponses {
+public final class BencodedAnswers {
 
     /** What an announce answer carries besides the peers. */
     public record AnnounceAnswer(
@@ -21,7 +21,7 @@ public final class TrackerResponses {
     public record ScrapeEntry(long complete, long incomplete, long downloaded, long downloaders) {
     }
 
-    private TrackerResponses() {
+    private BencodedAnswers() {
     }
 
     public static byte[] failure(String reason) {

@@ -2,7 +2,7 @@ package org.swarmkeeper.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.swarmkeeper.tracker.TrackerFrontTest.ascii;
+import static org.swarmkeeper.tracker.ClientPortServerTest.ascii;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,10 +22,10 @@ import org.swarmkeeper.support.TrackerIntegrationTest;
  * are accepted before their request arrives, wait in a selector for it, and time out there.
  */
 @TestPropertySource(properties = {"tracker.front.port=0", "tracker.front.timeout=2s", "tracker.front.defer-accept=0s"})
-class TrackerFrontWithoutDeferralTest extends TrackerIntegrationTest {
+class ClientPortServerWithoutDeferralTest extends TrackerIntegrationTest {
 
     @Autowired
-    private TrackerFront front;
+    private ClientPortServer front;
 
     @Autowired
     private MeterRegistry meters;
@@ -40,7 +40,7 @@ class TrackerFrontWithoutDeferralTest extends TrackerIntegrationTest {
             socket.getOutputStream().write(ascii("GET /scrape/" + user.passkey() + "?info_hash="
                     + AnnounceLifecycleTest.encoded(newTorrent(1_000)) + " HTTP/1.1\r\nConnection: close\r\n\r\n"));
             BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
-            assertThat(TrackerFrontTest.Answer.read(in, false).bencode().has("files")).isTrue();
+            assertThat(ClientPortServerTest.Answer.read(in, false).bencode().has("files")).isTrue();
             assertThat(in.read()).isEqualTo(-1);
         }
     }

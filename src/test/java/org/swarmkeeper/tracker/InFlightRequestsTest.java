@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 
 /** Shutdown waits for announces the valve is answering, between graceful shutdown and the web server's stop. */
-class TrackerRequestsTest {
+class InFlightRequestsTest {
 
-    private final TrackerRequests requests = new TrackerRequests();
+    private final InFlightRequests requests = new InFlightRequests();
 
     @Test
     void stopWaitsForTheAnswersInFlight() throws Exception {
@@ -55,7 +55,7 @@ class TrackerRequestsTest {
     @Test
     void itsPhaseLiesBetweenGracefulShutdownAndTheWebServersStop() {
         // Higher phases stop first: graceful shutdown, then this, then the web server.
-        assertThat(TrackerRequests.PHASE).isLessThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE)
+        assertThat(InFlightRequests.PHASE).isLessThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE)
                 .isGreaterThan(WEB_SERVER_STOP_PHASE);
     }
 }

@@ -10,26 +10,26 @@ import org.apache.catalina.valves.ValveBase;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.function.SingletonSupplier;
-import org.swarmkeeper.protocol.TrackerResponses;
+import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
- * The tracker's paths ({@link TrackerEndpoints}) answered in Tomcat's pipeline before the servlet filters and
+ * The tracker's paths ({@link ClientRoutes}) answered in Tomcat's pipeline before the servlet filters and
  * Spring MVC: an announce is a few microseconds of tracker work, and the dispatch around it (filters,
  * observation, handler mapping, message conversion) cost more than that (docs/PERFORMANCE.md). Everything else
  * goes on to Spring. Every answer is HTTP 200 with a bencoded body, failures included.
  */
-class TrackerValve extends ValveBase {
+class ClientPathValve extends ValveBase {
 
-    private final Supplier<TrackerEndpoints> endpoints;
+    private final Supplier<ClientRoutes> endpoints;
     private final Supplier<ClientAddresses> clientAddresses;
-    private final TrackerRequests inFlight;
+    private final InFlightRequests inFlight;
 
     /**
      * Providers: the valve is built with the web server, before the services it calls are. Each is looked up
      * once, on the first request, not on every one.
      */
-    TrackerValve(ObjectProvider<TrackerEndpoints> endpoints, ObjectProvider<ClientAddresses> clientAddresses,
-                 TrackerRequests inFlight) {
+    ClientPathValve(ObjectProvider<ClientRoutes> endpoints, ObjectProvider<ClientAddresses> clientAddresses,
+                 InFlightRequests inFlight) {
         super(true);
         this.endpoints = SingletonSupplier.of(endpoints::getObject);
         this.clientAddresses = SingletonSupplier.of(clientAddresses::getObject);
@@ -41,8 +41,8 @@ class TrackerValve extends ValveBase {
         String method = request.getMethod();
         String uri = request.getDecodedRequestURI();
         String contextPath = request.getContextPath();
-        TrackerEndpoints.Route route = uri == null || !uri.startsWith(contextPath) ? null
-                : TrackerEndpoints.route(uri.substring(contextPath.length()));
+        ClientRoutes.Route route = uri == null || !uri.startsWith(contextPath) ? null
+                : ClientRoutes.route(uri.substring(contextPath.length()));
         if (route == null) {
             getNext().invoke(request, response);
             return;
@@ -50,7 +50,7 @@ class TrackerValve extends ValveBase {
         if (!(method.equals("GET") || method.equals("HEAD"))) {
             // a client's answer, bencoded, as on the front; not Spring's 404 for a path it has no handler for
             response.setHeader(HttpHeaders.ALLOW, "GET, HEAD");
-            write(response, 405, TrackerResponses.failure(TrackerEndpoints.ONLY_GET));
+            write(response, 405, BencodedAnswers.failure(ClientRoutes.ONLY_GET));
             return;
         }
         inFlight.begin(); // until the answer is written, so that shutdown waits for it
