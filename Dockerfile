@@ -1,5 +1,5 @@
 # Build stage: the same Maven wrapper and pom as development; tests run in CI, not in the image build.
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
@@ -7,10 +7,10 @@ RUN ./mvnw -B -q dependency:go-offline
 COPY src src
 RUN ./mvnw -B -q package -DskipTests
 
-# Run stage: Java 21 so virtual threads are on. G1 with tenuring 1, the benchmark's collector flags (README, JVM settings);
+# Run stage: the project's one Java version, 25. G1 with tenuring 1, the benchmark's collector flags (docs/SCALING.md);
 # G1 named because a container with one CPU or under 1792 MB would otherwise get the serial collector. Heap size:
 # add -Xms/-Xmx through JAVA_TOOL_OPTIONS (the benchmark's 1 GiB holds a million peers in 176 MiB).
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:25-jre
 RUN useradd --system --home-dir /app swarmkeeper
 WORKDIR /app
 COPY --from=build /src/target/swarmkeeper.jar /app/swarmkeeper.jar

@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param flushInterval how often pending credit is written, in one transaction. A flush drains credit one interval
- *                      old, so it may run {@code maxLag} minus the interval before announces are held (when the one
- *                      before kept to its interval): twice a second leaves a flush 1 s, which on a CPU shared with
- *                      PostgreSQL it needs now and then at half the peak (docs/PERFORMANCE.md, "Fifth session")
+ *                      old, so it may run {@code max-lag} minus the interval before announces are held (when the one
+ *                      before kept to its interval): twice a second leaves a flush 1 s, which a flush on a CPU
+ *                      shared with PostgreSQL needs now and then at half the peak rate
  * @param durableWait   how long a {@code started}/{@code stopped}/{@code completed} announce waits for its
  *                      flush to commit before it is answered with a warning instead (and a policy evaluation for
  *                      the flush before it, before it goes ahead on what is committed)
@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      again later (first sights, started, stopped and completed are always recorded)
  * @param maxLag        flush lag (age of the oldest credit not yet committed; at least one and a half flush
  *                      intervals are used) past which announces wait, up to
- *                      {@code maxLagWait} each, for the flusher to catch up: when the tracker and PostgreSQL
+ *                      {@code max-lag-wait} each, for the flusher to catch up: when the tracker and PostgreSQL
  *                      share a saturated CPU, answering a little later leaves PostgreSQL the time to write
  * @param maxLagWait    the longest one announce is held for that
  * @param statementTimeout a statement of a flush running longer is cancelled (the batch is kept and retried)

@@ -58,7 +58,7 @@ public class PeerStore implements PeerLoader {
         return peers;
     }
 
-    /** Hourly: it reads the whole table (no index on last_announce, so that the ledger's updates stay HOT). */
+    /** By default hourly: it reads the whole table (no index on last_announce, so that the ledger's updates stay HOT). */
     @Scheduled(fixedDelayString = "${tracker.swarm.retention-check-interval:1h}")
     public void forgetRetiredPeers() {
         jdbc.update("DELETE FROM peers WHERE NOT active AND last_announce < ?", retentionStart());

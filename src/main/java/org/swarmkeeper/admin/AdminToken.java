@@ -7,7 +7,6 @@ import java.util.HexFormat;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,8 +20,8 @@ class AdminToken {
 
     private final byte[] token;
 
-    AdminToken(@Value("${tracker.admin.token:}") String configured) {
-        String value = configured;
+    AdminToken(AdminProperties properties) {
+        String value = properties.token();
         if (value == null || value.isBlank()) {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);

@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  *                             {@code stopped} or a time-out)
  * @param conservationWindow   the window a torrent's downloads are summed over
  * @param conservationSlack    upload beyond what others downloaded in the window that is still believed
- * @param resetLimit           counter resets of one peer within {@code resetWindow} before it is flagged
+ * @param resetLimit           counter resets of one peer within {@code reset-window} before it is flagged
  * @param resetWindow          the window counter resets are counted over
  * @param completeDownloadSlack download growth between two announces reporting {@code left=0} still believed (data
  *                             in flight when the last piece completed); more is {@code downloaded_while_complete}

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Every number of the ratio policy ({@code tracker.policy.*}); README lists them with their meaning.
+ * Every number of the ratio policy ({@code tracker.policy.*}); docs/CONFIGURATION.md lists them with their meaning.
  *
  * @param evaluateInterval     how often ratio watch and hit-and-run are evaluated
  * @param requiredRatio        Gazelle's table: {@code upTo:atNoneSeeded:atAllSeeded} per bracket of credited

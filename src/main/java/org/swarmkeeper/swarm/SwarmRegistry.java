@@ -35,7 +35,7 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
 
     /**
      * The swarm of a torrent. On a miss it is created with the torrent's recorded snatch count and the peers
-     * PostgreSQL holds for it (DESIGN §4: start-up and a swarm miss reload peers); that read happens once per
+     * PostgreSQL holds for it (another node may have held the swarm, or this one before a restart); that read happens once per
      * torrent and node.
      */
     public Swarm swarm(long torrentId, long snatches) {

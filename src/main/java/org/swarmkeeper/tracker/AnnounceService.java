@@ -29,7 +29,7 @@ import org.swarmkeeper.torrents.TorrentCatalog;
 import org.swarmkeeper.users.UserAccount;
 
 /**
- * One announce, DESIGN.md §3: parse, identify, decide, update the swarm (which credits the ledger), and
+ * One announce: parse, identify, decide, update the swarm (which credits the ledger), and
  * answer. Memory only, except that {@code started}, {@code stopped} and {@code completed} are answered after
  * the flush that makes them durable has committed.
  */

@@ -13,7 +13,7 @@ import org.swarmkeeper.protocol.Cidr;
 import org.swarmkeeper.protocol.PeerAddresses;
 
 /**
- * The client's address (DESIGN §3): the socket's, unless the socket belongs to a configured trusted proxy;
+ * The client's address: the socket's, unless the socket belongs to a configured trusted proxy;
  * then the right-most {@code X-Forwarded-For} hop that is not itself a trusted proxy. The {@code ip},
  * {@code ipv4} and {@code ipv6} parameters are spoofable and never used.
  */

@@ -22,7 +22,7 @@ class LedgerRecorderTest {
             Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(60), 0.9));
     private static final SwarmProperties SWARM = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1), Duration.ofHours(1));
     private final LedgerRecorder recorder = new LedgerRecorder(ledger, new CreditRules() {
         @Override
         public Factors factors(long userId, long torrentId, long atMillis) {

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-/** Versions read from the peer_ids real clients send (../shared/CLIENTS.md) and compared with dotted minimums. */
+/** Versions read from the peer_ids real clients send (docs/CLIENTS.md) and compared with dotted minimums. */
 class ClientVersionTest {
 
     private static int[] version(String peerId, String prefix) {

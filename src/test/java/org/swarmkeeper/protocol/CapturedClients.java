@@ -3,7 +3,7 @@ package org.swarmkeeper.protocol;
 import java.util.List;
 
 /**
- * The {@code event=started} requests real clients sent, captured verbatim (shared/CLIENTS.md §1): request
+ * The {@code event=started} requests real clients sent, captured verbatim from Debian's packages: request
  * line and headers in arrival order, with the passkey as {@code PASSKEY}. Each announced from its own
  * loopback address; only Transmission was a seeder.
  */

@@ -103,7 +103,7 @@ public final class TestClient {
                 + "\r\nUser-Agent: " + userAgent() + "\r\nConnection: close\r\n\r\n");
     }
 
-    /** The User-Agent the real client behind this peer_id sends (../shared/CLIENTS.md), as cheat detection expects. */
+    /** The User-Agent the real client behind this peer_id sends (docs/CLIENTS.md), as cheat detection expects. */
     private String userAgent() {
         String id = peerId.printable();
         if (id.startsWith("-TR")) {

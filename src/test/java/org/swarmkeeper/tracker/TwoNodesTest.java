@@ -39,7 +39,7 @@ import org.swarmkeeper.support.TrackerProcess;
 import org.swarmkeeper.support.WorkDirectory;
 
 /**
- * DESIGN §5 as deployed: two tracker processes on one PostgreSQL behind HAProxy, which hashes on the decoded
+ * Two nodes as deployed (docs/SCALING.md): two tracker processes on one PostgreSQL behind HAProxy, which hashes on the decoded
  * {@code info_hash} (consistent hashing). Admin changes made on one node reach the other within seconds; every
  * swarm lives on one node; after one node is killed (SIGKILL) the other takes its swarms over from PostgreSQL,
  * peer lists recover at once, and every user's totals equal the sum of the counters the clients reported —
