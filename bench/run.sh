@@ -218,7 +218,7 @@ CREATE TEMP TABLE t (id bigint, h text);
 INSERT INTO torrents (info_hash, name, size) SELECT decode(h, 'hex'), 'bench-' || id, 1073741824 FROM t ORDER BY id;
 SQL
 # The settings that decide what a commit costs, as the server runs them
-POSTGRES_SETTINGS=$(sql -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name)
+POSTGRES_SETTINGS=$(sql -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name)
   FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers')")
 POSTGRES_VERSION=$(sql -c "SHOW server_version")
 stop_tracker
