@@ -121,8 +121,9 @@ rm -rf "$WORK" && mkdir -p "$WORK/pool"
 python3 "$LOADGEN/gen_pool.py" --torrents "$TORRENTS" --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
 
 say "build"
-# the code the jar is built from, for the report
-COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- && echo "" || echo " with uncommitted changes")
+# the code the jar is built from and the harness that measures it, for the report
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml bench && echo "" ||
+  echo " with uncommitted changes")
 ./mvnw -q -B package -DskipTests
 
 TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/pg"
