@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Swarmkeeper and opentracker through the same load on this machine, in one run (docs/PERFORMANCE.md):
+# Swarmkeeper and opentracker through the same load on this machine, in one run; prints the results table of
+# docs/PERFORMANCE.md (bench/report.py):
 #
-#   bench/run.sh
+#   LOADGEN=/path/to/loadgen bench/run.sh
 #
-# Builds the jar, starts Swarmkeeper on a fresh embedded PostgreSQL, creates the users and torrents, then runs
-# ../shared/bench/run_bench.sh (wrk, real-client-shaped announces: load pass, keep-alive, a new connection
-# per announce, scrape) with the tracker and its PostgreSQL pinned to core 1 and wrk to core 0: once as a
-# warm-up of WARMUP seconds per phase (the JIT compiler still took 16 % of the tracker's core in a measured
-# phase without it), then once measured, without the load pass; then a paced
-# run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
-# then start-up (three starts with java -jar, and on JDK 24+ three more with a trained AOT cache) and heap with
-# 1,000,000 peers in PostgreSQL. CPU steal is sampled beside each tracker's runs. Between opentracker's runs and
-# the start-up stage, with both trackers up, ROUNDS rounds of the new-connection phase, DUR s each, each round
-# starting with the next tracker in turn: the host's speed drifts over minutes, and one run each a few minutes
-# apart compares the host as much as the trackers. Prints the table (bench/report.py).
+# LOADGEN (required): the directory of the wrk-based load generator this harness drives, called from its place:
+# run_bench.sh (one tracker's sequence: a load pass of `started` announces, keep-alive announces, a new
+# connection per announce, scrapes, each with the CPU of the tracker, its database and wrk), announce.lua and
+# scrape.lua (real-client-shaped requests), common.lua (their common helpers), gen_pool.py (torrents and passkeys)
+# and install.sh (installs wrk and opentracker as root).
+#
+# Builds the jar (./mvnw, with the JDK that runs it), starts Swarmkeeper on a fresh embedded PostgreSQL, creates
+# the users and torrents, then runs the load generator's run_bench.sh with the tracker and its PostgreSQL pinned
+# to core 1 and wrk to core 0: once as a warm-up of WARMUP seconds per phase (without it the JIT compiler takes
+# a sixth of the tracker's core in the first measured phase), then once measured, without the load pass; then a
+# paced run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
+# then, with both trackers up, ROUNDS rounds of the new-connection phase, DUR s each, each round starting with
+# the next tracker in turn (the host's speed drifts over minutes: phases seconds apart compare the trackers,
+# phases minutes apart partly the host); then start-up (three starts with java -jar, three more from the
+# extracted jar with a trained AOT cache) and heap with 1,000,000 peers in PostgreSQL. CPU steal is sampled
+# beside each tracker's runs. Prints the table (bench/report.py).
 #
 # env: PEERS=100000 TORRENTS=10000 USERS=1000 DUR=10 (s per measured run) WARMUP=15 (s per warm-up run, 0: none)
 #      CONNS=50 MILLION=1000000 PACED_DUR=DUR (s: the paced run's length; a longer one takes in more of the
@@ -26,20 +32,42 @@
 #      pool's population (run_bench.sh) and pinned to core 1 beforehand, e.g. an Ocelot built by hand
 #      PIN_DATABASE=1 (0 leaves PostgreSQL free to use both cores: to tell CPU starvation from slow SQL)
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
-#      JAVA=java JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings) SHARED_BENCH=../shared/bench
-#      FRONT=1: the tracker's paths on their own port, FRONT_PORT, served by ClientPortServer (tracker.front.port);
-#      FRONT=0: through Tomcat on PORT, as without that setting
+#      JAVA=$JAVA_HOME/bin/java (java on the PATH without JAVA_HOME; JDK 25 or newer, which also builds the jar)
+#      JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings)
+#      FRONT=0: the tracker's paths through Tomcat on PORT, the tracker's default; FRONT=1: on their own port,
+#      FRONT_PORT, served by ClientPortServer (tracker.front.port)
 #      PORT=18080 FRONT_PORT=18081 PGPORT=15432 OTPORT=16969
-# Needs wrk, opentracker (installed by ../shared/bench/install.sh when run as root), psql, python3.
+# Needs wrk, opentracker (LOADGEN's install.sh installs both when run as root), psql, python3, vmstat.
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SHARED_BENCH=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" && pwd)
-export SHARED_BENCH
+LOADGEN_FILES="run_bench.sh announce.lua scrape.lua common.lua gen_pool.py"
+if [ -z "${LOADGEN:-}" ]; then
+  echo "LOADGEN must name the load generator's directory, which holds $LOADGEN_FILES:" >&2
+  echo "  LOADGEN=/path/to/loadgen bench/run.sh" >&2
+  exit 2
+fi
+[ -d "$LOADGEN" ] || { echo "LOADGEN is not a directory: $LOADGEN" >&2; exit 2; }
+LOADGEN=$(cd "$LOADGEN" && pwd)
+for file in $LOADGEN_FILES; do
+  [ -f "$LOADGEN/$file" ] || { echo "LOADGEN ($LOADGEN) has no $file; it must hold $LOADGEN_FILES" >&2; exit 2; }
+done
+export LOADGEN
+# The JDK that runs the tracker also builds it (./mvnw follows JAVA_HOME) and takes its heap (jcmd).
+JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+JAVA_PROPERTIES=$("$JAVA" -XshowSettings:properties -version 2>&1) || { echo "cannot run $JAVA (JAVA, or JAVA_HOME/bin/java)" >&2; exit 2; }
+JAVA_MAJOR=$(sed -nE 's/^ *java\.specification\.version = ([0-9]+).*/\1/p' <<<"$JAVA_PROPERTIES")
+if [ "${JAVA_MAJOR:-0}" -lt 25 ]; then
+  echo "bench/run.sh needs JDK 25 or newer; $JAVA is Java ${JAVA_MAJOR:-of unknown version}: set JAVA_HOME (or JAVA)" >&2
+  exit 2
+fi
+JAVA_HOME=$(sed -nE 's/^ *java\.home = (.*)$/\1/p' <<<"$JAVA_PROPERTIES")
+export JAVA_HOME
+JAVA_VERSION=$("$JAVA" -version 2>&1 | sed -n 2p)
 WORK=$ROOT/target/bench
 PORT=${PORT:-18080} FRONT_PORT=${FRONT_PORT:-18081} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
-FRONT=${FRONT:-1}
+FRONT=${FRONT:-0}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0} ROUNDS=${ROUNDS:-3}
 PACED_DUR=${PACED_DUR:-$DUR}
@@ -49,7 +77,7 @@ done
 for knob in MILLION WARMUP SOAK ROUNDS; do
   [[ ${!knob} =~ ^(0|[1-9][0-9]*)$ ]] || { echo "$knob must be a whole number, not '${!knob}'" >&2; exit 2; }
 done
-JAVA=${JAVA:-java} JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
+JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
 # Announces and scrapes go to TRACKER_URL; Actuator and the admin API stay on URL.
 if [ "$FRONT" = 1 ]; then TRACKER_URL=http://127.0.0.1:$FRONT_PORT; else TRACKER_URL=$URL; fi
@@ -65,11 +93,11 @@ trap 'exit 143' TERM INT
 
 say "tools"
 if ! command -v wrk >/dev/null || ! command -v opentracker >/dev/null; then
-  [ "$(id -u)" = 0 ] || { echo "needs wrk and opentracker: run $SHARED_BENCH/install.sh as root" >&2; exit 1; }
-  bash "$SHARED_BENCH/install.sh"
+  [ "$(id -u)" = 0 ] || { echo "needs wrk and opentracker: run $LOADGEN/install.sh as root" >&2; exit 1; }
+  bash "$LOADGEN/install.sh"
 fi
 command -v vmstat >/dev/null || { echo "needs vmstat (Debian package procps)" >&2; exit 1; }
-command -v jcmd >/dev/null || { echo "needs jcmd (a JDK, not a JRE) for the heap measurements" >&2; exit 1; }
+[ -x "$JAVA_HOME/bin/jcmd" ] || { echo "needs $JAVA_HOME/bin/jcmd (a JDK, not a JRE) for the heap measurements" >&2; exit 1; }
 if ! command -v psql >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "needs psql (Debian package postgresql-client)" >&2; exit 1; }
   apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
@@ -90,9 +118,12 @@ done
 
 say "pool: $TORRENTS torrents, $USERS users"
 rm -rf "$WORK" && mkdir -p "$WORK/pool"
-python3 "$SHARED_BENCH/gen_pool.py" --torrents "$TORRENTS" --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
+python3 "$LOADGEN/gen_pool.py" --torrents "$TORRENTS" --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
 
 say "build"
+# the code the jar is built from and the harness that measures it, for the report
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml bench && echo "" ||
+  echo " with uncommitted changes")
 ./mvnw -q -B package -DskipTests
 
 TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/pg"
@@ -134,17 +165,17 @@ pin() { for pid in "$@"; do taskset -a -p -c 1 "$pid" >/dev/null; done; }
 metric() { # NAME [STATISTIC, default VALUE]
   curl -sf -H "Authorization: Bearer $TOKEN" "$URL/actuator/metrics/$1" |
     sed -E "s/.*\\{\"statistic\":\"${2:-VALUE}\",\"value\":([^}]*)\\}.*/\\1/"; }
-heap_after_gc() { jcmd "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
+heap_after_gc() { "$JAVA_HOME/bin/jcmd" "$TPID" GC.run >/dev/null; sleep 2; metric 'jvm.memory.used?tag=area:heap'; }
 # run_bench.sh's whole sequence (load pass included) as a warm-up, WARMUP s per phase, into $WORK/NAME-warmup.log;
 # then measure runs it again, without the load pass, into $WORK/NAME.log. Arguments as run_bench.sh's.
 warm_up() {
   [ "$WARMUP" -gt 0 ] || return 0
   say "$1: warm-up, ${WARMUP} s per phase"
-  DUR=$WARMUP bash "$SHARED_BENCH/run_bench.sh" "$@" >"$WORK/$1-warmup.log"
+  DUR=$WARMUP bash "$LOADGEN/run_bench.sh" "$@" >"$WORK/$1-warmup.log"
 }
 measure() {
   say "$1: measured, ${DUR} s per phase"
-  SKIP_LOAD=$(( WARMUP > 0 )) bash "$SHARED_BENCH/run_bench.sh" "$@" | tee "$WORK/$1.log"
+  SKIP_LOAD=$(( WARMUP > 0 )) bash "$LOADGEN/run_bench.sh" "$@" | tee "$WORK/$1.log"
 }
 # wrk with real-client-shaped announces from the loaded population, a new connection each, to URL and the path
 # template ANNOUNCE_PATH; arguments go to wrk
@@ -171,7 +202,7 @@ round_phase() { # NAME URL ANNOUNCE_PATH PID...
   hz=$(getconf CLK_TCK)
   sleep 3
   t0=$(ticks "$@"); read -r -a c0 <<<"$(core0_busy)"; s0=$(date +%s%N)
-  result=$(announce_wrk "$url" "$path" -d"${DUR}s" -s "$SHARED_BENCH/announce.lua")
+  result=$(announce_wrk "$url" "$path" -d"${DUR}s" -s "$LOADGEN/announce.lua")
   t1=$(ticks "$@"); read -r -a c1 <<<"$(core0_busy)"; s1=$(date +%s%N)
   echo "ROUND $name cpu=$(( 100 * (t1 - t0) * 1000000000 / hz / (s1 - s0) ))" \
     "core0=$(( 100 * (c1[0] - c0[0]) / (c1[1] - c0[1]) )) $result" | tee -a "$WORK/rounds.log"
@@ -187,6 +218,10 @@ CREATE TEMP TABLE t (id bigint, h text);
 \copy t FROM '$WORK/pool/torrents.csv' CSV
 INSERT INTO torrents (info_hash, name, size) SELECT decode(h, 'hex'), 'bench-' || id, 1073741824 FROM t ORDER BY id;
 SQL
+# The settings that decide what a commit costs, as the server runs them
+POSTGRES_SETTINGS=$(sql -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name)
+  FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers')")
+POSTGRES_VERSION=$(sql -c "SHOW server_version")
 stop_tracker
 
 say "Swarmkeeper: $PEERS peers over $TORRENTS torrents"
@@ -215,7 +250,7 @@ HELD_AFTER_PACED=$(metric tracker.ledger.held COUNT || true)
 SOAK_FROM=$(date +%s)
 if [ "$SOAK" -gt 0 ]; then
   say "soak: ${SOAK} s at the peak, a new connection each"
-  announce_wrk "$TRACKER_URL" '/announce/{passkey}' -d"${SOAK}s" -s "$SHARED_BENCH/announce.lua" | tee "$WORK/soak.log"
+  announce_wrk "$TRACKER_URL" '/announce/{passkey}' -d"${SOAK}s" -s "$LOADGEN/announce.lua" | tee "$WORK/soak.log"
 fi
 kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=""
 stop_steal
@@ -277,22 +312,25 @@ three_starts
 MILLION_STARTUP=$STARTS
 HEAP_MILLION=$(heap_after_gc)
 stop_tracker
-# JDK 24+: the same jar, extracted, with an AOT cache of its classes trained by one start-up (Spring Boot's
-# "efficient deployments"); the training run exits once the context is refreshed.
-if $JAVA -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
-  say "start-up again with an AOT cache (JDK 24+)"
-  rm -rf "$WORK/app" && $JAVA -Djarmode=tools -jar target/swarmkeeper.jar extract --destination "$WORK/app" >/dev/null
-  # shellcheck disable=SC2086
-  $JAVA $JAVA_OPTS -XX:AOTCacheOutput="$WORK/app/app.aot" -Dspring.context.exit=onRefresh \
-    -jar "$WORK/app/swarmkeeper.jar" "${TRACKER_ARGS[@]}" >>"$WORK/aot-training.log" 2>&1
-  JAR=$WORK/app/swarmkeeper.jar START_OPTS="-XX:AOTCache=$WORK/app/app.aot" three_starts
-  MILLION_STARTUP_AOT=$STARTS
-  stop_tracker
-fi
+# The same jar, extracted, with an AOT cache of its classes trained by one start-up (Spring Boot's "efficient
+# deployments"); the training run exits once the context is refreshed.
+say "start-up again with an AOT cache"
+rm -rf "$WORK/app" && $JAVA -Djarmode=tools -jar target/swarmkeeper.jar extract --destination "$WORK/app" >/dev/null
+# shellcheck disable=SC2086
+$JAVA $JAVA_OPTS -XX:AOTCacheOutput="$WORK/app/app.aot" -Dspring.context.exit=onRefresh \
+  -jar "$WORK/app/swarmkeeper.jar" "${TRACKER_ARGS[@]}" >>"$WORK/aot-training.log" 2>&1
+JAR=$WORK/app/swarmkeeper.jar START_OPTS="-XX:AOTCache=$WORK/app/app.aot" three_starts
+MILLION_STARTUP_AOT=$STARTS
+stop_tracker
 fi
 
+# What was measured, and on what: the report's first lines
+CPU_MODEL=$(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -1)
+DATE=$(date -u +%F) CORES=$(nproc) MEMORY_KB=$(awk '/^MemTotal/{print $2}' /proc/meminfo) KERNEL=$(uname -r)
+TRACKER_OPTS=${TRACKER_OPTS:-}
+export DATE COMMIT CPU_MODEL CORES MEMORY_KB KERNEL JAVA_VERSION JAVA_OPTS TRACKER_OPTS POSTGRES_VERSION POSTGRES_SETTINGS
 python3 - "$WORK" <<PY
-import json, re, sys
+import json, os, re, sys
 work = sys.argv[1]
 # (time, lag, pending) once a second; a sample whose metric call failed is left out
 samples = [(int(f[0]), float(f[1]), int(float(f[2]))) for f in (line.split() for line in open(f"{work}/lag.txt"))
@@ -311,6 +349,12 @@ facts = {
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
     "front": $FRONT == 1,
+    "setup": {key: os.environ[key] for key in ("DATE", "COMMIT", "CPU_MODEL", "CORES", "MEMORY_KB", "KERNEL",
+                                               "JAVA_VERSION", "JAVA_OPTS", "TRACKER_OPTS", "POSTGRES_VERSION",
+                                               "POSTGRES_SETTINGS")},
+    "pinDatabase": "${PIN_DATABASE:-1}" == "1",
+    "durSeconds": $DUR, "warmupSeconds": $WARMUP, "peers": $PEERS, "torrents": $TORRENTS, "users": $USERS,
+    "connections": $CONNS,
     "paced": {"rps": float(paced[1]), "p50": float(paced[2]), "p99": float(paced[3]), "seconds": $PACED_DUR}
              if paced else None,
     "pacedFailures": sum(int(n) for n in re.findall(r"(?:failure_bodies|non200)=(\d+)", open(f"{work}/paced.log").read())),
