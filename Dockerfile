@@ -9,7 +9,7 @@ RUN ./mvnw -B -q package -DskipTests
 
 # Run stage: the project's one Java version, 25. G1 with tenuring 1, the benchmark's collector flags (docs/SCALING.md);
 # G1 named because a container with one CPU or under 1792 MB would otherwise get the serial collector. Heap size:
-# add -Xms/-Xmx through JAVA_TOOL_OPTIONS (the benchmark's 1 GiB holds a million peers in 176 MiB).
+# add -Xms/-Xmx through JAVA_TOOL_OPTIONS (the benchmark's 1 GiB holds a million peers in 183 MiB).
 FROM eclipse-temurin:25-jre
 RUN useradd --system --home-dir /app swarmkeeper
 WORKDIR /app
