@@ -4,8 +4,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-import org.swarmkeeper.tracker.AnnounceProperties;
-import org.swarmkeeper.tracker.ClientPortServer;
+import org.swarmkeeper.announce.AnnounceProperties;
+import org.swarmkeeper.front.ClientPortServer;
 
 /**
  * The announce URL the admin API hands out with a passkey: {@code tracker.announce.public-url} when it is set.

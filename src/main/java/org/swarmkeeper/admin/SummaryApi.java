@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.swarm.SwarmStatistics;
 import org.swarmkeeper.torrents.TorrentCatalog;
-import org.swarmkeeper.tracker.AnnounceRates;
+import org.swarmkeeper.announce.AnnounceRates;
 import org.swarmkeeper.users.UserDirectory;
 
 /** The tracker at a glance, for the dashboard's overview and for sites without Prometheus. */

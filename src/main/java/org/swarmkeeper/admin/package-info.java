@@ -1,6 +1,6 @@
 /** The admin API under {@code /api}, its OpenAPI description, the dashboard at {@code /admin}, access control. */
 @ApplicationModule(allowedDependencies = {"protocol", "swarm", "accounting", "policy", "users", "torrents",
-        "tracker"})
+        "announce", "front"})
 package org.swarmkeeper.admin;
 
 import org.springframework.modulith.ApplicationModule;

@@ -9,8 +9,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.swarmkeeper.tracker.AnnounceProperties;
-import org.swarmkeeper.tracker.ClientPortServer;
+import org.swarmkeeper.announce.AnnounceProperties;
+import org.swarmkeeper.front.ClientPortServer;
 
 /** {@code tracker.announce.public-url}; the URLs built from the request are tested through the API. */
 class AnnounceUrlsTest {

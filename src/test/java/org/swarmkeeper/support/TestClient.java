@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.QueryString;
 import org.swarmkeeper.protocol.PeerId;
 
 /**
@@ -101,6 +102,13 @@ public final class TestClient {
     public RawHttp.Response request(String pathAndQuery) {
         return RawHttp.send(from, trackerPort, "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + trackerPort
                 + "\r\nUser-Agent: " + userAgent() + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** An info hash percent-encoded as clients put it in a query. */
+    public static String encoded(InfoHash hash) {
+        StringBuilder out = new StringBuilder();
+        QueryString.appendEncoded(out, hash.toBytes());
+        return out.toString();
     }
 
     /** The User-Agent the real client behind this peer_id sends (docs/CLIENTS.md), as cheat detection expects. */

@@ -1,0 +1,19 @@
+package org.swarmkeeper.announce;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param window                 the period the limits below count over
+ * @param unknownPasskeysPerAddress announces and scrapes with an unknown or malformed passkey one address may
+ *                               send per window; beyond, it is refused without a lookup until the window ends
+ * @param scrapesPerPasskey      scrapes one passkey may send per window
+ */
+@ConfigurationProperties("tracker.abuse")
+public record AbuseProperties(
+        @DefaultValue("1m") Duration window,
+        @DefaultValue("20") int unknownPasskeysPerAddress,
+        @DefaultValue("60") int scrapesPerPasskey) {
+}

@@ -1,0 +1,22 @@
+package org.swarmkeeper.announce;
+
+import java.util.function.Supplier;
+
+/**
+ * The use case's answer to one announce or scrape: a bencoded body ready to send, or the rest of the work when it
+ * must block first. The request is parsed and its passkey looked up once, whichever it is.
+ */
+public sealed interface ClientAnswer {
+
+    /** The bencoded body, a failure reason included. */
+    record Ready(byte[] body) implements ClientAnswer {
+    }
+
+    /**
+     * The answer waits for a flush to commit ({@code started}, {@code stopped}, {@code completed}), for
+     * back-pressure, or for the swarm to be read from PostgreSQL: {@code rest} gives the body and must run on a
+     * thread that may block. Nothing was changed or counted before it runs.
+     */
+    record MustWait(Supplier<byte[]> rest) implements ClientAnswer {
+    }
+}

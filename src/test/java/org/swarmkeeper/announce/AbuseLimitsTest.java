@@ -1,0 +1,78 @@
+package org.swarmkeeper.announce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.RawHttp;
+import org.swarmkeeper.support.TestClient;
+import org.swarmkeeper.support.TrackerIntegrationTest;
+
+/**
+ * An address sending unknown passkeys is refused once it used its allowance, until the window ends; scrapes
+ * are limited per passkey; oversized request headers and unreadable request lines get a 4xx with a bencoded
+ * failure reason, never a 5xx.
+ */
+@TestPropertySource(properties = {"tracker.abuse.unknown-passkeys-per-address=3",
+        "tracker.abuse.scrapes-per-passkey=2", "tracker.abuse.window=1m"})
+class AbuseLimitsTest extends TrackerIntegrationTest {
+
+    private static final String THROTTLED =
+            "too many unknown passkeys from your address: wait 60 s, and check the announce URL in your torrent";
+
+    private String announceFrom(String address, String passkey, InfoHash torrent) {
+        var answer = new TestClient(port, passkey, torrent, "-TR3000-", address).announce(0, 0, 0, AnnounceEvent.STARTED);
+        return answer.has("failure reason") ? answer.text("failure reason") : null;
+    }
+
+    @Test
+    void unknownPasskeysFromOneAddressAreThrottledForTheRestOfTheWindow() {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(100);
+        String guess = "0123456789abcdef0123456789abcdef";
+        for (int i = 0; i < 3; i++) {
+            assertThat(announceFrom("127.0.0.80", guess, torrent)).isEqualTo("unknown passkey");
+        }
+        assertThat(announceFrom("127.0.0.80", guess, torrent)).isEqualTo(THROTTLED);
+        assertThat(announceFrom("127.0.0.80", user.passkey(), torrent)).as("a valid passkey always gets through")
+                .isNull();
+        assertThat(announceFrom("127.0.0.81", guess, torrent)).as("other addresses are counted apart")
+                .isEqualTo("unknown passkey");
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(announceFrom("127.0.0.80", guess, torrent)).as("a new window").isEqualTo("unknown passkey");
+    }
+
+    @Test
+    void scrapesAreLimitedPerPasskey() {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(100);
+        TestClient client = client(user, torrent, "-TR3000-", "127.0.0.82");
+        String scrape = "/scrape/" + user.passkey() + "?info_hash=" + TestClient.encoded(torrent);
+        assertThat(client.request(scrape).bencode().has("files")).isTrue();
+        assertThat(client.request(scrape).bencode().has("files")).isTrue();
+        assertThat(client.request(scrape).bencode().text("failure reason"))
+                .isEqualTo("scrape limit reached: at most 2 scrapes per 60 s");
+        assertThat(client.announce(0, 0, 0, AnnounceEvent.STARTED).has("failure reason")).as("announces go on").isFalse();
+    }
+
+    @Test
+    void oversizedHeadersAreRefusedWithoutAServerError() throws Exception {
+        RawHttp.Response answer = RawHttp.send(InetAddress.getByName("127.0.0.83"), port, "GET /announce/x HTTP/1.1\r\n"
+                + "Host: tracker\r\nX-Padding: " + "a".repeat(64 * 1024) + "\r\nConnection: close\r\n\r\n");
+        assertThat(answer.status()).isBetween(400, 499);
+        assertThat(answer.bencode().text("failure reason")).startsWith("bad request: the tracker could not read it");
+
+        RawHttp.Response controlCharacter = RawHttp.send(InetAddress.getByName("127.0.0.83"), port,
+                "GET /announce/\u0001x HTTP/1.1\r\nHost: tracker\r\nConnection: close\r\n\r\n");
+        assertThat(controlCharacter.status()).isEqualTo(400);
+        assertThat(controlCharacter.bencode().text("failure reason")).isEqualTo(
+                "bad request: the tracker could not read it (HTTP 400)");
+    }
+}
