@@ -15,5 +15,6 @@ RUN useradd --system --home-dir /app swarmkeeper
 WORKDIR /app
 COPY --from=build /src/target/swarmkeeper.jar /app/swarmkeeper.jar
 USER swarmkeeper
-EXPOSE 8080
+# 6969: BitTorrent clients (tracker.port); 8080: the admin API, the dashboard and Actuator
+EXPOSE 6969 8080
 ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxTenuringThreshold=1", "-jar", "/app/swarmkeeper.jar"]

@@ -94,9 +94,6 @@ def main():
     ours_load = parse(work / "swarmkeeper-warmup.log").get("load") or ours.get("load")
     theirs_load = parse(work / "opentracker-warmup.log").get("load") or theirs.get("load")
     setup_lines(facts)
-    if "front" in facts:
-        print("- Swarmkeeper's tracker paths: " + ("ClientPortServer on a port of their own (tracker.front.port)"
-                                               if facts["front"] else "Tomcat (ClientPathValve), on server.port"))
     print()
     print("| | Swarmkeeper | opentracker |")
     print("|---|---|---|")

@@ -34,9 +34,8 @@
 #      TRACKER_OPTS: more tracker arguments, e.g. "--tracker.ledger.max-lag=1h" (no back-pressure)
 #      JAVA=$JAVA_HOME/bin/java (java on the PATH without JAVA_HOME; JDK 25 or newer, which also builds the jar)
 #      JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1" (README's JVM settings)
-#      FRONT=0: the tracker's paths through Tomcat on PORT, the tracker's default; FRONT=1: on their own port,
-#      FRONT_PORT, served by ClientPortServer (tracker.front.port)
-#      PORT=18080 FRONT_PORT=18081 PGPORT=15432 OTPORT=16969
+#      PORT=18080 (admin API, Actuator) TRACKER_PORT=18081 (announces and scrapes, tracker.port) PGPORT=15432
+#      OTPORT=16969
 # Needs wrk, opentracker (LOADGEN's install.sh installs both when run as root), psql, python3, vmstat.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -66,8 +65,7 @@ JAVA_HOME=$(sed -nE 's/^ *java\.home = (.*)$/\1/p' <<<"$JAVA_PROPERTIES")
 export JAVA_HOME
 JAVA_VERSION=$("$JAVA" -version 2>&1 | sed -n 2p)
 WORK=$ROOT/target/bench
-PORT=${PORT:-18080} FRONT_PORT=${FRONT_PORT:-18081} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
-FRONT=${FRONT:-0}
+PORT=${PORT:-18080} TRACKER_PORT=${TRACKER_PORT:-18081} PGPORT=${PGPORT:-15432} OTPORT=${OTPORT:-16969}
 export PEERS=${PEERS:-100000} TORRENTS=${TORRENTS:-10000} DUR=${DUR:-10} CONNS=${CONNS:-50}
 USERS=${USERS:-1000} MILLION=${MILLION:-1000000} WARMUP=${WARMUP:-15} SOAK=${SOAK:-0} ROUNDS=${ROUNDS:-3}
 PACED_DUR=${PACED_DUR:-$DUR}
@@ -80,7 +78,7 @@ done
 JAVA_OPTS=${JAVA_OPTS:-"-Xms1g -Xmx1g -XX:MaxTenuringThreshold=1"}
 TOKEN=bench URL=http://127.0.0.1:$PORT
 # Announces and scrapes go to TRACKER_URL; Actuator and the admin API stay on URL.
-if [ "$FRONT" = 1 ]; then TRACKER_URL=http://127.0.0.1:$FRONT_PORT; else TRACKER_URL=$URL; fi
+TRACKER_URL=http://127.0.0.1:$TRACKER_PORT
 TPID="" OTPID="" SAMPLER="" STEAL=""
 
 say() { echo "== $*" >&2; }
@@ -112,7 +110,7 @@ if [ -n "${ALSO_TRACKER:-}" ]; then # checked now, not when the rounds come some
     echo "ALSO_TRACKER takes part in the rounds only: it needs OPENTRACKER=1 and ROUNDS > 0" >&2; exit 2
   fi
 fi
-for port in "$PORT" "$FRONT_PORT" "$PGPORT" "$OTPORT"; do
+for port in "$PORT" "$TRACKER_PORT" "$PGPORT" "$OTPORT"; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use" >&2; exit 1; fi
 done
 
@@ -132,7 +130,7 @@ TRACKER_ARGS=(--server.port="$PORT" --tracker.embedded-db.data-directory="$WORK/
   # seconds: no re-announce limit, no scrape limit, no cap on one user's peers in a swarm.
   --tracker.announce.min-interval=0s --tracker.abuse.scrapes-per-passkey=1000000000
   --tracker.policy.max-peers-per-torrent=1000000 --logging.level.root=WARN ${TRACKER_OPTS:-})
-if [ "$FRONT" = 1 ]; then TRACKER_ARGS+=(--tracker.front.port="$FRONT_PORT"); fi
+TRACKER_ARGS+=(--tracker.port="$TRACKER_PORT")
 
 start_tracker() { # sets TPID and STARTUP_SECONDS; JAR and START_OPTS (more JVM options) may be set around a call
   local t0 t1
@@ -348,7 +346,6 @@ facts = {
     "heapIdleBytes": $HEAP_IDLE, "heapLoadedBytes": $HEAP_MILLION, "peersLoaded": $MILLION,
     "heapBytesPerPeer": ($HEAP_MILLION - $HEAP_IDLE) / max($MILLION, 1),
     "heapAfterRunBytes": $HEAP_LOADED, "peersAfterRun": $PEERS_LOADED,
-    "front": $FRONT == 1,
     "setup": {key: os.environ[key] for key in ("DATE", "COMMIT", "CPU_MODEL", "CORES", "MEMORY_KB", "KERNEL",
                                                "JAVA_VERSION", "JAVA_OPTS", "TRACKER_OPTS", "POSTGRES_VERSION",
                                                "POSTGRES_SETTINGS")},

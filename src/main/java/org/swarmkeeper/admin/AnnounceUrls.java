@@ -4,15 +4,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.swarmkeeper.announce.AnnounceProperties;
-import org.swarmkeeper.front.ClientPortServer;
+import org.swarmkeeper.front.ClientServer;
 
 /**
  * The announce URL the admin API hands out with a passkey: {@code tracker.announce.public-url} when it is set.
- * Otherwise the host this admin request came to, on {@code tracker.front.port} (plain HTTP, at its root) when
- * the front listens and the request is plain HTTP too; else on this request's own scheme, port and context path,
- * where Tomcat answers announces as well. An admin request over HTTPS keeps HTTPS: a passkey handed out that way
- * is not meant to travel in clear.
+ * Otherwise the host this admin request came to, on the clients' port ({@code tracker.port}), over HTTPS when that
+ * port serves TLS ({@code tracker.front.ssl-bundle}).
  */
 @Component
 class AnnounceUrls {
@@ -20,16 +19,16 @@ class AnnounceUrls {
     static final String PASSKEY = "{passkey}";
 
     private final String publicUrl;
-    private final ObjectProvider<ClientPortServer> front;
+    private final ObjectProvider<ClientServer> server;
 
-    AnnounceUrls(AnnounceProperties properties, ObjectProvider<ClientPortServer> front) {
+    AnnounceUrls(AnnounceProperties properties, ObjectProvider<ClientServer> server) {
         String url = StringUtils.hasText(properties.publicUrl()) ? properties.publicUrl().strip() : null;
         if (url != null && !url.contains(PASSKEY)) {
             throw new IllegalStateException("tracker.announce.public-url must contain " + PASSKEY
                     + " where each user's passkey goes, not " + url);
         }
         this.publicUrl = url;
-        this.front = front;
+        this.server = server;
     }
 
     /** The URL with {@value #PASSKEY} left in: each user's copy of a .torrent file fills in theirs. */
@@ -37,14 +36,11 @@ class AnnounceUrls {
         if (publicUrl != null) {
             return publicUrl;
         }
-        ServletUriComponentsBuilder request = ServletUriComponentsBuilder.fromCurrentContextPath();
-        ClientPortServer server = front.getIfAvailable();
-        // port() is not yet known while the front starts, after Tomcat: Tomcat's URL serves meanwhile
-        if (server != null && server.port() > 0 && "http".equals(request.build().getScheme())) {
-            request.port(server.port()).replacePath("");
-        }
+        ClientServer clients = server.getObject();
+        String host = ServletUriComponentsBuilder.fromCurrentRequestUri().build().getHost();
         // appended after encoding, so that the braces stay as they are
-        return request.path("/announce/").toUriString() + PASSKEY;
+        return UriComponentsBuilder.newInstance().scheme(clients.secure() ? "https" : "http").host(host)
+                .port(clients.port()).path("/announce/").toUriString() + PASSKEY;
     }
 
     String forPasskey(String passkey) {

@@ -17,7 +17,7 @@ import org.swarmkeeper.accounting.AnnounceCadence;
  * @param maxNumwant      cap on peers returned whatever the client asks
  * @param publicUrl       the announce URL handed out with passkeys, {@code {passkey}} where each user's goes
  *                        (behind a proxy, say {@code https://tracker.example.org/announce/{passkey}}); unset:
- *                        built from the admin request's host, on {@code tracker.front.port} when that is set
+ *                        built from the admin request's host, on {@code tracker.port}
  */
 @ConfigurationProperties("tracker.announce")
 public record AnnounceProperties(

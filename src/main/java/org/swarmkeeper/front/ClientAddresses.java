@@ -1,16 +1,12 @@
 package org.swarmkeeper.front;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.Cidr;
-import org.swarmkeeper.protocol.PeerAddresses;
 
 /**
  * The client's address: the socket's, unless the socket belongs to a configured trusted proxy;
@@ -29,14 +25,9 @@ class ClientAddresses {
         }
     }
 
-    InetAddress of(HttpServletRequest request) {
-        InetAddress socket = socketAddress(request);
-        return trusted(socket) ? forwarded(socket, Collections.list(request.getHeaders("X-Forwarded-For"))) : socket;
-    }
-
     /** The client's address given the socket's (normalized) and the {@code X-Forwarded-For} header lines. */
     InetAddress of(InetAddress socket, List<String> forwardedFor) {
-        return trusted(socket) ? forwarded(socket, forwardedFor) : socket;
+        return trustedProxy(socket) ? forwarded(socket, forwardedFor) : socket;
     }
 
     /** The right-most hop that is not a trusted proxy, for a socket that is one. */
@@ -52,7 +43,7 @@ class ClientAddresses {
             if (hop.isEmpty()) {
                 return socket; // a hop the proxy chain cannot vouch for: do not guess past it
             }
-            if (!trusted(hop.get())) {
+            if (!trustedProxy(hop.get())) {
                 return hop.get();
             }
         }
@@ -69,16 +60,8 @@ class ClientAddresses {
         return colon >= 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
     }
 
-    /** Tomcat gives the peer's address as a literal, so this is no name lookup. */
-    private static InetAddress socketAddress(HttpServletRequest request) {
-        try {
-            return PeerAddresses.normalize(InetAddress.getByName(request.getRemoteAddr()));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("servlet container gave a non-literal address", e);
-        }
-    }
-
-    private boolean trusted(InetAddress address) {
+    /** Whether {@code address} is a configured trusted proxy. */
+    boolean trustedProxy(InetAddress address) {
         for (Cidr proxy : trustedProxies) {
             if (proxy.contains(address)) {
                 return true;

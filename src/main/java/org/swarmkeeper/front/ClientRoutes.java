@@ -11,10 +11,9 @@ import org.swarmkeeper.announce.ScrapeService;
 import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
- * The BitTorrent-facing paths, whichever HTTP server received them ({@link ClientPathValve} inside Tomcat, or
- * {@link ClientPortServer} on a port of its own). Shapes: {@code /announce/{passkey}} is the primary one (libtorrent
- * refuses {@code /{passkey}/announce} for local trackers), the Gazelle-style {@code /{passkey}/announce} an
- * alias, the same for scrape. Every answer is a bencoded body, failures included, because that is what every
+ * The BitTorrent-facing paths ({@link ClientServer}). Shapes: {@code /announce/{passkey}} is the primary one
+ * (libtorrent refuses {@code /{passkey}/announce} for local trackers), the Gazelle-style {@code /{passkey}/announce}
+ * an alias, the same for scrape. Every answer is a bencoded body, failures included, because that is what every
  * client shows to its user.
  */
 @Component
@@ -40,9 +39,8 @@ class ClientRoutes {
     }
 
     /**
-     * The route of a path below the context path, or {@code null} when it is no tracker path. Tomcat gives it
-     * percent-decoded and normalized; {@link ClientPortServer} as the client sent it, which for the paths clients
-     * use (hex passkeys) is the same.
+     * The route of a path as the client sent it (not percent-decoded: passkeys are hex), or {@code null} when it is
+     * no tracker path.
      */
     static Route route(String path) {
         if (path == null || path.length() < 2 || path.charAt(0) != '/') {
@@ -94,14 +92,6 @@ class ClientRoutes {
         } catch (RuntimeException e) {
             return defect(route, e);
         }
-    }
-
-    /** The body of an answer that may be given on a thread that may block: what waits runs here. */
-    byte[] blockingAnswer(Route route, String rawQuery, InetAddress address, String userAgent) {
-        return switch (answer(route, rawQuery, address, userAgent)) {
-            case ClientAnswer.Ready ready -> ready.body();
-            case ClientAnswer.MustWait waiting -> rest(route, waiting);
-        };
     }
 
     /** A defect, not the client's doing (the use case answers every bad request with a failure reason). */

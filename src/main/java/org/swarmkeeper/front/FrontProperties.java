@@ -7,28 +7,35 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * @param port           the port of {@link ClientPortServer}, which serves only the tracker's paths; unset: no such
- *                       port, and Tomcat's {@code server.port} serves them as it serves everything else
- * @param address        the address it binds; unset: every address
- * @param threads        event loops on that port, each a thread that accepts connections and serves them; 0: one
- *                       per CPU the JVM sees
- * @param maxConnections open connections at most, shared out evenly among the loops; past its share, a loop
- *                       leaves new ones to the others or, when all are full, in the kernel's backlog
- * @param timeout        how long a connection may go without a complete request (a new one, or an idle
- *                       keep-alive one), and how long a client may take to read its answer
- * @param maxRequestHead request line and headers together; larger requests get 431 and are closed
- * @param deferAccept    on Linux, a new connection is handed to a loop only once its first bytes arrive, or after
- *                       this long (the kernel rounds it up to its SYN-ACK retransmissions: 1, 3, 7, 15 s…);
- *                       0: at once. Needs {@code java.base/sun.nio.ch} opened to the application, which the
- *                       jar's manifest does; without it, a warning and connections are accepted at once
+ * How the port BitTorrent clients talk to serves them ({@code tracker.port} says where it listens).
+ *
+ * @param threads         event loops, each a thread serving its share of the connections; 0: one per CPU the JVM sees
+ * @param maxConnections  open connections at most; a new one beyond is closed at once
+ * @param maxConnectionsPerAddress open connections from one address at most (trusted proxies excepted), so that
+ *                        one host cannot hold the port
+ * @param maxRequestsPerConnection answers on one keep-alive connection at most; the last carries
+ *                        {@code Connection: close}
+ * @param timeout         a connection that sends nothing for this long (a new one, or an idle keep-alive one) is
+ *                        closed
+ * @param maxRequestHead  request line, and headers, each at most this long (at least 1KB is allowed whatever the
+ *                        setting); longer ones get 431 and are closed
+ * @param deferAccept     on Linux, a new connection reaches the tracker only once its first bytes arrive, or after
+ *                        this long (the kernel rounds it up to its SYN-ACK retransmissions: 1, 3, 7, 15 s…); 0: at
+ *                        once
+ * @param maxWaiting      announces and scrapes waiting at once on worker threads (for a flush to commit, for
+ *                        back-pressure, for a swarm to be read from PostgreSQL); one more is refused with a
+ *                        bencoded failure reason asking to retry
+ * @param sslBundle       a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) to serve HTTPS with; unset: HTTP
  */
 @ConfigurationProperties("tracker.front")
 public record FrontProperties(
-        Integer port,
-        String address,
         @DefaultValue("0") int threads,
         @DefaultValue("8192") int maxConnections,
+        @DefaultValue("64") int maxConnectionsPerAddress,
+        @DefaultValue("1000") int maxRequestsPerConnection,
         @DefaultValue("20s") Duration timeout,
         @DefaultValue("8KB") DataSize maxRequestHead,
-        @DefaultValue("3s") Duration deferAccept) {
+        @DefaultValue("3s") Duration deferAccept,
+        @DefaultValue("10000") int maxWaiting,
+        String sslBundle) {
 }

@@ -48,9 +48,9 @@ class CrashRecoveryTest {
         // SIGKILL after a number of answered announces, drawn each run from a seed that a failure names.
         long seed = Long.getLong(SEED_PROPERTY, ThreadLocalRandom.current().nextLong());
         int killAfter = 200 + new Random(seed).nextInt(3_000);
-        int port = TrackerProcess.freePort();
-        tracker = startTracker(port);
-        AdminClient admin = new AdminClient(port, TOKEN);
+        TrackerProcess.Ports ports = TrackerProcess.Ports.reusable();
+        tracker = startTracker(ports);
+        AdminClient admin = new AdminClient(ports.admin(), TOKEN);
         List<AdminClient.CreatedUser> users = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             users.add(admin.createUser("crash-user-" + i));
@@ -67,7 +67,7 @@ class CrashRecoveryTest {
         for (AdminClient.CreatedUser user : users) {
             for (InfoHash torrent : torrents) {
                 ReportingSession session = new ReportingSession(user.id(),
-                        new TestClient(port, user.passkey(), torrent, "-TR3000-", "127.0.0." + address++), 1L << 40);
+                        new TestClient(ports.tracker(), user.passkey(), torrent, "-TR3000-", "127.0.0." + address++), 1L << 40);
                 session.announce(AnnounceEvent.STARTED);
                 sessions.add(session);
             }
@@ -97,7 +97,7 @@ class CrashRecoveryTest {
         assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(orphanedPostmaster()).as("the killed tracker left its PostgreSQL running").isPresent();
 
-        tracker = startTracker(port);
+        tracker = startTracker(ports);
         assertSecondTrackerOnTheSameDataIsRefused();
         for (ReportingSession session : sessions) {
             session.announce(AnnounceEvent.NONE);
@@ -117,7 +117,7 @@ class CrashRecoveryTest {
 
     private void assertSecondTrackerOnTheSameDataIsRefused() throws IOException, InterruptedException {
         Path log = Path.of("target", "crash-recovery-second-tracker.log");
-        Process second = trackerProcess(TrackerProcess.freePort(), log);
+        Process second = TrackerProcess.launch(TrackerProcess.Ports.free(), log, trackerArguments());
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isNotZero();
         assertThat(Files.readString(log)).contains("Another running Swarmkeeper uses");
@@ -132,12 +132,8 @@ class CrashRecoveryTest {
         orphanedPostmaster().ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    private Process trackerProcess(int port, Path log) throws IOException {
-        return TrackerProcess.launch(port, log, trackerArguments());
-    }
-
-    private Process startTracker(int port) throws IOException, InterruptedException {
-        return TrackerProcess.start(port, Path.of("target", "crash-recovery-tracker.log"), trackerArguments());
+    private Process startTracker(TrackerProcess.Ports ports) throws IOException, InterruptedException {
+        return TrackerProcess.start(ports, Path.of("target", "crash-recovery-tracker.log"), trackerArguments());
     }
 
     private String[] trackerArguments() {

@@ -67,8 +67,9 @@ class DatabaseOutageTest {
     void announcesGoOnWhilePostgresIsDownAndEveryReportedByteIsWrittenWhenItReturns() throws Exception {
         int databasePort = TrackerProcess.reusablePort();
         postgres = startPostgres(databasePort);
-        int port = TrackerProcess.freePort();
-        tracker = TrackerProcess.start(port, Path.of("target", "database-outage-tracker.log"),
+        TrackerProcess.Ports ports = TrackerProcess.Ports.free();
+        int port = ports.admin();
+        tracker = TrackerProcess.start(ports, Path.of("target", "database-outage-tracker.log"),
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres",
                 "--spring.datasource.username=postgres", "--spring.datasource.password=",
                 "--spring.datasource.hikari.connection-timeout=1000", "--tracker.admin.token=" + TOKEN,
@@ -84,7 +85,7 @@ class DatabaseOutageTest {
                 byte[] hash = new byte[20];
                 ThreadLocalRandom.current().nextBytes(hash);
                 admin.registerTorrent(HexFormat.of().formatHex(hash), 1L << 40);
-                ReportingSession session = new ReportingSession(user.id(), new TestClient(port, user.passkey(),
+                ReportingSession session = new ReportingSession(user.id(), new TestClient(ports.tracker(), user.passkey(),
                         InfoHash.of(hash), "-TR3000-", "127.0.4." + address++), 1L << 40);
                 session.announce(AnnounceEvent.STARTED);
                 sessions.add(session);

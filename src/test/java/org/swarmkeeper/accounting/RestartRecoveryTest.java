@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.swarmkeeper.SwarmkeeperApplication;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.front.ClientServer;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.TestClient;
@@ -34,7 +35,7 @@ class RestartRecoveryTest {
             AdminClient admin = new AdminClient(port(first), TOKEN);
             seederUser = admin.createUser("restart-seeder-" + suffix);
             admin.registerTorrent(HexFormat.of().formatHex(hash), 10_000);
-            seeder = new TestClient(port(first), seederUser.passkey(), torrent, "-TR3000-", "127.0.0.70");
+            seeder = new TestClient(trackerPort(first), seederUser.passkey(), torrent, "-TR3000-", "127.0.0.70");
             seeder.announce(0, 0, 0, AnnounceEvent.STARTED);
             seeder.announce(1_000, 0, 0, AnnounceEvent.NONE); // credited by the flush on shutdown
         }
@@ -43,12 +44,12 @@ class RestartRecoveryTest {
             int port = port(second);
             AdminClient admin = new AdminClient(port, TOKEN);
             AdminClient.CreatedUser leecherUser = admin.createUser("restart-leecher-" + suffix);
-            Bencode leecherView = new TestClient(port, leecherUser.passkey(), torrent, "-qB4520-", "127.0.0.71")
+            Bencode leecherView = new TestClient(trackerPort(second), leecherUser.passkey(), torrent, "-qB4520-", "127.0.0.71")
                     .announce(0, 0, 10_000, AnnounceEvent.STARTED);
             assertThat(leecherView.integer("complete")).as("the seeder is back in the swarm").isEqualTo(1);
             assertThat(leecherView.bytes("peers")).hasSize(6);
 
-            TestClient sameSeeder = seeder.at(port);
+            TestClient sameSeeder = seeder.at(trackerPort(second));
             sameSeeder.announce(1_500, 0, 0, AnnounceEvent.NONE); // +500 against the restored baseline
             sameSeeder.announce(1_500, 0, 0, AnnounceEvent.STOPPED);
             assertThat(admin.user(seederUser.id()).get("uploaded").asLong()).isEqualTo(1_500);
@@ -61,11 +62,15 @@ class RestartRecoveryTest {
                 "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(),
-                "--server.port=0",
+                "--server.port=0", "--tracker.port=0",
                 "--tracker.admin.token=" + TOKEN);
     }
 
     private static int port(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private static int trackerPort(ConfigurableApplicationContext context) {
+        return context.getBean(ClientServer.class).port();
     }
 }

@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.swarmkeeper.announce.AnnounceProperties;
-import org.swarmkeeper.front.ClientPortServer;
+import org.swarmkeeper.front.ClientServer;
 
 /** {@code tracker.announce.public-url}; the URLs built from the request are tested through the API. */
 class AnnounceUrlsTest {
 
-    private static final ObjectProvider<ClientPortServer> NO_FRONT =
-            new StaticListableBeanFactory().getBeanProvider(ClientPortServer.class);
+    private static final ObjectProvider<ClientServer> NO_SERVER =
+            new StaticListableBeanFactory().getBeanProvider(ClientServer.class);
 
     private static AnnounceUrls withPublicUrl(String url) {
         return new AnnounceUrls(new AnnounceProperties(Duration.ofMinutes(30), 0.1, Duration.ofMinutes(5), Duration.ofMinutes(15), 50, 100,
-                url), NO_FRONT);
+                url), NO_SERVER);
     }
 
     @Test

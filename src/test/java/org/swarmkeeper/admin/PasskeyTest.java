@@ -46,7 +46,7 @@ class PasskeyTest extends TrackerIntegrationTest {
         assertThat(rotated.json().get("announceUrl").asString()).endsWith("/announce/" + newPasskey);
 
         assertThat(failure(client(user, torrent, "-TR3000-", "127.0.0.62"))).isEqualTo("unknown passkey");
-        assertThat(failure(new TestClient(port, newPasskey, torrent, "-TR3000-", "127.0.0.63"))).isNull();
+        assertThat(failure(new TestClient(trackerPort, newPasskey, torrent, "-TR3000-", "127.0.0.63"))).isNull();
         assertThat(admin.post("/api/users/999999999/passkey", "").status()).isEqualTo(404);
 
         assertThat(output).contains("Rotated the passkey of user " + user.id() + " (" + user.passkey().substring(0, 4) + "…");
@@ -61,7 +61,7 @@ class PasskeyTest extends TrackerIntegrationTest {
                 + passkey.toUpperCase(Locale.ROOT) + "\"}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().get("passkey").asString()).isEqualTo(passkey);
-        assertThat(failure(new TestClient(port, passkey, newTorrent(100), "-TR3000-", "127.0.0.64"))).isNull();
+        assertThat(failure(new TestClient(trackerPort, passkey, newTorrent(100), "-TR3000-", "127.0.0.64"))).isNull();
 
         assertThat(admin.post("/api/users", "{\"name\":\"other-" + name + "\",\"passkey\":\"" + passkey + "\"}").status())
                 .as("a passkey belongs to one user").isEqualTo(409);
@@ -76,10 +76,10 @@ class PasskeyTest extends TrackerIntegrationTest {
         InfoHash torrent = newTorrent(100);
         String unknown = HexFormat.of().formatHex(randomBytes(16));
         client(user, torrent, "-TR3000-", "127.0.0.65").announce(0, 0, 0, AnnounceEvent.STARTED);
-        RawHttp.get(port, "/announce/" + user.passkey() + "?info_hash=short");
-        RawHttp.get(port, "/announce/" + unknown + "?info_hash=short");
-        RawHttp.get(port, "/scrape/" + user.passkey() + "?info_hash=" + "%00".repeat(20));
-        RawHttp.get(port, "/announce/" + user.passkey() + "/../x%ZZ");
+        RawHttp.get(trackerPort, "/announce/" + user.passkey() + "?info_hash=short");
+        RawHttp.get(trackerPort, "/announce/" + unknown + "?info_hash=short");
+        RawHttp.get(trackerPort, "/scrape/" + user.passkey() + "?info_hash=" + "%00".repeat(20));
+        RawHttp.get(trackerPort, "/announce/" + user.passkey() + "/../x%ZZ");
         admin.patch("/api/users/" + user.id(), "{\"canLeech\":false}");
         client(user, torrent, "-TR3000-", "127.0.0.65").announce(0, 0, 100, AnnounceEvent.NONE);
         assertThat(output).doesNotContain(user.passkey()).doesNotContain(unknown);

@@ -51,7 +51,7 @@ class TorrentUploadTest extends TrackerIntegrationTest {
         assertThat(registered.get("name").asString()).isEqualTo("upload");
         assertThat(registered.get("size").asLong()).isEqualTo(105_555);
         assertThat(answer.json().get("fileCount").asInt()).isEqualTo(2);
-        assertThat(answer.json().get("announceUrl").asString()).isEqualTo("http://127.0.0.1:" + port + "/announce/{passkey}");
+        assertThat(answer.json().get("announceUrl").asString()).isEqualTo("http://127.0.0.1:" + trackerPort + "/announce/{passkey}");
 
         InfoHash hash = InfoHash.fromHex(registered.get("infoHash").asString());
         Bencode announced = client(newUser(), hash, "-qB4520-", "127.0.4.1").announce(0, 0, 105_555,

@@ -26,7 +26,7 @@ class CapturedClientsTrackerTest extends TrackerIntegrationTest {
         int joined = 0;
         for (CapturedClients.Capture capture : CapturedClients.STARTED) {
             CreatedUser user = newUser();
-            RawHttp.Response response = RawHttp.send(InetAddress.getByName(capture.from()), port,
+            RawHttp.Response response = RawHttp.send(InetAddress.getByName(capture.from()), trackerPort,
                     capture.withPasskey(user.passkey()));
             assertThat(response.status()).as(capture.client()).isEqualTo(200);
             Bencode answer = response.bencode();

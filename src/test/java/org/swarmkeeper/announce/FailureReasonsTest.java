@@ -57,7 +57,7 @@ class FailureReasonsTest extends TrackerIntegrationTest {
                 new String[] {ok + hash + PEER + "&port=1" + COUNTERS + "&event=finished", "invalid event"},
                 new String[] {ok + hash + "%2" + PEER + "&port=1" + COUNTERS, "invalid percent-encoding in query"});
         for (String[] c : cases) {
-            RawHttp.Response response = RawHttp.get(port, c[0]);
+            RawHttp.Response response = RawHttp.get(trackerPort, c[0]);
             assertThat(response.status()).as(c[0]).isEqualTo(200);
             assertThat(response.bencode().text("failure reason")).as(c[0]).isEqualTo(c[1]);
         }
@@ -72,7 +72,7 @@ class FailureReasonsTest extends TrackerIntegrationTest {
         CreatedUser user = newUser();
         for (String request : List.of("POST /announce/" + user.passkey(), "PUT /scrape/" + user.passkey(),
                 "DELETE /" + user.passkey() + "/announce")) {
-            RawHttp.Response response = RawHttp.send(InetAddress.getLoopbackAddress(), port, request
+            RawHttp.Response response = RawHttp.send(InetAddress.getLoopbackAddress(), trackerPort, request
                     + "?info_hash=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             assertThat(response.status()).as(request).isEqualTo(405);
             assertThat(response.headers()).as(request).containsIgnoringCase("allow: GET, HEAD");

@@ -41,7 +41,7 @@ class HybridTorrentTest extends TrackerIntegrationTest {
         assertThat(leecher.integer("complete")).isEqualTo(1);
         assertThat(leecher.bytes("peers")).hasSize(6);
 
-        Bencode files = RawHttp.get(port, "/scrape/" + seeder.passkey() + "?info_hash="
+        Bencode files = RawHttp.get(trackerPort, "/scrape/" + seeder.passkey() + "?info_hash="
                 + TestClient.encoded(viaV2)).bencode().dictionary("files");
         Bencode entry = files.dictionary(new String(viaV2.toBytes(), StandardCharsets.ISO_8859_1));
         assertThat(entry.integer("complete")).isEqualTo(1);

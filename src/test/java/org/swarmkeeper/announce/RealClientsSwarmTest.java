@@ -30,6 +30,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
+import org.swarmkeeper.front.ClientServer;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Commands;
 import org.swarmkeeper.support.RequiredTools;
@@ -50,7 +51,7 @@ import tools.jackson.databind.JsonNode;
  * {@code target/real-clients/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN)
+        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "tracker.port=0"})
 class RealClientsSwarmTest {
 
     private static final int SIZE = 24 << 20;
@@ -62,6 +63,9 @@ class RealClientsSwarmTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ClientServer clients;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -104,7 +108,7 @@ class RealClientsSwarmTest {
         for (Map.Entry<String, AdminClient.CreatedUser> user : users.entrySet()) {
             Path torrent = work.resolve(user.getKey() + ".torrent");
             run(work, "mktorrent", "-p", "-l", "18", "-a",
-                    "http://127.0.0.1:" + port + "/announce/" + user.getValue().passkey(), "-o", torrent.toString(),
+                    "http://127.0.0.1:" + clients.port() + "/announce/" + user.getValue().passkey(), "-o", torrent.toString(),
                     "payload.bin");
             String hash = infoHash(Files.readAllBytes(torrent));
             assertThat(infoHash == null || infoHash.equals(hash)).as("one info hash whatever the announce URL").isTrue();

@@ -30,7 +30,7 @@ class ScrapeTest extends TrackerIntegrationTest {
                 + "&info_hash=" + TestClient.encoded(quiet)
                 + "&info_hash=%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff%ff";
         for (String path : new String[] {"/scrape/" + user.passkey(), "/" + user.passkey() + "/scrape"}) {
-            Bencode files = RawHttp.get(port, path + query).bencode().dictionary("files");
+            Bencode files = RawHttp.get(trackerPort, path + query).bencode().dictionary("files");
             assertThat(files.raw()).hasSize(2);
             Bencode busyEntry = files.dictionary(key(busy));
             assertThat(busyEntry.integer("complete")).isEqualTo(2);
@@ -46,15 +46,15 @@ class ScrapeTest extends TrackerIntegrationTest {
     @Test
     void fullScrapeAndUnknownPasskeyAreRefused() {
         CreatedUser user = newUser();
-        assertThat(RawHttp.get(port, "/scrape/" + user.passkey()).bencode().text("failure reason"))
+        assertThat(RawHttp.get(trackerPort, "/scrape/" + user.passkey()).bencode().text("failure reason"))
                 .isEqualTo("missing info_hash: full scrape is not supported");
-        assertThat(RawHttp.get(port, "/scrape/ffffffffffffffffffffffffffffffff?info_hash=%01%02%03%04%05%06%07%08"
+        assertThat(RawHttp.get(trackerPort, "/scrape/ffffffffffffffffffffffffffffffff?info_hash=%01%02%03%04%05%06%07%08"
                 + "%09%10%11%12%13%14%15%16%17%18%19%20").bencode().text("failure reason")).isEqualTo("unknown passkey");
         StringBuilder many = new StringBuilder("?info_hash=aaaaaaaaaaaaaaaaaaaa");
         for (int i = 0; i < 64; i++) {
             many.append("&info_hash=bbbbbbbbbbbbbbbbbbbb");
         }
-        assertThat(RawHttp.get(port, "/scrape/" + user.passkey() + many).bencode().text("failure reason"))
+        assertThat(RawHttp.get(trackerPort, "/scrape/" + user.passkey() + many).bencode().text("failure reason"))
                 .isEqualTo("too many info_hash values: at most 64");
     }
 

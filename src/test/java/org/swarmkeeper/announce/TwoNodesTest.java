@@ -72,16 +72,16 @@ class TwoNodesTest {
                 "--tracker.network.trusted-proxies=127.0.0.1", "--tracker.ledger.flush-interval=200ms",
                 // Announces come seconds apart here, not half an hour: no "too soon" warnings.
                 "--tracker.announce.min-interval=0s"};
-        int portA = TrackerProcess.freePort();
-        int portB = TrackerProcess.freePort();
-        Process nodeA = TrackerProcess.start(portA, work.resolve("node-a.log"), node);
+        TrackerProcess.Ports portsA = TrackerProcess.Ports.free();
+        TrackerProcess.Ports portsB = TrackerProcess.Ports.free();
+        Process nodeA = TrackerProcess.start(portsA, work.resolve("node-a.log"), node);
         processes.add(nodeA);
-        processes.add(TrackerProcess.start(portB, work.resolve("node-b.log"), node));
+        processes.add(TrackerProcess.start(portsB, work.resolve("node-b.log"), node));
         int proxy = TrackerProcess.freePort();
-        startHaproxy(proxy, TrackerProcess.freePort(), portA, portB);
+        startHaproxy(proxy, TrackerProcess.freePort(), portsA, portsB);
 
-        AdminClient adminA = new AdminClient(portA, TOKEN);
-        AdminClient adminB = new AdminClient(portB, TOKEN);
+        AdminClient adminA = new AdminClient(portsA.admin(), TOKEN);
+        AdminClient adminB = new AdminClient(portsB.admin(), TOKEN);
         List<AdminClient.CreatedUser> users = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             users.add(adminA.createUser("node-user-" + i + "-" + ThreadLocalRandom.current().nextInt(1_000_000)));
@@ -95,7 +95,7 @@ class TwoNodesTest {
         }
         // Created on one node, announced directly to the other: LISTEN/NOTIFY carries them over.
         AdminClient.CreatedUser probe = users.get(0);
-        TestClient direct = new TestClient(portA, probe.passkey(), torrents.get(TORRENTS - 1), "-TR3000-", "127.0.2.1");
+        TestClient direct = new TestClient(portsA.tracker(), probe.passkey(), torrents.get(TORRENTS - 1), "-TR3000-", "127.0.2.1");
         Await.until("a torrent registered on B is known to A", Duration.ofSeconds(5),
                 () -> !direct.announce(0, 0, SIZE, AnnounceEvent.NONE).has("failure reason"));
         adminB.patch("/api/users/" + probe.id(), "{\"enabled\":false}");
@@ -179,7 +179,9 @@ class TwoNodesTest {
         return answer.has("failure reason") ? answer.text("failure reason") : null;
     }
 
-    private void startHaproxy(int port, int statsPort, int portA, int portB) throws IOException {
+    /** Announces to each node's clients' port; health checks to its admin port. */
+    private void startHaproxy(int port, int statsPort, TrackerProcess.Ports a, TrackerProcess.Ports b)
+            throws IOException {
         Path config = work.resolve("haproxy.cfg");
         Files.writeString(config, """
                 defaults
@@ -201,15 +203,15 @@ class TwoNodesTest {
                     hash-type consistent
                     option httpchk GET /actuator/health
                     default-server check inter 300ms fall 2 rise 1
-                    server a 127.0.0.1:%d
-                    server b 127.0.0.1:%d
+                    server a 127.0.0.1:%d port %d
+                    server b 127.0.0.1:%d port %d
 
                 # For the test only: when both nodes have passed a health check.
                 listen stats
                     bind 127.0.0.1:%d
                     stats enable
                     stats uri /
-                """.formatted(port, portA, portB, statsPort));
+                """.formatted(port, a.tracker(), a.admin(), b.tracker(), b.admin(), statsPort));
         Process haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("haproxy.log").toFile()).start();
         processes.add(haproxy);

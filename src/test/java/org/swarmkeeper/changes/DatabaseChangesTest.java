@@ -39,7 +39,7 @@ class DatabaseChangesTest extends TrackerIntegrationTest {
         jdbc.update("INSERT INTO users (name, passkey) VALUES (?, ?)", "sql-user-" + passkey.substring(0, 8), passkey);
         InfoHash torrent = InfoHash.of(randomBytes(20));
         jdbc.update("INSERT INTO torrents (info_hash, name, size) VALUES (?, 'from sql', 100)", torrent.toBytes());
-        TestClient client = new TestClient(port, passkey, torrent, "-TR3000-", "127.0.0.60");
+        TestClient client = new TestClient(trackerPort, passkey, torrent, "-TR3000-", "127.0.0.60");
         eventually("a user and a torrent inserted in SQL", () -> failureOf(client.announce(0, 0, 0, AnnounceEvent.STARTED)), "");
 
         jdbc.update("UPDATE users SET enabled = false, disabled_reason = 'closed by the site' WHERE passkey = ?", passkey);
@@ -50,7 +50,7 @@ class DatabaseChangesTest extends TrackerIntegrationTest {
         jdbc.update("UPDATE users SET passkey = ? WHERE passkey = ?", rotated, passkey);
         eventually("the old passkey, after a rotation in SQL", () -> failureOf(client.announce(0, 0, 0,
                 AnnounceEvent.STARTED)), "unknown passkey");
-        TestClient rotatedClient = new TestClient(port, rotated, torrent, "-TR3000-", "127.0.0.60");
+        TestClient rotatedClient = new TestClient(trackerPort, rotated, torrent, "-TR3000-", "127.0.0.60");
         eventually("the new passkey", () -> failureOf(rotatedClient.announce(0, 0, 0, AnnounceEvent.STARTED)), "");
         jdbc.update("UPDATE torrents SET deleted_at = now(), deletion_reason = 'dupe' WHERE info_hash = ?", torrent.toBytes());
         eventually("a torrent deleted in SQL", () -> failureOf(rotatedClient.announce(0, 0, 0, AnnounceEvent.STARTED)),

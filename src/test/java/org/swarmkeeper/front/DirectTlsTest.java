@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,13 +36,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Direct TLS with a Spring Boot SSL bundle: a self-signed certificate made by keytool at test time, the
- * tracker and the admin API answering over HTTPS only, to Java's HTTP client and to curl. The front (plain HTTP)
- * listens beside it: an announce URL handed out over HTTPS must still name HTTPS.
+ * Direct TLS with a Spring Boot SSL bundle: a self-signed certificate made by keytool at test time, the clients'
+ * port ({@code tracker.front.ssl-bundle}) and the admin API ({@code server.ssl.bundle}) answering over HTTPS only,
+ * to Java's HTTP client and to curl; the announce URL handed out names HTTPS.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "server.ssl.bundle=tracker",
-                "tracker.front.port=0", "spring.ssl.bundle.jks.tracker.keystore.type=PKCS12",
+                "tracker.port=0", "tracker.front.ssl-bundle=tracker", "spring.ssl.bundle.jks.tracker.keystore.type=PKCS12",
                 "spring.ssl.bundle.jks.tracker.keystore.password=changeit"})
 class DirectTlsTest {
 
@@ -51,6 +52,9 @@ class DirectTlsTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ClientServer clients;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -95,7 +99,7 @@ class DirectTlsTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"tls-" + System.nanoTime() % 100000 + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
-        assertThat(user.get("announceUrl").asString()).startsWith("https://127.0.0.1:" + port + "/announce/");
+        assertThat(user.get("announceUrl").asString()).startsWith("https://127.0.0.1:" + clients.port() + "/announce/");
 
         byte[] hash = new byte[20];
         ThreadLocalRandom.current().nextBytes(hash);
@@ -124,6 +128,10 @@ class DirectTlsTest {
                 .as("a client that does not trust the certificate is refused").isInstanceOf(IOException.class);
         HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(plain.statusCode()).as("plain HTTP on the TLS port").isEqualTo(400);
+        assertThat(plain.statusCode()).as("plain HTTP on the admin TLS port").isEqualTo(400);
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + clients.port() + "/announce/x")).build(),
+                HttpResponse.BodyHandlers.discarding()))
+                .as("plain HTTP on the clients' TLS port gets no answer").isInstanceOf(IOException.class);
     }
 }

@@ -27,7 +27,7 @@ class TrustedProxyTest extends TrackerIntegrationTest {
         InfoHash torrent = newTorrent(100);
         String query = new AnnounceRequest(torrent, PeerId.of("-TR3000-proxy0000000".getBytes()), 51413, 0, 0, 0,
                 AnnounceEvent.STARTED, true, false, 50, null).toQueryString() + "&ip=192.0.2.99";
-        Bencode answer = RawHttp.announce(from, port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n"
+        Bencode answer = RawHttp.announce(from, trackerPort, user.passkey(), query, "User-Agent: Transmission/3.00\r\n"
                 + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n")).bencode();
         assertThat(answer.has("failure reason")).as(answer.raw().toString()).isFalse();
         return answer.bytes("external ip");

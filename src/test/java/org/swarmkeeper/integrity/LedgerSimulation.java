@@ -197,7 +197,7 @@ final class LedgerSimulation {
     }
 
     private int home(Torrent torrent) {
-        return cluster.node(homes.get(torrent.id())).port;
+        return cluster.node(homes.get(torrent.id())).trackerPort;
     }
 
     /**
@@ -208,9 +208,9 @@ final class LedgerSimulation {
     private void awaitBothNodesKnow(Torrent probe, AdminClient.CreatedUser withoutLeechRights,
                                     AdminClient.CreatedUser withLeechRights) {
         for (TrackerCluster.Node node : cluster.nodes()) {
-            TestClient refused = new TestClient(node.port, withoutLeechRights.passkey(), probe.infoHash(), "-qB4520-",
+            TestClient refused = new TestClient(node.trackerPort, withoutLeechRights.passkey(), probe.infoHash(), "-qB4520-",
                     "127.0.6.250");
-            TestClient known = new TestClient(node.port, withLeechRights.passkey(), probe.infoHash(), "-qB4520-",
+            TestClient known = new TestClient(node.trackerPort, withLeechRights.passkey(), probe.infoHash(), "-qB4520-",
                     "127.0.6.251");
             if (!TrackerCluster.within(Duration.ofSeconds(10),
                     () -> !known.announce(0, 0, 0, AnnounceEvent.STOPPED).has("failure reason")
@@ -302,7 +302,7 @@ final class LedgerSimulation {
     }
 
     private static Outcome announce(TrackerCluster.Node node, SimulatedClient.Planned announce) {
-        TestClient target = announce.session().at(node.port);
+        TestClient target = announce.session().at(node.trackerPort);
         if (announce.viaV6()) {
             target = target.from("::1");
         }

@@ -33,7 +33,9 @@ final class TrackerCluster implements AutoCloseable {
     final class Node {
 
         final String name;
-        final int port;
+        final TrackerProcess.Ports ports;
+        /** Where its clients announce. */
+        final int trackerPort;
         final AdminClient admin;
         private final CommitCuttingProxy proxy;
         private final int maxPendingPeers;
@@ -41,8 +43,9 @@ final class TrackerCluster implements AutoCloseable {
 
         private Node(String name, int maxPendingPeers) throws IOException {
             this.name = name;
-            this.port = TrackerProcess.reusablePort();
-            this.admin = new AdminClient(port, TOKEN);
+            this.ports = TrackerProcess.Ports.reusable();
+            this.trackerPort = ports.tracker();
+            this.admin = new AdminClient(ports.admin(), TOKEN);
             this.proxy = new CommitCuttingProxy(databasePort, LEDGER_TABLE);
             this.maxPendingPeers = maxPendingPeers;
         }
@@ -56,7 +59,7 @@ final class TrackerCluster implements AutoCloseable {
         }
 
         void start() throws IOException, InterruptedException {
-            process = TrackerProcess.start(port, logs.resolve("node-" + name.toLowerCase() + ".log"),
+            process = TrackerProcess.start(ports, logs.resolve("node-" + name.toLowerCase() + ".log"),
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + proxy.port()
                             + "/postgres?sslmode=disable&gssEncMode=disable",
                     "--spring.datasource.username=postgres", "--spring.datasource.password=",

@@ -35,7 +35,7 @@ class AnnounceRulesTest extends TrackerIntegrationTest {
                              AnnounceEvent event, String userAgent, String from) throws UnknownHostException {
         String query = new AnnounceRequest(torrent, PeerId.of(peerId.getBytes(StandardCharsets.ISO_8859_1)), port,
                 0, 0, left, event, true, false, 50, "k1".getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
-        return RawHttp.announce(from, this.port, user.passkey(), query, "User-Agent: " + userAgent + "\r\n").bencode();
+        return RawHttp.announce(from, trackerPort, user.passkey(), query, "User-Agent: " + userAgent + "\r\n").bencode();
     }
 
     private String failure(Bencode answer) {

@@ -199,7 +199,7 @@ class CheatDetectionTest extends TrackerIntegrationTest {
         InfoHash torrent = newTorrent(GIB);
         String query = new AnnounceRequest(torrent, PeerId.of("-qB4520-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1)),
                 51413, 0, 0, 0, STARTED, true, false, 50, null).toQueryString();
-        RawHttp.announce("127.0.11.7", port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n");
+        RawHttp.announce("127.0.11.7", trackerPort, user.passkey(), query, "User-Agent: Transmission/3.00\r\n");
         assertThat(flags(user)).containsExactly(
                 "client_mismatch/flagged: peer_id -qB4520- names qBittorrent but the User-Agent is 'Transmission/3.00'");
     }
@@ -225,6 +225,6 @@ class CheatDetectionTest extends TrackerIntegrationTest {
     private Bencode announce(CreatedUser user, InfoHash torrent, PeerId peerId, String key, String from) throws Exception {
         String query = new AnnounceRequest(torrent, peerId, 51413, 0, 0, 0, AnnounceEvent.NONE, true, false, 50,
                 key == null ? null : key.getBytes(StandardCharsets.ISO_8859_1)).toQueryString();
-        return RawHttp.announce(from, port, user.passkey(), query, "User-Agent: Transmission/3.00\r\n").bencode();
+        return RawHttp.announce(from, trackerPort, user.passkey(), query, "User-Agent: Transmission/3.00\r\n").bencode();
     }
 }

@@ -149,7 +149,7 @@ class PolicyEventsTest extends TrackerIntegrationTest {
 
     private Bencode announce(HttpClient http, CreatedUser user, String query, String userAgent) throws Exception {
         HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + port + "/announce/" + user.passkey() + "?" + query))
+                "http://127.0.0.1:" + trackerPort + "/announce/" + user.passkey() + "?" + query))
                 .header("User-Agent", userAgent).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         return Bencode.of(answer.body());
     }

@@ -19,16 +19,18 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.swarmkeeper.front.ClientServer;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.policy.ScheduledRules;
 import org.swarmkeeper.protocol.InfoHash;
 
 /**
- * The tracker as it runs: real HTTP on a random port, real PostgreSQL ({@link TestDatabase}). Tests share
- * the database, so each creates its own users and torrents.
+ * The tracker as it runs: real HTTP on random ports (the admin API on {@link #port}, BitTorrent clients on
+ * {@link #trackerPort}), real PostgreSQL ({@link TestDatabase}). Tests share the database, so each creates its own
+ * users and torrents.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN,
+        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "tracker.port=0",
                 // Tests run the scheduled rules themselves (evaluatePolicy), at the moments they choose.
                 "tracker.policy.evaluate-interval=1d",
                 // Likewise the reaper: on a clock the tests move by hours, a scheduled run would land at random.
@@ -41,8 +43,15 @@ public abstract class TrackerIntegrationTest {
     public static final String ADMIN_TOKEN = "test-admin-token";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    /** The admin API, the dashboard and Actuator (Tomcat). */
     @LocalServerPort
     protected int port;
+
+    /** Announces and scrapes. */
+    protected int trackerPort;
+
+    @Autowired
+    private ClientServer clientServer;
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -76,6 +85,7 @@ public abstract class TrackerIntegrationTest {
     @BeforeEach
     void connectAdmin() {
         admin = new AdminClient(port, ADMIN_TOKEN);
+        trackerPort = clientServer.port();
     }
 
     protected AdminClient.CreatedUser newUser() {
@@ -91,7 +101,7 @@ public abstract class TrackerIntegrationTest {
     }
 
     protected TestClient client(AdminClient.CreatedUser user, InfoHash torrent, String peerIdPrefix, String from) {
-        return new TestClient(port, user.passkey(), torrent, peerIdPrefix, from);
+        return new TestClient(trackerPort, user.passkey(), torrent, peerIdPrefix, from);
     }
 
     /**

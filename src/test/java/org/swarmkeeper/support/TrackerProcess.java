@@ -25,20 +25,34 @@ public final class TrackerProcess {
     private TrackerProcess() {
     }
 
-    /** Starts a tracker on {@code port} appending its output to {@code log}; does not wait for it. */
-    public static Process launch(int port, Path log, String... arguments) throws IOException {
+    /** A tracker's two ports: the admin API and Actuator (Tomcat), and BitTorrent clients'. */
+    public record Ports(int admin, int tracker) {
+
+        public static Ports free() throws IOException {
+            return new Ports(freePort(), freePort());
+        }
+
+        /** Ports a tracker may be stopped and started again on ({@link #reusablePort()}). */
+        public static Ports reusable() throws IOException {
+            return new Ports(reusablePort(), reusablePort());
+        }
+    }
+
+    /** Starts a tracker on {@code ports} appending its output to {@code log}; does not wait for it. */
+    public static Process launch(Ports ports, Path log, String... arguments) throws IOException {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SwarmkeeperApplication.class.getName(),
-                "--server.port=" + port));
+                "--server.port=" + ports.admin(), "--tracker.port=" + ports.tracker()));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     /** Starts a tracker and waits until its health endpoint answers 200 (two minutes at most). */
-    public static Process start(int port, Path log, String... arguments) throws IOException, InterruptedException {
-        Process process = launch(port, log, arguments);
+    public static Process start(Ports ports, Path log, String... arguments) throws IOException, InterruptedException {
+        Process process = launch(ports, log, arguments);
+        int port = ports.admin();
         HttpClient http = HttpClient.newHttpClient();
         try {
             await("the tracker's health endpoint on port " + port).atMost(START_LIMIT).pollDelay(Duration.ZERO)

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -30,9 +29,9 @@ import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 
-/** The tracker's paths on {@code tracker.front.port}: real sockets, real PostgreSQL, the same accounting as Tomcat's. */
-@TestPropertySource(properties = {"tracker.front.port=0", "tracker.front.timeout=2s"})
-class ClientPortServerTest extends TrackerIntegrationTest {
+/** The clients' port ({@code tracker.port}) on real sockets with real PostgreSQL: HTTP as clients speak it. */
+@TestPropertySource(properties = "tracker.front.timeout=2s")
+class ClientServerTest extends TrackerIntegrationTest {
 
     private static final long SIZE = 1_000_000;
     /** Long enough for connections of earlier tests to close (a refused one lingers up to 2 s). */
@@ -40,25 +39,18 @@ class ClientPortServerTest extends TrackerIntegrationTest {
     private static final int CLOSED_WITHIN_MILLIS = 30_000;
 
     @Autowired
-    private ClientPortServer front;
+    private ClientServer clients;
 
     @Autowired
     private MeterRegistry meters;
 
-    private int frontPort;
-
-    @BeforeEach
-    void frontPort() {
-        frontPort = front.port();
-    }
-
     @Test
-    void aWholeSwarmLifeThroughTheFrontCreditsExactlyTheReportedDeltas() {
+    void aWholeSwarmLifeCreditsExactlyTheReportedDeltas() {
         CreatedUser seederUser = newUser();
         CreatedUser leecherUser = newUser();
         InfoHash torrent = newTorrent(SIZE);
-        TestClient seeder = client(seederUser, torrent, "-TR3000-", "127.0.0.60").at(frontPort);
-        TestClient leecher = client(leecherUser, torrent, "-qB4520-", "127.0.0.61").at(frontPort);
+        TestClient seeder = client(seederUser, torrent, "-TR3000-", "127.0.0.60");
+        TestClient leecher = client(leecherUser, torrent, "-qB4520-", "127.0.0.61");
         double handedOffBefore = meters.counter("tracker.front.handed.off").count();
 
         assertThat(seeder.announce(0, 0, 0, STARTED).bytes("external ip")).containsExactly(127, 0, 0, 60);
@@ -84,7 +76,7 @@ class ClientPortServerTest extends TrackerIntegrationTest {
     @Test
     void aReAnnounceWhoseSwarmIsOnlyInPostgresqlIsAnsweredByAWorkerNotTheLoop() {
         CreatedUser user = newUser();
-        TestClient seeder = client(user, newTorrent(SIZE), "-TR3000-", "127.0.0.70").at(frontPort);
+        TestClient seeder = client(user, newTorrent(SIZE), "-TR3000-", "127.0.0.70");
         recordPeerElsewhere(user, seeder, 5_000);
         double handedOffBefore = meters.counter("tracker.front.handed.off").count();
 
@@ -96,11 +88,11 @@ class ClientPortServerTest extends TrackerIntegrationTest {
     }
 
     @Test
-    void theAdminApiHandsOutAnnounceUrlsOnTheFront() {
+    void theAdminApiHandsOutAnnounceUrlsOnTheClientsPort() {
         var created = admin.post("/api/users", "{\"name\":\"front-url-" + System.nanoTime() + "\"}");
         String passkey = created.json().get("passkey").asString();
         assertThat(created.json().get("announceUrl").asString())
-                .isEqualTo("http://127.0.0.1:" + frontPort + "/announce/" + passkey);
+                .isEqualTo("http://127.0.0.1:" + trackerPort + "/announce/" + passkey);
     }
 
     @Test
@@ -169,20 +161,21 @@ class ClientPortServerTest extends TrackerIntegrationTest {
         CreatedUser user = newUser();
         assertRefused("POST /announce/" + user.passkey() + " HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", 405,
                 "only GET");
+        assertRefused("DELETE /announce/" + user.passkey() + " HTTP/1.1\r\nConnection: close\r\n\r\n", 405, "only GET");
         assertRefused("GET /announce/" + user.passkey() + "?x=1 HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", 400,
                 "tracker requests have no body");
         assertRefused("GET /announce/" + user.passkey() + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
                 "tracker requests have no body");
-        assertRefused("GET /announce/" + user.passkey() + "\r\n\r\n", 400, "malformed request line");
-        assertRefused("GET /announce/" + user.passkey() + " SPDY/3\r\n\r\n", 400, "malformed request line");
-        assertRefused("GET /announce HTTP/1.1\r\n bad: fold\r\n\r\n", 400, "malformed header line");
+        assertRefused("GET /announce/" + user.passkey() + "\r\n\r\n", 400, "malformed request");
+        assertRefused("GET /announce/" + user.passkey() + " SPDY/3\r\n\r\n", 400, "malformed request");
+        assertRefused("GET /announce HTTP/1.1\r\n bad: fold\r\n\r\n", 400, "malformed request");
         assertRefused("GET /announce/" + user.passkey() + " HTTP/1.1\r\nX-Big: " + "x".repeat(9000) + "\r\n\r\n",
-                431, "request head too large");
+                431, "too large");
         assertThat(meters.counter("tracker.front.refused", "status", "431").count()).isPositive();
     }
 
     /**
-     * How soon is not asserted: the front keeps its deadlines on the JVM's monotonic clock, not the injected
+     * How soon is not asserted: Netty keeps its deadlines on the JVM's monotonic clock, not the injected
      * {@code Clock}, so "not before the timeout" could only be measured in wall-clock time, which a busy machine
      * stretches. That a connection is kept while its request is incomplete is
      * {@link #aRequestArrivingInPiecesIsAnswered}, and that an answered one stays open for the next request is
@@ -191,7 +184,7 @@ class ClientPortServerTest extends TrackerIntegrationTest {
     @Test
     void connectionsWithoutAWholeRequestAreClosedByTheServer() throws IOException {
         try (Socket idle = connect(); Socket partial = connect()) {
-            // The timeout (2 s) plus the sweep (each second), and for the idle one the kernel's deferral (3 s) first:
+            // The timeout (2 s), and for the idle one the kernel's deferral (3 s) first:
             // thirty seconds leaves room for a busy machine.
             idle.setSoTimeout(CLOSED_WITHIN_MILLIS);
             partial.setSoTimeout(CLOSED_WITHIN_MILLIS);
@@ -207,7 +200,7 @@ class ClientPortServerTest extends TrackerIntegrationTest {
      */
     @Test
     void aConnectionReachesTheLoopsOnlyOnceItHasSentSomething() throws Exception {
-        assumeTrue(front.deferringAccept(), "TCP_DEFER_ACCEPT is not in effect (not Linux, or sun.nio.ch closed)");
+        assumeTrue(clients.deferringAccept(), "TCP_DEFER_ACCEPT is not in effect (no epoll)");
         CreatedUser user = newUser();
         byte[] keepAliveScrape = ascii("GET /scrape/" + user.passkey() + "?info_hash="
                 + TestClient.encoded(newTorrent(SIZE)) + " HTTP/1.1\r\n\r\n");
@@ -240,7 +233,7 @@ class ClientPortServerTest extends TrackerIntegrationTest {
     }
 
     private Socket connect() throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), frontPort);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), trackerPort);
         socket.setSoTimeout(10_000);
         return socket;
     }

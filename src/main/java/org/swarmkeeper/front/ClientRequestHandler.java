@@ -1,0 +1,179 @@
+package org.swarmkeeper.front;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.swarmkeeper.announce.ClientAnswer;
+import org.swarmkeeper.protocol.BencodedAnswers;
+import org.swarmkeeper.protocol.PeerAddresses;
+
+/**
+ * One connection's requests, answered in the order they came (keep-alive and pipelining): while an answer waits on
+ * a worker, the requests after it queue here and the connection reads no more.
+ */
+final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
+
+    static final String BUSY = "tracker is busy: please try again in a minute";
+    private static final byte[] NOT_A_TRACKER_PATH =
+            BencodedAnswers.failure("not a tracker URL: use the announce URL from your torrent file");
+    private static final byte[] ONLY_GET = BencodedAnswers.failure(ClientRoutes.ONLY_GET);
+    private static final byte[] NO_BODIES = BencodedAnswers.failure("tracker requests have no body");
+    private static final byte[] MALFORMED = BencodedAnswers.failure("malformed request: the tracker could not read it");
+    private static final byte[] TOO_LARGE = BencodedAnswers.failure("request line or headers too large");
+
+    private final ClientServer server;
+    private final ArrayDeque<HttpRequest> queued = new ArrayDeque<>();
+    private InetAddress socketAddress;
+    private boolean waiting;
+    private boolean closing;
+    private int served;
+
+    ClientRequestHandler(ClientServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        socketAddress = PeerAddresses.normalize(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        try {
+            if (message instanceof HttpRequest request && !closing) {
+                if (waiting) {
+                    queued.add(request);
+                } else {
+                    serve(ctx, request);
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(message); // request bodies are refused, never read
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && !waiting) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a reset or a TLS failure: nothing to answer
+    }
+
+    private void serve(ChannelHandlerContext ctx, HttpRequest request) {
+        served++;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && server.accepting()
+                && served < server.properties().maxRequestsPerConnection();
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        if (request.decoderResult().isFailure()) {
+            boolean tooLong = request.decoderResult().cause() instanceof TooLongFrameException;
+            respond(ctx, request, tooLong ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                    : HttpResponseStatus.BAD_REQUEST, tooLong ? TOO_LARGE : MALFORMED, false, false);
+            return;
+        }
+        // a body is never read: the connection cannot be read on past it, so it closes after the answer
+        boolean body = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
+        if (!(head || request.method().equals(HttpMethod.GET))) {
+            respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, ONLY_GET, keepAlive && !body, false);
+            return;
+        }
+        if (body) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, NO_BODIES, false, head);
+            return;
+        }
+        String uri = request.uri();
+        int query = uri.indexOf('?');
+        ClientRoutes.Route route = ClientRoutes.route(query < 0 ? uri : uri.substring(0, query));
+        if (route == null) {
+            respond(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_A_TRACKER_PATH, keepAlive, head);
+            return;
+        }
+        InetAddress client = server.addresses().of(socketAddress, request.headers().getAll("X-Forwarded-For"));
+        ClientAnswer answer = server.routes().answer(route, query < 0 ? null : uri.substring(query + 1), client,
+                request.headers().get(HttpHeaderNames.USER_AGENT));
+        switch (answer) {
+            case ClientAnswer.Ready ready -> respond(ctx, request, HttpResponseStatus.OK, ready.body(), keepAlive, head);
+            case ClientAnswer.MustWait rest -> handOff(ctx, request, route, rest, keepAlive, head);
+        }
+    }
+
+    /** Reads stop until the answer is written, so that pipelined requests are answered in order. */
+    private void handOff(ChannelHandlerContext ctx, HttpRequest request, ClientRoutes.Route route,
+                         ClientAnswer.MustWait rest, boolean keepAlive, boolean head) {
+        waiting = true;
+        ctx.channel().config().setAutoRead(false);
+        boolean taken = server.handOff(() -> {
+            byte[] body = server.routes().rest(route, rest);
+            ctx.executor().execute(() -> {
+                waiting = false;
+                respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
+                ctx.channel().config().setAutoRead(true);
+                serveQueued(ctx);
+            });
+        });
+        if (!taken) {
+            waiting = false;
+            ctx.channel().config().setAutoRead(true);
+            respond(ctx, request, HttpResponseStatus.OK, BencodedAnswers.failure(BUSY), keepAlive, head);
+        }
+    }
+
+    private void serveQueued(ChannelHandlerContext ctx) {
+        while (!waiting && !closing && !queued.isEmpty()) {
+            serve(ctx, queued.poll());
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, byte[] body,
+                         boolean keepAlive, boolean head) {
+        if (closing) {
+            return;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        }
+        if (status != HttpResponseStatus.OK) {
+            server.refused(status);
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closing = true;
+            queued.clear();
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ctx.writeAndFlush(response);
+    }
+}

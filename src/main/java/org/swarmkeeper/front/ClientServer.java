@@ -1,0 +1,240 @@
+package org.swarmkeeper.front;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The port BitTorrent clients talk to ({@code tracker.port}): HTTP/1.1 on Netty, epoll on Linux and NIO
+ * elsewhere. Answers that are ready are written on the event loop; those that must wait run on virtual threads,
+ * at most {@code tracker.front.max-waiting} at once, and are written back on the loop in request order.
+ */
+@Component
+public class ClientServer implements SmartLifecycle {
+
+    /** After the web server has started (and the swarms are restored); stopped before the ledger's last flush. */
+    static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
+    private static final Logger log = LoggerFactory.getLogger(ClientServer.class);
+    private static final long STOP_WAIT_SECONDS = 10;
+
+    private final ClientPortProperties where;
+    private final FrontProperties properties;
+    private final ClientRoutes routes;
+    private final ClientAddresses addresses;
+    private final ObjectProvider<SslBundles> sslBundles;
+    private final ConnectionLimits limits;
+    private final Semaphore waiting;
+    private final Counter handedOff;
+    private final Counter busy;
+    private final MeterRegistry meters;
+    private ExecutorService workers;
+    private EventLoopGroup loops;
+    private Channel server;
+    private volatile boolean running;
+    private volatile int port;
+
+    ClientServer(ClientPortProperties where, FrontProperties properties, ClientRoutes routes,
+                 ClientAddresses addresses, ObjectProvider<SslBundles> sslBundles, MeterRegistry meters) {
+        this.where = where;
+        this.properties = properties;
+        this.routes = routes;
+        this.addresses = addresses;
+        this.sslBundles = sslBundles;
+        this.limits = new ConnectionLimits(properties.maxConnections(), properties.maxConnectionsPerAddress(),
+                addresses);
+        this.waiting = new Semaphore(properties.maxWaiting());
+        this.handedOff = Counter.builder("tracker.front.handed.off")
+                .description("Tracker requests answered on a worker thread because they wait for the ledger")
+                .register(meters);
+        this.meters = meters;
+        this.busy = Counter.builder("tracker.front.busy")
+                .description("Tracker requests refused because tracker.front.max-waiting were already waiting")
+                .register(meters);
+        Gauge.builder("tracker.front.connections", limits, ConnectionLimits::open)
+                .description("Open connections on the clients' port").register(meters);
+    }
+
+    /** The port it listens on (the chosen one when configured as 0); 0 before it has started. */
+    public int port() {
+        return port;
+    }
+
+    /** Whether the scheme of its URLs is {@code https}. */
+    public boolean secure() {
+        return properties.sslBundle() != null;
+    }
+
+    @Override
+    public void start() {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int threads = properties.threads() > 0 ? properties.threads() : Runtime.getRuntime().availableProcessors();
+        SslContext ssl = properties.sslBundle() == null ? null
+                : TlsContexts.server(sslBundles.getObject().getBundle(properties.sslBundle()));
+        ThreadFactory virtual = Thread.ofVirtual().name("tracker-wait-", 0).factory();
+        workers = Executors.newThreadPerTaskExecutor(virtual);
+        loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tracker-port", true), io);
+        int maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
+        long idle = properties.timeout().toMillis();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        ChannelPipeline pipeline = channel.pipeline();
+                        pipeline.addLast(limits);
+                        if (ssl != null) {
+                            pipeline.addLast(ssl.newHandler(channel.alloc()));
+                        }
+                        pipeline.addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
+                        pipeline.addLast(new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(maxHead)
+                                .setMaxHeaderSize(maxHead)));
+                        pipeline.addLast(new ClientRequestHandler(ClientServer.this));
+                    }
+                });
+        long deferSeconds = properties.deferAccept().toSeconds();
+        if (epoll && deferSeconds > 0) {
+            bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) deferSeconds);
+        }
+        InetSocketAddress address = where.address() == null ? new InetSocketAddress(where.port())
+                : new InetSocketAddress(where.address(), where.port());
+        try {
+            server = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownNow();
+            throw new IllegalStateException("cannot listen on tracker.port " + where.port(), e);
+        }
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        running = true;
+        log.info("BitTorrent clients served on port {} ({}, {} event loop(s){})", port, epoll ? "epoll" : "NIO",
+                threads, ssl == null ? "" : ", TLS");
+    }
+
+    /**
+     * Stops accepting, answers what is waiting (at most 10 s), then closes every connection; the ledger's last
+     * flush comes after.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        server.close().syncUninterruptibly();
+        try {
+            if (waiting.tryAcquire(properties.maxWaiting(), STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                waiting.release(properties.maxWaiting());
+            } else {
+                log.warn("Stopping with tracker requests still waiting after {} s", STOP_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    boolean accepting() {
+        return running;
+    }
+
+    /** Whether the kernel holds new connections until their first bytes arrive ({@code tracker.front.defer-accept}). */
+    boolean deferringAccept() {
+        return Epoll.isAvailable() && properties.deferAccept().toSeconds() > 0;
+    }
+
+    /** Counts an answer other than 200: a request no client sends. */
+    void refused(HttpResponseStatus status) {
+        Counter.builder("tracker.front.refused").tag("status", Integer.toString(status.code()))
+                .description("Requests on the clients' port answered with an HTTP error").register(meters).increment();
+    }
+
+    ClientRoutes routes() {
+        return routes;
+    }
+
+    ClientAddresses addresses() {
+        return addresses;
+    }
+
+    FrontProperties properties() {
+        return properties;
+    }
+
+    /**
+     * Runs {@code work} on a worker thread, or returns false when {@code tracker.front.max-waiting} requests already
+     * wait. The permit is given back after {@code work}, which hands its answer to the event loop.
+     */
+    boolean handOff(Runnable work) {
+        if (!waiting.tryAcquire()) {
+            busy.increment();
+            return false;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    waiting.release();
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            waiting.release();
+            busy.increment();
+            return false;
+        }
+        handedOff.increment();
+        return true;
+    }
+}
