@@ -39,6 +39,7 @@ public class AnnounceService {
 
     static final int MAX_CLIENT_NAME = 255;
     static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
+    static final String BUSY_WARNING = "tracker is busy: this announce was not recorded, your next one will be";
     static final String LEDGER_FULL_WARNING =
             "tracker database is unavailable: this announce was not recorded, your next one will be";
 
@@ -95,7 +96,8 @@ public class AnnounceService {
             return new ClientAnswer.Ready(refused(refusal, event, start));
         }
         if (mustBeDurable(request.event()) || ledger.wouldHold() || swarms.find(torrent.id()) == null) {
-            return new ClientAnswer.MustWait(() -> decide(user, torrent, request, address, userAgent, true, start));
+            return new ClientAnswer.MustWait(() -> decide(user, torrent, request, address, userAgent, true, start),
+                    () -> unrecorded(torrent, request, address, start));
         }
         return new ClientAnswer.Ready(decide(user, torrent, request, address, userAgent, false, start));
     }
@@ -116,6 +118,14 @@ public class AnnounceService {
         } catch (Refusal refusal) {
             return refused(refusal, event, start);
         }
+    }
+
+    /** The swarm's counts in memory, no peers, a warning; nothing recorded or decided. */
+    private byte[] unrecorded(RegisteredTorrent torrent, AnnounceRequest request, InetAddress address, long start) {
+        deferred.increment();
+        counted("busy", eventName(request), start);
+        return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
+                BUSY_WARNING);
     }
 
     private static String eventName(AnnounceRequest request) {

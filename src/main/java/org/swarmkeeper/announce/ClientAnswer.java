@@ -15,8 +15,10 @@ public sealed interface ClientAnswer {
     /**
      * The answer waits for a flush to commit ({@code started}, {@code stopped}, {@code completed}), for
      * back-pressure, or for the swarm to be read from PostgreSQL: {@code rest} gives the body and must run on a
-     * thread that may block. Nothing was changed or counted before it runs.
+     * thread that may block. Nothing was changed or counted before it runs. When no such thread is free,
+     * {@code unrecorded} answers at once instead, with a warning and without recording anything: the client
+     * reports the same bytes again next time.
      */
-    record MustWait(Supplier<byte[]> rest) implements ClientAnswer {
+    record MustWait(Supplier<byte[]> rest, Supplier<byte[]> unrecorded) implements ClientAnswer {
     }
 }

@@ -50,7 +50,8 @@ public class ScrapeService {
             return new ClientAnswer.Ready(refused(refusal, start));
         }
         if (ledger.wouldHold()) {
-            return new ClientAnswer.MustWait(() -> scrape(passkey, request, address, true, start));
+            return new ClientAnswer.MustWait(() -> scrape(passkey, request, address, true, start),
+                    () -> scrape(passkey, request, address, false, start)); // a read: it need not wait
         }
         return new ClientAnswer.Ready(scrape(passkey, request, address, false, start));
     }

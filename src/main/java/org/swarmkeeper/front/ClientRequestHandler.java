@@ -3,6 +3,8 @@ package org.swarmkeeper.front;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +20,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.swarmkeeper.announce.ClientAnswer;
 import org.swarmkeeper.protocol.BencodedAnswers;
@@ -26,11 +27,12 @@ import org.swarmkeeper.protocol.PeerAddresses;
 
 /**
  * One connection's requests, answered in the order they came (keep-alive and pipelining): while an answer waits on
- * a worker, the requests after it queue here and the connection reads no more.
+ * a worker, the requests after it queue here and the connection reads no more. A connection gets
+ * {@code tracker.front.timeout} for each whole request head, counted from its start or from its last answer, and
+ * answers it does not read stop its reading: a slow or silent client holds it that long at most.
  */
 final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
 
-    static final String BUSY = "tracker is busy: please try again in a minute";
     private static final byte[] NOT_A_TRACKER_PATH =
             BencodedAnswers.failure("not a tracker URL: use the announce URL from your torrent file");
     private static final byte[] ONLY_GET = BencodedAnswers.failure(ClientRoutes.ONLY_GET);
@@ -44,6 +46,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     private boolean closing;
     private int served;
+    private ScheduledFuture<?> deadline;
 
     ClientRequestHandler(ClientServer server) {
         this.server = server;
@@ -52,31 +55,38 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         socketAddress = PeerAddresses.normalize(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        awaitNextRequest(ctx);
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelDeadline();
+        super.channelInactive(ctx);
+    }
+
+    /** Answers the client does not read stop reading its requests until it does. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !waiting);
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         try {
             if (message instanceof HttpRequest request && !closing) {
+                cancelDeadline();
                 if (waiting) {
                     queued.add(request);
                 } else {
                     serve(ctx, request);
+                    awaitNextRequest(ctx);
                 }
             }
         } finally {
             ReferenceCountUtil.release(message); // request bodies are refused, never read
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent && !waiting) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, event);
     }
 
     @Override
@@ -131,14 +141,32 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(() -> {
                 waiting = false;
                 respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
-                ctx.channel().config().setAutoRead(true);
+                ctx.channel().config().setAutoRead(ctx.channel().isWritable());
                 serveQueued(ctx);
+                awaitNextRequest(ctx);
             });
         });
         if (!taken) {
             waiting = false;
-            ctx.channel().config().setAutoRead(true);
-            respond(ctx, request, HttpResponseStatus.OK, BencodedAnswers.failure(BUSY), keepAlive, head);
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            respond(ctx, request, HttpResponseStatus.OK, server.routes().unrecorded(route, rest), keepAlive, head);
+        }
+    }
+
+    /** The next request's head must be whole within the timeout, unless one is being answered on a worker. */
+    private void awaitNextRequest(ChannelHandlerContext ctx) {
+        if (!waiting && !closing && deadline == null) {
+            deadline = ctx.executor().schedule(() -> {
+                deadline = null;
+                ctx.close();
+            }, server.properties().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
         }
     }
 

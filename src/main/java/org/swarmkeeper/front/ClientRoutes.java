@@ -94,6 +94,15 @@ class ClientRoutes {
         }
     }
 
+    /** The body of an answer that had to wait, when no thread may wait for it: nothing is recorded. */
+    byte[] unrecorded(Route route, ClientAnswer.MustWait waiting) {
+        try {
+            return waiting.unrecorded().get();
+        } catch (RuntimeException e) {
+            return defect(route, e);
+        }
+    }
+
     /** A defect, not the client's doing (the use case answers every bad request with a failure reason). */
     private static byte[] defect(Route route, RuntimeException e) {
         log.error("Unexpected error answering {}", route.endpoint(), e);

@@ -31,13 +31,11 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -49,8 +47,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ClientServer implements SmartLifecycle {
 
-    /** After the web server has started (and the swarms are restored); stopped before the ledger's last flush. */
-    static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
+    /**
+     * Started after the web server (DEFAULT_PHASE - 2048), once the swarms are restored; stopped after the web
+     * server's graceful shutdown (DEFAULT_PHASE - 1024) and before the ledger's last flush (phase 0).
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
     private static final Logger log = LoggerFactory.getLogger(ClientServer.class);
     private static final long STOP_WAIT_SECONDS = 10;
 
@@ -67,6 +68,8 @@ public class ClientServer implements SmartLifecycle {
     private ExecutorService workers;
     private EventLoopGroup loops;
     private Channel server;
+    /** From {@code tracker.front.ssl-bundle}, renewed when the bundle is (new connections get the new one). */
+    private volatile SslContext ssl;
     private volatile boolean running;
     private volatile int port;
 
@@ -85,7 +88,7 @@ public class ClientServer implements SmartLifecycle {
                 .register(meters);
         this.meters = meters;
         this.busy = Counter.builder("tracker.front.busy")
-                .description("Tracker requests refused because tracker.front.max-waiting were already waiting")
+                .description("Tracker requests answered unrecorded because tracker.front.max-waiting were already waiting")
                 .register(meters);
         Gauge.builder("tracker.front.connections", limits, ConnectionLimits::open)
                 .description("Open connections on the clients' port").register(meters);
@@ -107,13 +110,15 @@ public class ClientServer implements SmartLifecycle {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = properties.threads() > 0 ? properties.threads() : Runtime.getRuntime().availableProcessors();
-        SslContext ssl = properties.sslBundle() == null ? null
-                : TlsContexts.server(sslBundles.getObject().getBundle(properties.sslBundle()));
+        if (properties.sslBundle() != null) {
+            SslBundles bundles = sslBundles.getObject();
+            ssl = TlsContexts.server(bundles.getBundle(properties.sslBundle()));
+            bundles.addBundleUpdateHandler(properties.sslBundle(), renewed -> ssl = TlsContexts.server(renewed));
+        }
         ThreadFactory virtual = Thread.ofVirtual().name("tracker-wait-", 0).factory();
         workers = Executors.newThreadPerTaskExecutor(virtual);
         loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tracker-port", true), io);
         int maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
-        long idle = properties.timeout().toMillis();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(type)
@@ -125,10 +130,10 @@ public class ClientServer implements SmartLifecycle {
                     protected void initChannel(SocketChannel channel) {
                         ChannelPipeline pipeline = channel.pipeline();
                         pipeline.addLast(limits);
-                        if (ssl != null) {
-                            pipeline.addLast(ssl.newHandler(channel.alloc()));
+                        SslContext tls = ssl;
+                        if (tls != null) {
+                            pipeline.addLast(tls.newHandler(channel.alloc()));
                         }
-                        pipeline.addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                         pipeline.addLast(new HttpServerCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(maxHead)
                                 .setMaxHeaderSize(maxHead)));

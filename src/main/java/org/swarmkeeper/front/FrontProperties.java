@@ -15,16 +15,17 @@ import org.springframework.util.unit.DataSize;
  *                        one host cannot hold the port
  * @param maxRequestsPerConnection answers on one keep-alive connection at most; the last carries
  *                        {@code Connection: close}
- * @param timeout         a connection that sends nothing for this long (a new one, or an idle keep-alive one) is
- *                        closed
+ * @param timeout         how long a connection may take to send a whole request head, counted from its start or from
+ *                        its last answer (an idle keep-alive connection, a slow client, one that does not read its
+ *                        answers); then it is closed
  * @param maxRequestHead  request line, and headers, each at most this long (at least 1KB is allowed whatever the
  *                        setting); longer ones get 431 and are closed
  * @param deferAccept     on Linux, a new connection reaches the tracker only once its first bytes arrive, or after
  *                        this long (the kernel rounds it up to its SYN-ACK retransmissions: 1, 3, 7, 15 s…); 0: at
  *                        once
  * @param maxWaiting      announces and scrapes waiting at once on worker threads (for a flush to commit, for
- *                        back-pressure, for a swarm to be read from PostgreSQL); one more is refused with a
- *                        bencoded failure reason asking to retry
+ *                        back-pressure, for a swarm to be read from PostgreSQL); one more is answered at once
+ *                        with a warning and without being recorded (its client reports the bytes again next time)
  * @param sslBundle       a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) to serve HTTPS with; unset: HTTP
  */
 @ConfigurationProperties("tracker.front")

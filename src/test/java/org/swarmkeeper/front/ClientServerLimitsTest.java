@@ -54,12 +54,14 @@ class ClientServerLimitsTest extends TrackerIntegrationTest {
     }
 
     @Test
-    void anAnnounceThatMustWaitIsRefusedWithoutARecordWhenNoWorkerIsFree() {
+    void anAnnounceThatMustWaitIsAnsweredUnrecordedWhenNoWorkerIsFree() {
         CreatedUser user = newUser();
         InfoHash torrent = newTorrent(1_000);
         Bencode answer = client(user, torrent, "-TR3000-", "127.0.0.94").announce(0, 0, 0, AnnounceEvent.STARTED);
 
-        assertThat(answer.text("failure reason")).isEqualTo(ClientRequestHandler.BUSY);
+        assertThat(answer.has("failure reason")).isFalse();
+        assertThat(answer.text("warning message")).startsWith("tracker is busy: this announce was not recorded");
+        assertThat(answer.integer("interval")).isPositive();
         flushLedger();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM peers WHERE user_id = ?", Long.class, user.id()))
                 .isZero();
