@@ -41,7 +41,7 @@ class ClientServerShutdownTest {
                 "--spring.datasource.password=" + db.password(), "--server.port=0", "--tracker.port=0",
                 "--tracker.admin.token=" + TOKEN, "--tracker.ledger.durable-wait=60s",
                 "--tracker.ledger.lock-timeout=60s",
-                // no scheduled work (it would wait for the held flush, and the stop for it) after the first runs
+                // no scheduled work after the first runs: a policy evaluation flushes first, and would wait on the lock
                 "--tracker.policy.evaluate-interval=1d", "--tracker.swarm.reap-interval=1d",
                 "--tracker.swarm.retention-check-interval=1d", "--tracker.policy.events.purge-interval=1d");
         ClientServer clients = tracker.getBean(ClientServer.class);
