@@ -1,7 +1,6 @@
 package org.swarmkeeper.front;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import org.swarmkeeper.announce.ClientAnswer;
 import org.swarmkeeper.protocol.BencodedAnswers;
-import org.swarmkeeper.protocol.PeerAddresses;
 
 /**
  * One connection's requests, answered in the order they came (keep-alive and pipelining): while an answer waits on
@@ -54,7 +52,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        socketAddress = PeerAddresses.normalize(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        socketAddress = ctx.channel().attr(ConnectionLimits.ADDRESS).get();
         awaitNextRequest(ctx);
         super.channelActive(ctx);
     }
@@ -137,7 +135,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         waiting = true;
         ctx.channel().config().setAutoRead(false);
         boolean taken = server.handOff(() -> {
-            byte[] body = server.routes().rest(route, rest);
+            byte[] body = server.routes().body(route, rest.rest());
             ctx.executor().execute(() -> {
                 waiting = false;
                 respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
@@ -149,7 +147,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         if (!taken) {
             waiting = false;
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-            respond(ctx, request, HttpResponseStatus.OK, server.routes().unrecorded(route, rest), keepAlive, head);
+            respond(ctx, request, HttpResponseStatus.OK, server.routes().body(route, rest.unrecorded()), keepAlive, head);
         }
     }
 

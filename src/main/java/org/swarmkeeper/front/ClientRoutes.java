@@ -1,6 +1,7 @@
 package org.swarmkeeper.front;
 
 import java.net.InetAddress;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,19 +86,13 @@ class ClientRoutes {
         }
     }
 
-    /** The body of an answer that had to wait, given on the thread that may block. */
-    byte[] rest(Route route, ClientAnswer.MustWait waiting) {
+    /**
+     * A part of a {@link ClientAnswer.MustWait}: its {@code rest} on a thread that may block, or its
+     * {@code unrecorded} answer when no such thread is free.
+     */
+    byte[] body(Route route, Supplier<byte[]> part) {
         try {
-            return waiting.rest().get();
-        } catch (RuntimeException e) {
-            return defect(route, e);
-        }
-    }
-
-    /** The body of an answer that had to wait, when no thread may wait for it: nothing is recorded. */
-    byte[] unrecorded(Route route, ClientAnswer.MustWait waiting) {
-        try {
-            return waiting.unrecorded().get();
+            return part.get();
         } catch (RuntimeException e) {
             return defect(route, e);
         }

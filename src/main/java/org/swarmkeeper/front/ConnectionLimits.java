@@ -18,8 +18,11 @@ import org.swarmkeeper.protocol.PeerAddresses;
 @ChannelHandler.Sharable
 final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
+    /** The peer's address, normalized once per connection for the handlers after this one. */
+    static final AttributeKey<InetAddress> ADDRESS = AttributeKey.valueOf("socket-address");
     private static final AttributeKey<Boolean> CONNECTED = AttributeKey.valueOf("connected");
-    private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("counted-address");
+    /** Set when the connection counts against its address's cap (not from a trusted proxy). */
+    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("counted-per-address");
 
     private final int maxConnections;
     private final int maxPerAddress;
@@ -40,6 +43,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         InetAddress address = PeerAddresses.normalize(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        ctx.channel().attr(ADDRESS).set(address);
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
             ctx.close();
@@ -53,7 +57,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            ctx.channel().attr(COUNTED).set(address);
+            ctx.channel().attr(COUNTED).set(Boolean.TRUE);
         }
         ctx.channel().attr(CONNECTED).set(Boolean.TRUE);
         super.channelActive(ctx);
@@ -63,9 +67,8 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().attr(CONNECTED).getAndSet(null) != null) {
             open.decrementAndGet();
-            InetAddress address = ctx.channel().attr(COUNTED).getAndSet(null);
-            if (address != null) {
-                release(address);
+            if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+                release(ctx.channel().attr(ADDRESS).get());
             }
         }
         super.channelInactive(ctx);
