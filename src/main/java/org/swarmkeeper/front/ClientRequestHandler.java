@@ -5,15 +5,11 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,6 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import org.swarmkeeper.announce.ClientAnswer;
+import org.swarmkeeper.front.ClientResponses.Connection;
 import org.swarmkeeper.protocol.BencodedAnswers;
 
 /**
@@ -134,15 +131,12 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
                          ClientAnswer.MustWait rest, boolean keepAlive, boolean head) {
         waiting = true;
         ctx.channel().config().setAutoRead(false);
-        boolean taken = server.handOff(() -> {
-            byte[] body = server.routes().body(route, rest.rest());
-            ctx.executor().execute(() -> {
-                waiting = false;
-                respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
-                ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-                serveQueued(ctx);
-                awaitNextRequest(ctx);
-            });
+        boolean taken = server.handOff(() -> server.routes().body(route, rest.rest()), ctx.executor(), body -> {
+            waiting = false;
+            respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            serveQueued(ctx);
+            awaitNextRequest(ctx);
         });
         if (!taken) {
             waiting = false;
@@ -179,27 +173,18 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-        }
         if (status != HttpResponseStatus.OK) {
             server.refused(status);
         }
         if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closing = true;
             queued.clear();
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(ClientResponses.encode(ctx.alloc(), status, body, !head, Connection.CLOSE))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        ctx.writeAndFlush(response);
+        Connection connection = request.protocolVersion().equals(HttpVersion.HTTP_1_0) ? Connection.KEEP_ALIVE
+                : Connection.KEEP_ALIVE_DEFAULT;
+        ctx.writeAndFlush(ClientResponses.encode(ctx.alloc(), status, body, !head, connection));
     }
 }

@@ -1,12 +1,19 @@
 package org.swarmkeeper.front;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +23,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,8 +37,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +51,8 @@ import org.springframework.stereotype.Component;
 /**
  * The port BitTorrent clients talk to ({@code tracker.port}): HTTP/1.1 on Netty, epoll on Linux and NIO
  * elsewhere. Answers that are ready are written on the event loop; those that must wait run on virtual threads,
- * at most {@code tracker.front.max-waiting} at once, and are written back on the loop in request order.
+ * at most {@code tracker.front.max-waiting} at once, and are written back on the loop in request order. With epoll
+ * each loop accepts its own connections.
  */
 @Component
 public class ClientServer implements SmartLifecycle {
@@ -67,7 +77,8 @@ public class ClientServer implements SmartLifecycle {
     private final MeterRegistry meters;
     private ExecutorService workers;
     private EventLoopGroup loops;
-    private Channel server;
+    /** One listening socket per event loop with epoll (SO_REUSEPORT), a single one with NIO. */
+    private final List<Channel> listeners = new ArrayList<>();
     /** From {@code tracker.front.ssl-bundle}, renewed when the bundle is (new connections get the new one). */
     private volatile SslContext ssl;
     private volatile boolean running;
@@ -120,11 +131,9 @@ public class ClientServer implements SmartLifecycle {
         loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tracker-port", true), io);
         int maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops)
                 .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -134,7 +143,7 @@ public class ClientServer implements SmartLifecycle {
                         if (tls != null) {
                             pipeline.addLast(tls.newHandler(channel.alloc()));
                         }
-                        pipeline.addLast(new HttpServerCodec(new HttpDecoderConfig()
+                        pipeline.addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(maxHead)
                                 .setMaxHeaderSize(maxHead)));
                         pipeline.addLast(new ClientRequestHandler(ClientServer.this));
@@ -144,19 +153,51 @@ public class ClientServer implements SmartLifecycle {
         if (epoll && deferSeconds > 0) {
             bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) deferSeconds);
         }
-        InetSocketAddress address = where.address() == null ? new InetSocketAddress(where.port())
-                : new InetSocketAddress(where.address(), where.port());
+        String host = where.address();
         try {
-            server = bootstrap.bind(address).syncUninterruptibly().channel();
+            if (epoll) {
+                listenOnEveryLoop(bootstrap, host);
+            } else {
+                listeners.add(bootstrap.group(loops).bind(socketAddress(host, where.port())).syncUninterruptibly()
+                        .channel());
+            }
         } catch (RuntimeException e) {
+            listeners.forEach(Channel::close);
+            listeners.clear();
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
             throw new IllegalStateException("cannot listen on tracker.port " + where.port(), e);
         }
-        port = ((InetSocketAddress) server.localAddress()).getPort();
+        port = ((InetSocketAddress) listeners.getFirst().localAddress()).getPort();
         running = true;
         log.info("BitTorrent clients served on port {} ({}, {} event loop(s){})", port, epoll ? "epoll" : "NIO",
                 threads, ssl == null ? "" : ", TLS");
+    }
+
+    /**
+     * A listening socket on each event loop, sharing the port through SO_REUSEPORT: the kernel spreads new
+     * connections over them and each connection stays on the loop that accepted it, instead of one loop accepting
+     * for all and waking another for each connection. The port is first bound alone, without SO_REUSEPORT, so
+     * that one already taken (another tracker still running, say) fails the start instead of being shared.
+     */
+    private void listenOnEveryLoop(ServerBootstrap bootstrap, String host) {
+        int chosen;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(socketAddress(host, where.port()));
+            chosen = probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        for (EventExecutor executor : loops) {
+            EventLoop loop = (EventLoop) executor;
+            listeners.add(bootstrap.clone().group(loop, loop).bind(socketAddress(host, chosen)).syncUninterruptibly()
+                    .channel());
+        }
+    }
+
+    private static InetSocketAddress socketAddress(String host, int port) {
+        return host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 
     /**
@@ -166,7 +207,8 @@ public class ClientServer implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        server.close().syncUninterruptibly();
+        listeners.forEach(listener -> listener.close().syncUninterruptibly());
+        listeners.clear();
         try {
             if (waiting.tryAcquire(properties.maxWaiting(), STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 waiting.release(properties.maxWaiting());
@@ -218,20 +260,35 @@ public class ClientServer implements SmartLifecycle {
     }
 
     /**
-     * Runs {@code work} on a worker thread, or returns false when {@code tracker.front.max-waiting} requests already
-     * wait. The permit is given back after {@code work}, which hands its answer to the event loop.
+     * Runs {@code work} on a worker thread and hands its answer to {@code write} on {@code loop}, or returns false
+     * when {@code tracker.front.max-waiting} requests already wait. The permit is given back once the answer is
+     * written: a stop that waits for every permit has then answered every waiting request before the loops close
+     * their connections.
      */
-    boolean handOff(Runnable work) {
+    boolean handOff(Supplier<byte[]> work, EventExecutor loop, Consumer<byte[]> write) {
         if (!waiting.tryAcquire()) {
             busy.increment();
             return false;
         }
         try {
             workers.execute(() -> {
+                byte[] answer;
                 try {
-                    work.run();
-                } finally {
+                    answer = work.get();
+                } catch (RuntimeException | Error e) {
                     waiting.release();
+                    throw e;
+                }
+                try {
+                    loop.execute(() -> {
+                        try {
+                            write.accept(answer);
+                        } finally {
+                            waiting.release();
+                        }
+                    });
+                } catch (RejectedExecutionException closed) {
+                    waiting.release(); // the loop has stopped: its connections are closed, nothing to answer on
                 }
             });
         } catch (RejectedExecutionException stopped) {

@@ -1,6 +1,7 @@
 package org.swarmkeeper.front;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.swarmkeeper.protocol.AnnounceEvent.COMPLETED;
@@ -20,8 +21,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.test.context.TestPropertySource;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
@@ -43,6 +47,18 @@ class ClientServerTest extends TrackerIntegrationTest {
 
     @Autowired
     private MeterRegistry meters;
+
+    @Autowired
+    private FrontProperties front;
+
+    @Autowired
+    private ClientRoutes routes;
+
+    @Autowired
+    private ClientAddresses addresses;
+
+    @Autowired
+    private ObjectProvider<SslBundles> sslBundles;
 
     @Test
     void aWholeSwarmLifeCreditsExactlyTheReportedDeltas() {
@@ -218,6 +234,19 @@ class ClientServerTest extends TrackerIntegrationTest {
 
     private double openConnections() {
         return meters.get("tracker.front.connections").gauge().value();
+    }
+
+    /**
+     * The loops' listening sockets share the port with SO_REUSEPORT; a second tracker on the same port (and user)
+     * must not join them and take half the connections, but fail its start.
+     */
+    @Test
+    void aSecondServerOnAPortInUseFailsItsStartInsteadOfSharingIt() {
+        ClientServer second = new ClientServer(new ClientPortProperties(clients.port(), null), front, routes,
+                addresses, sslBundles, new SimpleMeterRegistry());
+        assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot listen on tracker.port " + clients.port());
+        assertThat(second.isRunning()).isFalse();
     }
 
     private void assertRefused(String request, int status, String reason) throws IOException {
