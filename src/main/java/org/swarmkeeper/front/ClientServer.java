@@ -1,11 +1,6 @@
 package org.swarmkeeper.front;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,7 +18,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -51,8 +45,7 @@ import org.springframework.stereotype.Component;
 /**
  * The port BitTorrent clients talk to ({@code tracker.port}): HTTP/1.1 on Netty, epoll on Linux and NIO
  * elsewhere. Answers that are ready are written on the event loop; those that must wait run on virtual threads,
- * at most {@code tracker.front.max-waiting} at once, and are written back on the loop in request order. With epoll
- * each loop accepts its own connections.
+ * at most {@code tracker.front.max-waiting} at once, and are written back on the loop in request order.
  */
 @Component
 public class ClientServer implements SmartLifecycle {
@@ -77,8 +70,7 @@ public class ClientServer implements SmartLifecycle {
     private final MeterRegistry meters;
     private ExecutorService workers;
     private EventLoopGroup loops;
-    /** One listening socket per event loop with epoll (SO_REUSEPORT), a single one with NIO. */
-    private final List<Channel> listeners = new ArrayList<>();
+    private Channel listener;
     /** From {@code tracker.front.ssl-bundle}, renewed when the bundle is (new connections get the new one). */
     private volatile SslContext ssl;
     private volatile boolean running;
@@ -131,6 +123,7 @@ public class ClientServer implements SmartLifecycle {
         loops = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tracker-port", true), io);
         int maxHead = (int) Math.max(1024, properties.maxRequestHead().toBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
                 .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -153,47 +146,17 @@ public class ClientServer implements SmartLifecycle {
         if (epoll && deferSeconds > 0) {
             bootstrap.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) deferSeconds);
         }
-        String host = where.address();
         try {
-            if (epoll) {
-                listenOnEveryLoop(bootstrap, host);
-            } else {
-                listeners.add(bootstrap.group(loops).bind(socketAddress(host, where.port())).syncUninterruptibly()
-                        .channel());
-            }
-        } catch (RuntimeException e) {
-            listeners.forEach(Channel::close);
-            listeners.clear();
+            listener = bootstrap.bind(socketAddress(where.address(), where.port())).syncUninterruptibly().channel();
+        } catch (Exception e) { // a bind failure arrives as Netty's IOException, rethrown unchecked by sync
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
             throw new IllegalStateException("cannot listen on tracker.port " + where.port(), e);
         }
-        port = ((InetSocketAddress) listeners.getFirst().localAddress()).getPort();
+        port = ((InetSocketAddress) listener.localAddress()).getPort();
         running = true;
         log.info("BitTorrent clients served on port {} ({}, {} event loop(s){})", port, epoll ? "epoll" : "NIO",
                 threads, ssl == null ? "" : ", TLS");
-    }
-
-    /**
-     * A listening socket on each event loop, sharing the port through SO_REUSEPORT: the kernel spreads new
-     * connections over them and each connection stays on the loop that accepted it, instead of one loop accepting
-     * for all and waking another for each connection. The port is first bound alone, without SO_REUSEPORT, so
-     * that one already taken (another tracker still running, say) fails the start instead of being shared.
-     */
-    private void listenOnEveryLoop(ServerBootstrap bootstrap, String host) {
-        int chosen;
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(socketAddress(host, where.port()));
-            chosen = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        for (EventExecutor executor : loops) {
-            EventLoop loop = (EventLoop) executor;
-            listeners.add(bootstrap.clone().group(loop, loop).bind(socketAddress(host, chosen)).syncUninterruptibly()
-                    .channel());
-        }
     }
 
     private static InetSocketAddress socketAddress(String host, int port) {
@@ -207,8 +170,7 @@ public class ClientServer implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        listeners.forEach(listener -> listener.close().syncUninterruptibly());
-        listeners.clear();
+        listener.close().syncUninterruptibly();
         try {
             if (waiting.tryAcquire(properties.maxWaiting(), STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 waiting.release(properties.maxWaiting());

@@ -236,12 +236,9 @@ class ClientServerTest extends TrackerIntegrationTest {
         return meters.get("tracker.front.connections").gauge().value();
     }
 
-    /**
-     * The loops' listening sockets share the port with SO_REUSEPORT; a second tracker on the same port (and user)
-     * must not join them and take half the connections, but fail its start.
-     */
+    /** A second tracker started on the port of a running one fails loudly instead of sharing the port. */
     @Test
-    void aSecondServerOnAPortInUseFailsItsStartInsteadOfSharingIt() {
+    void aSecondServerOnAPortInUseFailsItsStart() {
         ClientServer second = new ClientServer(new ClientPortProperties(clients.port(), null), front, routes,
                 addresses, sslBundles, new SimpleMeterRegistry());
         assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
