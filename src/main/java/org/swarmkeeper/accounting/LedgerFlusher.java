@@ -265,8 +265,13 @@ class LedgerFlusher implements SmartLifecycle {
     private final LedgerRecorder recorder;
     private final long flushIntervalMillis;
     private final double snatchShare;
-    /** SET LOCAL of the flush transaction's statement and lock timeouts. */
-    private final String timeouts;
+    /**
+     * SET LOCAL of the flush transaction: its statement and lock timeouts, and no sequential scans. Every statement
+     * of a flush reaches its rows by key, but planned with a large batch's arrays (a prepared statement's first
+     * executions on a connection) the peers' compare-and-set hashed the whole of {@code peers} instead: at 4,500
+     * peers among 100,000, 180 ms against 115 ms by the index, and the gap grows with the table.
+     */
+    private final String transactionSettings;
     private static final long SHUTDOWN_WAIT_MILLIS = 30_000;
 
     private final Timer flushTimer;
@@ -283,8 +288,9 @@ class LedgerFlusher implements SmartLifecycle {
         this.recorder = recorder;
         this.flushIntervalMillis = properties.flushInterval().toMillis();
         this.snatchShare = properties.snatchShare();
-        this.timeouts = "SET LOCAL statement_timeout = " + properties.statementTimeout().toMillis()
-                + "; SET LOCAL lock_timeout = " + properties.lockTimeout().toMillis();
+        this.transactionSettings = "SET LOCAL statement_timeout = " + properties.statementTimeout().toMillis()
+                + "; SET LOCAL lock_timeout = " + properties.lockTimeout().toMillis()
+                + "; SET LOCAL enable_seqscan = off";
         this.flushTimer = Timer.builder("tracker.flush").description("Ledger flushes to PostgreSQL").register(meters);
         this.flushRows = DistributionSummary.builder("tracker.flush.rows").baseUnit("rows")
                 .description("Peer rows written by one committed flush").register(meters);
@@ -471,7 +477,7 @@ class LedgerFlusher implements SmartLifecycle {
             connection.setAutoCommit(false);
             try {
                 try (Statement settings = connection.createStatement()) {
-                    settings.execute(timeouts);
+                    settings.execute(transactionSettings);
                 }
                 Map<HistoryKey, HistoryDelta> history = writePeers(connection, batch);
                 writeHistoryAndUsers(connection, history);

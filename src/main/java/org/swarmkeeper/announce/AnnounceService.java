@@ -67,8 +67,9 @@ public class AnnounceService {
         this.properties = properties;
         this.meters = meters;
         this.deferred = Counter.builder("tracker.ledger.deferred")
-                .description("Announces answered but not recorded: the ledger was full, or PostgreSQL was away when "
-                        + "the swarm had to be read").register(meters);
+                .description("Announces answered but not recorded: the ledger was full, PostgreSQL was away when "
+                        + "the swarm had to be read, or every worker for announces that wait was busy")
+                .register(meters);
         this.rates = rates;
         this.clock = clock;
     }
