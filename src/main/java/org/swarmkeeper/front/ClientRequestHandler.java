@@ -133,10 +133,17 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         boolean taken = server.handOff(() -> server.routes().body(route, rest.rest()), ctx.executor(), body -> {
             waiting = false;
-            respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-            serveQueued(ctx);
-            awaitNextRequest(ctx);
+            if (ctx.channel().isActive()) {
+                respond(ctx, request, HttpResponseStatus.OK, body, keepAlive, head);
+            } else {
+                queued.clear(); // the client has gone: what it pipelined is not served
+            }
+        }, () -> {
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+                serveQueued(ctx);
+                awaitNextRequest(ctx);
+            }
         });
         if (!taken) {
             waiting = false;

@@ -171,10 +171,12 @@ public class ClientServer implements SmartLifecycle {
     public void stop() {
         running = false;
         listener.close().syncUninterruptibly();
+        // The permits are kept until the loops are down: a request read meanwhile on a kept-alive connection is
+        // answered at once (unrecorded) instead of waiting on a worker for a connection about to close.
+        boolean drained = false;
         try {
-            if (waiting.tryAcquire(properties.maxWaiting(), STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                waiting.release(properties.maxWaiting());
-            } else {
+            drained = waiting.tryAcquire(properties.maxWaiting(), STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (!drained) {
                 log.warn("Stopping with tracker requests still waiting after {} s", STOP_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {
@@ -182,6 +184,9 @@ public class ClientServer implements SmartLifecycle {
         }
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdown();
+        if (drained) {
+            waiting.release(properties.maxWaiting()); // for a start after this stop
+        }
     }
 
     @Override
@@ -222,12 +227,13 @@ public class ClientServer implements SmartLifecycle {
     }
 
     /**
-     * Runs {@code work} on a worker thread and hands its answer to {@code write} on {@code loop}, or returns false
-     * when {@code tracker.front.max-waiting} requests already wait. The permit is given back once the answer is
-     * written: a stop that waits for every permit has then answered every waiting request before the loops close
-     * their connections.
+     * Runs {@code work} on a worker thread, hands its answer to {@code write} on {@code loop} and then runs
+     * {@code next} there; or returns false when {@code tracker.front.max-waiting} requests already wait. The permit is
+     * given back once the answer is written, before {@code next}: a stop that waits for every permit has then
+     * answered every waiting request before the loops close their connections, and what {@code next} serves may
+     * take the permit again.
      */
-    boolean handOff(Supplier<byte[]> work, EventExecutor loop, Consumer<byte[]> write) {
+    boolean handOff(Supplier<byte[]> work, EventExecutor loop, Consumer<byte[]> write, Runnable next) {
         if (!waiting.tryAcquire()) {
             busy.increment();
             return false;
@@ -248,6 +254,7 @@ public class ClientServer implements SmartLifecycle {
                         } finally {
                             waiting.release();
                         }
+                        next.run();
                     });
                 } catch (RejectedExecutionException closed) {
                     waiting.release(); // the loop has stopped: its connections are closed, nothing to answer on

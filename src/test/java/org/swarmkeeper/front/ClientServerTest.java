@@ -241,9 +241,15 @@ class ClientServerTest extends TrackerIntegrationTest {
     void aSecondServerOnAPortInUseFailsItsStart() {
         ClientServer second = new ClientServer(new ClientPortProperties(clients.port(), null), front, routes,
                 addresses, sslBundles, new SimpleMeterRegistry());
-        assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("cannot listen on tracker.port " + clients.port());
-        assertThat(second.isRunning()).isFalse();
+        try {
+            assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot listen on tracker.port " + clients.port());
+            assertThat(second.isRunning()).isFalse();
+        } finally {
+            if (second.isRunning()) {
+                second.stop(); // a start that wrongly succeeded must not share the port with the next tests
+            }
+        }
     }
 
     private void assertRefused(String request, int status, String reason) throws IOException {
