@@ -25,13 +25,11 @@ class ClientAddresses {
         }
     }
 
-    /** The client's address given the socket's (normalized) and the {@code X-Forwarded-For} header lines. */
-    InetAddress of(InetAddress socket, List<String> forwardedFor) {
-        return trustedProxy(socket) ? forwarded(socket, forwardedFor) : socket;
-    }
-
-    /** The right-most hop that is not a trusted proxy, for a socket that is one. */
-    private InetAddress forwarded(InetAddress socket, List<String> forwardedFor) {
+    /**
+     * The client's address behind a trusted proxy, given the socket's (normalized) and the {@code X-Forwarded-For}
+     * header lines: the right-most hop that is not a trusted proxy.
+     */
+    InetAddress forwarded(InetAddress socket, List<String> forwardedFor) {
         List<String> hops = new ArrayList<>();
         for (String header : forwardedFor) {
             for (String hop : header.split(",")) {

@@ -38,6 +38,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     private final ClientServer server;
     private final ArrayDeque<HttpRequest> queued = new ArrayDeque<>();
     private InetAddress socketAddress;
+    private boolean fromTrustedProxy;
     private boolean waiting;
     private boolean closing;
     private int served;
@@ -50,6 +51,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         socketAddress = ctx.channel().attr(ConnectionLimits.ADDRESS).get();
+        fromTrustedProxy = ctx.channel().attr(ConnectionLimits.TRUSTED_PROXY).get() != null;
         awaitNextRequest(ctx);
         super.channelActive(ctx);
     }
@@ -91,7 +93,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void serve(ChannelHandlerContext ctx, HttpRequest request) {
         served++;
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && server.accepting()
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && server.isRunning()
                 && served < server.properties().maxRequestsPerConnection();
         boolean head = request.method().equals(HttpMethod.HEAD);
         if (request.decoderResult().isFailure()) {
@@ -117,7 +119,9 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_A_TRACKER_PATH, keepAlive, head);
             return;
         }
-        InetAddress client = server.addresses().of(socketAddress, request.headers().getAll("X-Forwarded-For"));
+        InetAddress client = fromTrustedProxy
+                ? server.addresses().forwarded(socketAddress, request.headers().getAll("X-Forwarded-For"))
+                : socketAddress;
         ClientAnswer answer = server.routes().answer(route, query < 0 ? null : uri.substring(query + 1), client,
                 request.headers().get(HttpHeaderNames.USER_AGENT));
         switch (answer) {

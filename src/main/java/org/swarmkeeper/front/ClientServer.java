@@ -1,6 +1,8 @@
 package org.swarmkeeper.front;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,6 +70,7 @@ public class ClientServer implements SmartLifecycle {
     private final Counter handedOff;
     private final Counter busy;
     private final MeterRegistry meters;
+    private final Map<Integer, Counter> refusedByStatus = new ConcurrentHashMap<>();
     private ExecutorService workers;
     private EventLoopGroup loops;
     private Channel listener;
@@ -97,9 +100,12 @@ public class ClientServer implements SmartLifecycle {
                 .description("Open connections on the clients' port").register(meters);
     }
 
-    /** The port it listens on (the chosen one when configured as 0); 0 before it has started. */
+    /**
+     * The port it listens on, or the configured one before it has started (the admin API may hand out announce
+     * URLs while the swarms are still being restored); the chosen one when configured as 0, and 0 until then.
+     */
     public int port() {
-        return port;
+        return port != 0 ? port : where.port();
     }
 
     /** Whether the scheme of its URLs is {@code https}. */
@@ -199,10 +205,6 @@ public class ClientServer implements SmartLifecycle {
         return PHASE;
     }
 
-    boolean accepting() {
-        return running;
-    }
-
     /** Whether the kernel holds new connections until their first bytes arrive ({@code tracker.front.defer-accept}). */
     boolean deferringAccept() {
         return Epoll.isAvailable() && properties.deferAccept().toSeconds() > 0;
@@ -210,8 +212,10 @@ public class ClientServer implements SmartLifecycle {
 
     /** Counts an answer other than 200: a request no client sends. */
     void refused(HttpResponseStatus status) {
-        Counter.builder("tracker.front.refused").tag("status", Integer.toString(status.code()))
-                .description("Requests on the clients' port answered with an HTTP error").register(meters).increment();
+        refusedByStatus.computeIfAbsent(status.code(), code -> Counter.builder("tracker.front.refused")
+                .tag("status", Integer.toString(code))
+                .description("Requests on the clients' port answered with an HTTP error").register(meters))
+                .increment();
     }
 
     ClientRoutes routes() {

@@ -20,6 +20,8 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     /** The peer's address, normalized once per connection for the handlers after this one. */
     static final AttributeKey<InetAddress> ADDRESS = AttributeKey.valueOf("socket-address");
+    /** Set when that address is a trusted proxy's, whose {@code X-Forwarded-For} names the client. */
+    static final AttributeKey<Boolean> TRUSTED_PROXY = AttributeKey.valueOf("trusted-proxy");
     private static final AttributeKey<Boolean> CONNECTED = AttributeKey.valueOf("connected");
     /** Set when the connection counts against its address's cap (not from a trusted proxy). */
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("counted-per-address");
@@ -49,7 +51,9 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (!addresses.trustedProxy(address)) {
+        if (addresses.trustedProxy(address)) {
+            ctx.channel().attr(TRUSTED_PROXY).set(Boolean.TRUE);
+        } else {
             AtomicInteger fromAddress = perAddress.computeIfAbsent(address, any -> new AtomicInteger());
             if (fromAddress.incrementAndGet() > maxPerAddress) {
                 release(address);
