@@ -103,8 +103,11 @@ def main():
           f"{cpu_cell(theirs, False)} |")
     print(f"| announces/s, keep-alive (p50 / p99 ms) | {cell(ours, 'keepalive')} | {cell(theirs, 'keepalive')} |")
     print(f"| scrapes/s, keep-alive (p50 / p99 ms) | {cell(ours, 'scrape')} | {cell(theirs, 'scrape')} |")
-    print(f"| load pass, every peer's first announce, `started` (p50 / p99 ms) | {cell({'l': ours_load}, 'l')} | "
-          f"{cell({'l': theirs_load}, 'l')} |")
+    print(f"| load pass on the cold tracker, keep-alive: every peer's first announce, `started` (p50 / p99 ms) | "
+          f"{cell({'l': ours_load}, 'l')} | {cell({'l': theirs_load}, 'l')} |")
+    started = started_passes(work / "started.log")
+    print(f"| `started` pass on the warm tracker, fresh peers, a new connection each (p50 / p99 ms) | "
+          f"{cell(started, 'swarmkeeper')} | {cell(started, 'opentracker')} |")
     print(f"| RSS after the measured runs (PostgreSQL apart) | {rss_cell(ours)} | {rss_cell(theirs)} |")
     print()
     close = ours["close"]["rps"]
@@ -126,6 +129,13 @@ def main():
                 ratios = [own[0] / other[0] for own, other in zip(rounds["swarmkeeper"], rows)]
                 print(f"  Swarmkeeper against {name}, per round: " + ", ".join(f"{r:.2f}" for r in ratios)
                       + f"; median {median(ratios):.2f}×" + (" (goal ≥ 1×)" if name == "opentracker" else ""))
+    if "swarmkeeper" in started:
+        # the regular rate nearest in time: the rounds' median when there are rounds
+        regular, source = ((median([rps for rps, _, _ in rounds["swarmkeeper"]]), "the rounds' median")
+                           if rounds else (close, "the measured phase"))
+        print(f"- `started` pass on the warm tracker: {started['swarmkeeper']['rps']:,.0f}/s, "
+              f"{started['swarmkeeper']['rps'] / regular:.0%} of the new-connection rate ({source}: {regular:,.0f}/s; "
+              f"goal ≥ 50 %); CPU % of a core, tracker and database: {started['swarmkeeper']['cpu']}")
     print(f"- announces/s, new connection each: {close / OCELOT_NEW_CONNECTION[1]:.2f}–"
           f"{close / OCELOT_NEW_CONNECTION[0]:.2f}× Ocelot's {OCELOT_NEW_CONNECTION[0]:,}–"
           f"{OCELOT_NEW_CONNECTION[1]:,}/s, measured on the same kind of machine on another day")
@@ -145,9 +155,10 @@ def main():
     failures = (sum(p["failures"] for name, p in ours.items() if name in PHASES.values())
                 + sum(p["failures"] for name, p in parse(warm_up).items() if name in PHASES.values())
                 + int(soak.get("failure_bodies", 0) + soak.get("non200", 0)) + facts["pacedFailures"]
-                + round_failures(work / "rounds.log"))
-    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up, paced run, soak and rounds "
-          f"included: {failures} "
+                + round_failures(work / "rounds.log")
+                + started.get("swarmkeeper", {}).get("failures", 0))
+    print(f"- failure reasons or non-200 answers in Swarmkeeper's runs, warm-up, paced run, soak, rounds and "
+          f"started pass included: {failures} "
           f"(must be 0)")
     if facts["maxFlushLagSeconds"] is None:
         print("- flush lag: no sample could be read from /actuator/metrics")
@@ -168,12 +179,19 @@ def main():
               f"{facts['heapBytesPerPeer']:.0f} bytes per peer (goal ≤ 150)")
 
 
-def round_lines(path):
-    """(name, fields) per line of bench/run.sh's rounds.log: "ROUND NAME cpu=N RESULT ... rps=… …"."""
+def round_lines(path, kind="ROUND"):
+    """(name, fields) per line of one of bench/run.sh's tracked phase logs: "KIND NAME cpu=N RESULT ... rps=… …"."""
     if not path.exists():
         return []
     return [(line.split()[1], dict(re.findall(r"(\w+)=([\d.]+)", line)))
-            for line in path.read_text().splitlines() if line.startswith("ROUND ")]
+            for line in path.read_text().splitlines() if line.startswith(kind + " ")]
+
+
+def started_passes(path):
+    """{tracker: {"rps", "p50", "p99", "failures", "cpu"}} from bench/run.sh's started.log."""
+    return {name: {"rps": float(fields["rps"]), "p50": float(fields["p50_ms"]), "p99": float(fields["p99_ms"]),
+                   "failures": int(fields["failure_bodies"]) + int(fields["non200"]), "cpu": int(fields["cpu"])}
+            for name, fields in round_lines(path, "STARTED")}
 
 
 def parse_rounds(path):

@@ -17,7 +17,8 @@
 # paced run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
 # then, with both trackers up, ROUNDS rounds of the new-connection phase, DUR s each, each round starting with
 # the next tracker in turn (the host's speed drifts over minutes: phases seconds apart compare the trackers,
-# phases minutes apart partly the host); then start-up (three starts with java -jar, three more from the
+# phases minutes apart partly the host); then a `started` pass on each warm tracker: PEERS peers it has never seen,
+# on TORRENTS torrents of their own, each announcing once with event=started and a new connection; then start-up (three starts with java -jar, three more from the
 # extracted jar with a trained AOT cache) and heap with 1,000,000 peers in PostgreSQL. CPU steal is sampled
 # beside each tracker's runs. Prints the table (bench/report.py).
 #
@@ -114,9 +115,13 @@ for port in "$PORT" "$TRACKER_PORT" "$PGPORT" "$OTPORT"; do
   if ss -Hltn "sport = :$port" | grep -q .; then echo "port $port is in use" >&2; exit 1; fi
 done
 
-say "pool: $TORRENTS torrents, $USERS users"
-rm -rf "$WORK" && mkdir -p "$WORK/pool"
-python3 "$LOADGEN/gen_pool.py" --torrents "$TORRENTS" --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
+say "pool: $TORRENTS torrents, $USERS users, and $TORRENTS more torrents for the warm started passes"
+rm -rf "$WORK" && mkdir -p "$WORK/pool" "$WORK/fresh"
+# The load generator takes the first TORRENTS of the pool's hashes; the others are the fresh torrents, whose peers
+# no tracker has seen when the warm started passes come.
+python3 "$LOADGEN/gen_pool.py" --torrents $(( 2 * TORRENTS )) --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
+tail -n "$TORRENTS" "$WORK/pool/hashes.txt" >"$WORK/fresh/hashes.txt"
+cp "$WORK/pool/passkeys.txt" "$WORK/fresh/"
 
 say "build"
 # the code the jar is built from and the harness that measures it, for the report
@@ -175,14 +180,31 @@ measure() {
   say "$1: measured, ${DUR} s per phase"
   SKIP_LOAD=$(( WARMUP > 0 )) bash "$LOADGEN/run_bench.sh" "$@" | tee "$WORK/$1.log"
 }
-# wrk with real-client-shaped announces from the loaded population, a new connection each, to URL and the path
-# template ANNOUNCE_PATH; arguments go to wrk
+# wrk with real-client-shaped announces, a new connection each, to URL and the path template ANNOUNCE_PATH;
+# arguments go to wrk. By default random re-announces of the loaded population; POOL=fresh MODE=seq PRELOADED=0
+# around a call: the fresh population's first announces.
 announce_wrk() { # URL ANNOUNCE_PATH WRK_ARGUMENTS...
   local url=$1 path=$2
   shift 2
-  HASHES=$WORK/pool/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=random PRELOADED=1 CONN_CLOSE=1 \
-    ANNOUNCE_PATH=$path taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$url" | grep '^RESULT' ||
-    { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
+  HASHES=$WORK/${POOL:-pool}/hashes.txt PASSKEYS=$WORK/pool/passkeys.txt THREADS=1 MODE=${MODE:-random} \
+    PRELOADED=${PRELOADED:-1} CONN_CLOSE=1 ANNOUNCE_PATH=$path taskset -c 0 wrk -t1 -c"$CONNS" "$@" "$url" |
+    grep '^RESULT' || { echo "wrk printed no RESULT line (wrk $*)" >&2; exit 1; }
+}
+# One new-connection phase of DUR s against URL: its RESULT line
+round_wrk() { announce_wrk "$1" "$2" -d"${DUR}s" -s "$LOADGEN/announce.lua"; }
+# One pass over the fresh population against URL, every peer's first announce (event=started), a new connection
+# each: its RESULT line. wrk cannot stop by itself after a pass: announce.lua creates a file when the pass is done,
+# and wrk is then interrupted (the few requests sent meanwhile are re-announces).
+started_wrk() { # URL ANNOUNCE_PATH
+  local done=$WORK/started.done job
+  rm -f "$done"
+  POOL=fresh MODE=seq PRELOADED=0 PASS_DONE_FILE=$done announce_wrk "$1" "$2" -d300s -s "$LOADGEN/announce.lua" \
+    >"$WORK/started.out" &
+  job=$!
+  until [ -e "$done" ] || ! kill -0 "$job" 2>/dev/null; do sleep 0.2; done
+  pkill -INT -x -P "$job" wrk || true
+  wait "$job"
+  cat "$WORK/started.out"
 }
 # CPU time (clock ticks) of these processes; one that has exited counts as 0 on both reads
 ticks() {
@@ -191,19 +213,24 @@ ticks() {
   echo "$sum"
 }
 core0_busy() { awk '/^cpu0 /{print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-# One round's phase: DUR s of new-connection announces to NAME, after 3 s for the last tracker's left-over work
-# (a flush, a batch of writes) to finish; its RESULT line, the CPU its processes used and how busy wrk's core 0
-# was (% of one core) appended to $WORK/rounds.log as "ROUND NAME cpu=N core0=N RESULT ...".
-round_phase() { # NAME URL ANNOUNCE_PATH PID...
-  local name=$1 url=$2 path=$3 t0 t1 c0 c1 s0 s1 result hz
-  shift 3
+# One phase against NAME (RUNNER URL ANNOUNCE_PATH prints its RESULT line: round_wrk, started_wrk), after 3 s for
+# the last tracker's left-over work (a flush, a batch of writes) to finish; its RESULT line, the CPU NAME's
+# processes used and how busy wrk's core 0 was (% of one core) appended to LOG as "KIND NAME cpu=N core0=N RESULT ...".
+tracked_phase() { # LOG KIND RUNNER NAME URL ANNOUNCE_PATH PID...
+  local log=$1 kind=$2 runner=$3 name=$4 url=$5 path=$6 t0 t1 c0 c1 s0 s1 result hz
+  shift 6
   hz=$(getconf CLK_TCK)
   sleep 3
   t0=$(ticks "$@"); read -r -a c0 <<<"$(core0_busy)"; s0=$(date +%s%N)
-  result=$(announce_wrk "$url" "$path" -d"${DUR}s" -s "$LOADGEN/announce.lua")
+  result=$("$runner" "$url" "$path")
   t1=$(ticks "$@"); read -r -a c1 <<<"$(core0_busy)"; s1=$(date +%s%N)
-  echo "ROUND $name cpu=$(( 100 * (t1 - t0) * 1000000000 / hz / (s1 - s0) ))" \
-    "core0=$(( 100 * (c1[0] - c0[0]) / (c1[1] - c0[1]) )) $result" | tee -a "$WORK/rounds.log"
+  echo "$kind $name cpu=$(( 100 * (t1 - t0) * 1000000000 / hz / (s1 - s0) ))" \
+    "core0=$(( 100 * (c1[0] - c0[0]) / (c1[1] - c0[1]) )) $result" | tee -a "$log"
+}
+swarmkeeper_phase() { # LOG KIND RUNNER: PostgreSQL's processes read anew (autovacuum workers and pooled connections come and go)
+  local args
+  read -r -a args <<<"swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $(postgres_pids)"
+  tracked_phase "$@" "${args[@]}"
 }
 
 say "schema, users and torrents"
@@ -255,8 +282,7 @@ stop_steal
 HEAP_LOADED=$(heap_after_gc)
 PEERS_LOADED=$(sql -c "SELECT count(*) FROM peers WHERE active")
 
-# Swarmkeeper stays up, idle, through opentracker's runs when the rounds need it afterwards
-if [ "${OPENTRACKER:-1}" != 1 ] || [ "$ROUNDS" -eq 0 ]; then stop_tracker; fi
+# Swarmkeeper stays up, idle, through opentracker's runs: the rounds and the started passes come afterwards
 if [ "${OPENTRACKER:-1}" = 1 ]; then
 say "opentracker: the same load"
 mkdir -p "$WORK/ot" && cp "$WORK/pool/hashes.txt" "$WORK/ot/whitelist.txt"
@@ -278,19 +304,22 @@ if [ "$ROUNDS" -gt 0 ]; then
   for round in $(seq 0 $(( ROUNDS - 1 ))); do
     for i in $(seq 0 $(( ${#contenders[@]} - 1 ))); do
       case ${contenders[(round + i) % ${#contenders[@]}]} in
-        # PostgreSQL's processes read anew: autovacuum workers and pooled connections come and go
-        swarmkeeper) read -r -a args <<<"swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $(postgres_pids)" ;;
-        opentracker) args=(opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID") ;;
-        also) read -r -a args <<<"$ALSO_TRACKER" ;;
+        swarmkeeper) swarmkeeper_phase "$WORK/rounds.log" ROUND round_wrk ;;
+        opentracker) tracked_phase "$WORK/rounds.log" ROUND round_wrk opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID" ;;
+        also) read -r -a args <<<"$ALSO_TRACKER"; tracked_phase "$WORK/rounds.log" ROUND round_wrk "${args[@]}" ;;
       esac
-      round_phase "${args[@]}"
     done
   done
   stop_steal
 fi
-kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
-if [ -n "$TPID" ]; then stop_tracker; fi
+say "started passes on the warm trackers: $PEERS peers never seen, on $TORRENTS torrents of their own"
+swarmkeeper_phase "$WORK/started.log" STARTED started_wrk
+if [ -n "$OTPID" ]; then
+  tracked_phase "$WORK/started.log" STARTED started_wrk opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID"
+  kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
+fi
+stop_tracker
 
 MILLION_STARTUP="" MILLION_STARTUP_AOT="" HEAP_MILLION=$HEAP_IDLE
 if [ "$MILLION" -gt 0 ]; then
