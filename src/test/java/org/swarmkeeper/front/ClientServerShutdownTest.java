@@ -15,16 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.swarmkeeper.SwarmkeeperApplication;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.Bencode;
+import org.swarmkeeper.support.StandaloneTracker;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TestDatabase;
 
@@ -36,18 +35,11 @@ class ClientServerShutdownTest {
     @Test
     void aStoppedWaitingForItsFlushWhenTheStopBeginsIsAnsweredAndDurable() throws Exception {
         TestDatabase.Connection db = TestDatabase.get();
-        ConfigurableApplicationContext tracker = new SpringApplicationBuilder(SwarmkeeperApplication.class).run(
-                "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(), "--server.port=0", "--tracker.port=0",
-                "--tracker.admin.token=" + TOKEN, "--tracker.ledger.durable-wait=60s",
-                "--tracker.ledger.lock-timeout=60s",
-                // no scheduled work after the first runs: a policy evaluation flushes first, and would wait on the lock
-                "--tracker.policy.evaluate-interval=1d", "--tracker.swarm.reap-interval=1d",
-                "--tracker.swarm.retention-check-interval=1d", "--tracker.policy.events.purge-interval=1d");
+        ConfigurableApplicationContext tracker =
+                StandaloneTracker.start(db, TOKEN, "--tracker.ledger.durable-wait=60s");
         ClientServer clients = tracker.getBean(ClientServer.class);
         MeterRegistry meters = tracker.getBean(MeterRegistry.class);
-        AdminClient admin = new AdminClient(
-                Integer.parseInt(tracker.getEnvironment().getProperty("local.server.port")), TOKEN);
+        AdminClient admin = new AdminClient(StandaloneTracker.adminPort(tracker), TOKEN);
         AdminClient.CreatedUser user = admin.createUser("shutdown-" + ThreadLocalRandom.current().nextInt(1_000_000));
         byte[] hash = new byte[20];
         ThreadLocalRandom.current().nextBytes(hash);

@@ -104,6 +104,29 @@ class ClientServerTest extends TrackerIntegrationTest {
     }
 
     @Test
+    void aPipelinedRequestAfterAnAnnounceWaitingForItsFlushIsAnsweredAfterIt() throws IOException {
+        CreatedUser user = newUser();
+        InfoHash torrent = newTorrent(SIZE);
+        TestClient seeder = client(user, torrent, "-TR3000-", "127.0.0.62");
+        seeder.announce(0, 0, 0, STARTED);
+        double handedOffBefore = meters.counter("tracker.front.handed.off").count();
+        String scrape = "/scrape/" + user.passkey() + "?info_hash=" + TestClient.encoded(torrent);
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(ascii("GET " + seeder.announcePath(700, 0, 0, STOPPED, 50, true) + " HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET " + scrape + " HTTP/1.1\r\nHost: t\r\n\r\n"));
+            Bencode stopped = Answer.read(in, false).bencode();
+            assertThat(stopped.has("interval")).isTrue();
+            assertThat(stopped.has("warning message")).isFalse();
+            Bencode scraped = Answer.read(in, false).bencode();
+            assertThat(scraped.dictionary("files").raw()).hasSize(1);
+        }
+        assertThat(meters.counter("tracker.front.handed.off").count() - handedOffBefore).isEqualTo(1);
+        assertThat(userColumn(user.id(), "uploaded")).as("committed when answered").isEqualTo(700);
+    }
+
+    @Test
     void theAdminApiHandsOutAnnounceUrlsOnTheClientsPort() {
         var created = admin.post("/api/users", "{\"name\":\"front-url-" + System.nanoTime() + "\"}");
         String passkey = created.json().get("passkey").asString();

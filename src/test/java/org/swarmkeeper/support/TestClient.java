@@ -94,9 +94,14 @@ public final class TestClient {
 
     public Bencode announce(long uploaded, long downloaded, long left, AnnounceEvent event, int numwant,
                             boolean compact) {
-        String query = new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left, event, compact,
-                false, numwant, key).toQueryString();
-        return request("/announce/" + passkey + "?" + query).bencode();
+        return request(announcePath(uploaded, downloaded, left, event, numwant, compact)).bencode();
+    }
+
+    /** The path and query of an announce, for a request written by hand. */
+    public String announcePath(long uploaded, long downloaded, long left, AnnounceEvent event, int numwant,
+                               boolean compact) {
+        return "/announce/" + passkey + "?" + new AnnounceRequest(infoHash, peerId, port, uploaded, downloaded, left,
+                event, compact, false, numwant, key).toQueryString();
     }
 
     public RawHttp.Response request(String pathAndQuery) {
