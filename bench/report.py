@@ -170,7 +170,7 @@ def main():
         print(f"- soak at the peak: {soak['rps']:,.0f} announces/s (new connection each); flush lag, highest in each "
               f"minute: " + ", ".join(f"{lag:.2f}" for lag in facts["soakLagPerMinute"]) + " s")
     if facts["startupSeconds"]:
-        print(f"- start-up to healthy with {facts['peersAtStart']:,} peers in PostgreSQL (goal < 10 s), three starts: "
+        print(f"- start-up to healthy with {facts['peersAtStart']:,} peers in PostgreSQL (goal ≤ 5 s), three starts: "
               f"{starts(facts['startupSeconds'])} with java -jar")
         if facts.get("startupSecondsAotCache"):
             print(f"  and {starts(facts['startupSecondsAotCache'])} with the extracted jar and an AOT cache")
