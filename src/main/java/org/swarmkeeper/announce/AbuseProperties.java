@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param window                 the period the limits below count over
- * @param unknownPasskeysPerAddress announces and scrapes with an unknown or malformed passkey one address may
- *                               send per window; beyond, it is refused without a lookup until the window ends
+ * @param unknownPasskeysPerAddress announces and scrapes with an unknown or malformed passkey one address (an
+ *                               IPv6 one with its /64) may send per window; beyond, they are refused until the
+ *                               window ends, while valid passkeys from there still pass
  * @param scrapesPerPasskey      scrapes one passkey may send per window
  */
 @ConfigurationProperties("tracker.abuse")

@@ -1,7 +1,10 @@
 package org.swarmkeeper.announce;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Arrays;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.users.UserAccount;
@@ -10,7 +13,8 @@ import org.swarmkeeper.users.UserDirectory;
 /**
  * The passkey in the URL path identifies the user for announce and scrape alike. An address that keeps
  * sending passkeys nobody has (guessing, or a stale torrent in a loop) gets a short "slow down" answer once it
- * used up its allowance ({@code tracker.abuse.*}); valid passkeys always pass. Scrapes are limited per passkey.
+ * used up its allowance ({@code tracker.abuse.*}); valid passkeys always pass. An IPv6 address counts with its
+ * whole /64, the block one subscriber holds and may pick addresses from at will. Scrapes are limited per passkey.
  */
 @Component
 class Passkeys {
@@ -40,11 +44,25 @@ class Passkeys {
         if (user != null) {
             return user; // a valid passkey always gets through: a NAT or a seedbox with stale torrents is not blocked
         }
-        if (!unknownPasskeys.tryAcquire(address)) {
+        if (!unknownPasskeys.tryAcquire(network(address))) {
             throw new Refusal("unknown_passkey_throttled", throttledReason);
         }
         throw UserDirectory.isWellFormedPasskey(passkey) ? new Refusal("unknown_passkey", "unknown passkey")
                 : new Refusal("invalid_passkey", "invalid passkey: expected 32 hex digits");
+    }
+
+    /** The address itself for IPv4; for IPv6 its /64, its last 64 bits zero. */
+    static InetAddress network(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] bytes = address.getAddress();
+        Arrays.fill(bytes, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
     }
 
     /** Counts one scrape of this user, refusing it past the allowance. */

@@ -8,20 +8,26 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.InfoHash;
+import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.support.AdminClient.CreatedUser;
+import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.RawHttp;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 
 /**
- * An address sending unknown passkeys is refused once it used its allowance, until the window ends; scrapes
- * are limited per passkey; oversized request headers and unreadable request lines get a 4xx with a bencoded
- * failure reason, never a 5xx.
+ * An address (an IPv6 one with its /64) sending unknown passkeys is refused once it used its allowance, until the
+ * window ends; scrapes are limited per passkey; oversized request headers and unreadable request lines get a 4xx
+ * with a bencoded failure reason, never a 5xx.
  */
 @TestPropertySource(properties = {"tracker.abuse.unknown-passkeys-per-address=3",
-        "tracker.abuse.scrapes-per-passkey=2", "tracker.abuse.window=1m"})
+        "tracker.abuse.scrapes-per-passkey=2", "tracker.abuse.window=1m",
+        "tracker.network.trusted-proxies=" + AbuseLimitsTest.PROXY})
 class AbuseLimitsTest extends TrackerIntegrationTest {
+
+    static final String PROXY = "127.0.0.84";
 
     private static final String THROTTLED =
             "too many unknown passkeys from your address: wait 60 s, and check the announce URL in your torrent";
@@ -47,6 +53,28 @@ class AbuseLimitsTest extends TrackerIntegrationTest {
 
         clock.advance(Duration.ofMinutes(1));
         assertThat(announceFrom("127.0.0.80", guess, torrent)).as("a new window").isEqualTo("unknown passkey");
+    }
+
+    @Test
+    void anIpv6AddressCountsWithItsWholeSlash64() {
+        InfoHash torrent = newTorrent(100);
+        String guess = "fedcba9876543210fedcba9876543210";
+        for (int i = 1; i <= 3; i++) {
+            assertThat(announceBehindProxy("2001:db8:1:2::" + i, guess, torrent)).isEqualTo("unknown passkey");
+        }
+        assertThat(announceBehindProxy("2001:db8:1:2:ffff::4", guess, torrent)).as("another address, the same /64")
+                .isEqualTo(THROTTLED);
+        assertThat(announceBehindProxy("2001:db8:1:3::1", guess, torrent)).as("the next /64")
+                .isEqualTo("unknown passkey");
+    }
+
+    /** An announce the trusted proxy forwards from {@code client}; its failure reason, or null. */
+    private String announceBehindProxy(String client, String passkey, InfoHash torrent) {
+        String query = new AnnounceRequest(torrent, PeerId.of("-TR3000-ipv6guess000".getBytes()), 51413, 0, 0, 0,
+                AnnounceEvent.STARTED, true, false, 50, null).toQueryString();
+        Bencode answer = RawHttp.announce(PROXY, trackerPort, passkey, query, "X-Forwarded-For: " + client + "\r\n")
+                .bencode();
+        return answer.has("failure reason") ? answer.text("failure reason") : null;
     }
 
     @Test
