@@ -148,7 +148,7 @@ final class ClientRequestHandler extends ChannelInboundHandlerAdapter {
                 serveQueued(ctx);
                 awaitNextRequest(ctx);
             }
-        });
+        }, ctx::close);
         if (!taken) {
             waiting = false;
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());

@@ -235,9 +235,11 @@ public class ClientServer implements SmartLifecycle {
      * {@code next} there; or returns false when {@code tracker.front.max-waiting} requests already wait. The permit is
      * given back once the answer is written, before {@code next}: a stop that waits for every permit has then
      * answered every waiting request before the loops close their connections, and what {@code next} serves may
-     * take the permit again.
+     * take the permit again. When {@code work} throws (an {@code Error}: the use case answers everything else),
+     * {@code abandon} runs on {@code loop} instead, so that the connection does not wait forever for an answer.
      */
-    boolean handOff(Supplier<byte[]> work, EventExecutor loop, Consumer<byte[]> write, Runnable next) {
+    boolean handOff(Supplier<byte[]> work, EventExecutor loop, Consumer<byte[]> write, Runnable next,
+                    Runnable abandon) {
         if (!waiting.tryAcquire()) {
             busy.increment();
             return false;
@@ -249,6 +251,11 @@ public class ClientServer implements SmartLifecycle {
                     answer = work.get();
                 } catch (RuntimeException | Error e) {
                     waiting.release();
+                    try {
+                        loop.execute(abandon);
+                    } catch (RejectedExecutionException closed) {
+                        // the loop has stopped: its connections are closed already
+                    }
                     throw e;
                 }
                 try {

@@ -19,9 +19,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -272,6 +276,32 @@ class ClientServerTest extends TrackerIntegrationTest {
             if (second.isRunning()) {
                 second.stop(); // a start that wrongly succeeded must not share the port with the next tests
             }
+        }
+    }
+
+    /** Work on a worker that throws (an Error: the use case answers everything else) gives up its connection. */
+    @Test
+    void workThatThrowsAbandonsItsConnectionAndGivesItsPermitBack() throws Exception {
+        FrontProperties oneWaiting = new FrontProperties(1, front.maxConnections(), front.maxConnectionsPerAddress(),
+                front.maxRequestsPerConnection(), front.timeout(), front.maxRequestHead(), front.deferAccept(), 1, null);
+        ClientServer server = new ClientServer(new ClientPortProperties(0, "127.0.0.1"), oneWaiting, routes,
+                addresses, sslBundles, new SimpleMeterRegistry());
+        EventExecutor loop = new DefaultEventExecutor();
+        server.start();
+        try {
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            assertThat(server.handOff(() -> {
+                throw new StackOverflowError("thrown on purpose by the test");
+            }, loop, body -> outcome.complete("written"), () -> { }, () -> outcome.complete("abandoned"))).isTrue();
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("abandoned");
+
+            CompletableFuture<byte[]> next = new CompletableFuture<>();
+            assertThat(server.handOff(() -> new byte[] {1}, loop, next::complete, () -> { }, () -> { }))
+                    .as("the one permit is back").isTrue();
+            assertThat(next.get(10, TimeUnit.SECONDS)).containsExactly(1);
+        } finally {
+            server.stop();
+            loop.shutdownGracefully();
         }
     }
 
