@@ -3,6 +3,8 @@ package org.swarmkeeper.announce;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,8 @@ public class AnnounceService {
 
     static final int MAX_CLIENT_NAME = 255;
     static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
+    private static final String OK = "ok";
+    private static final String BUSY = "busy";
     static final String BUSY_WARNING = "tracker is busy: this announce was not recorded, your next one will be";
     static final String LEDGER_FULL_WARNING =
             "tracker database is unavailable: this announce was not recorded, your next one will be";
@@ -51,6 +55,8 @@ public class AnnounceService {
     private final Ledger ledger;
     private final AnnounceProperties properties;
     private final MeterRegistry meters;
+    /** {@code tracker.announce} by result, then event: both from bounded sets in the code, never from a client. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
     private final Counter deferred;
     private final AnnounceRates rates;
     private final Clock clock;
@@ -114,7 +120,7 @@ public class AnnounceService {
                 throw new Refusal(denial.code(), denial.message());
             }
             byte[] body = answer(user, torrent, request, address, clientName(userAgent), now, mayWait);
-            counted("ok", event, start);
+            counted(OK, event, start);
             return body;
         } catch (Refusal refusal) {
             return refused(refusal, event, start);
@@ -124,7 +130,7 @@ public class AnnounceService {
     /** The swarm's counts in memory, no peers, a warning; nothing recorded or decided. */
     private byte[] unrecorded(RegisteredTorrent torrent, AnnounceRequest request, InetAddress address, long start) {
         deferred.increment();
-        counted("busy", eventName(request), start);
+        counted(BUSY, eventName(request), start);
         return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
                 BUSY_WARNING);
     }
@@ -138,10 +144,13 @@ public class AnnounceService {
         return BencodedAnswers.failure(refusal.getMessage());
     }
 
+    /** An answer, refused ({@code result}: the refusal's code) or not ({@code ok}; {@link #BUSY}, with a warning). */
     private void counted(String result, String event, long start) {
-        rates.record(!result.equals("ok"));
-        Timer.builder("tracker.announce").tag("result", result).tag("event", event)
-                .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        rates.record(!result.equals(OK) && !result.equals(BUSY));
+        timers.computeIfAbsent(result, code -> new ConcurrentHashMap<>())
+                .computeIfAbsent(event, name -> Timer.builder("tracker.announce").tag("result", result)
+                        .tag("event", name).register(meters))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private static AnnounceRequest parse(String rawQuery) throws Refusal {

@@ -3,6 +3,8 @@ package org.swarmkeeper.announce;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +31,8 @@ public class ScrapeService {
     private final ScrapeProperties properties;
     private final Ledger ledger;
     private final MeterRegistry meters;
+    /** {@code tracker.scrape} by result: from a bounded set in the code, never from a client. */
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     ScrapeService(Passkeys passkeys, TorrentCatalog torrents, SwarmRegistry swarms, ScrapeProperties properties,
                   Ledger ledger, MeterRegistry meters) {
@@ -85,8 +89,8 @@ public class ScrapeService {
     }
 
     private void counted(String result, long start) {
-        Timer.builder("tracker.scrape").tag("result", result)
-                .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(result, code -> Timer.builder("tracker.scrape").tag("result", code).register(meters))
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private ScrapeRequest parse(String rawQuery) throws Refusal {

@@ -20,6 +20,7 @@ import org.swarmkeeper.support.AdminClient.CreatedUser;
 import org.swarmkeeper.support.Bencode;
 import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.TrackerIntegrationTest;
+import tools.jackson.databind.JsonNode;
 
 /** What one host may hold of the clients' port: connections, answers per connection, waiting workers. */
 @TestPropertySource(properties = {"tracker.front.max-connections-per-address=2",
@@ -57,7 +58,9 @@ class ClientServerLimitsTest extends TrackerIntegrationTest {
     void anAnnounceThatMustWaitIsAnsweredUnrecordedWhenNoWorkerIsFree() {
         CreatedUser user = newUser();
         InfoHash torrent = newTorrent(1_000);
+        JsonNode minuteBefore = thisMinute();
         Bencode answer = client(user, torrent, "-TR3000-", "127.0.0.94").announce(0, 0, 0, AnnounceEvent.STARTED);
+        JsonNode minuteAfter = thisMinute();
 
         assertThat(answer.has("failure reason")).isFalse();
         assertThat(answer.text("warning message")).startsWith("tracker is busy: this announce was not recorded");
@@ -65,6 +68,15 @@ class ClientServerLimitsTest extends TrackerIntegrationTest {
         flushLedger();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM peers WHERE user_id = ?", Long.class, user.id()))
                 .isZero();
+        assertThat(minuteAfter.get("minute")).as("the test clock stands still").isEqualTo(minuteBefore.get("minute"));
+        assertThat(minuteAfter.get("announces").asLong() - minuteBefore.get("announces").asLong()).isEqualTo(1);
+        assertThat(minuteAfter.get("denials").asLong() - minuteBefore.get("denials").asLong())
+                .as("answered, with a warning: not refused").isZero();
+    }
+
+    /** The summary's count of announces and denials in the current minute. */
+    private JsonNode thisMinute() {
+        return admin.get("/api/summary").json().get("lastHour").get(59);
     }
 
     private String scrapeRequest() {
