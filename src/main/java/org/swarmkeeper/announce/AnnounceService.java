@@ -144,7 +144,7 @@ public class AnnounceService {
         return BencodedAnswers.failure(refusal.getMessage());
     }
 
-    /** An answer, refused ({@code result}: the refusal's code) or not ({@code ok}; {@link #BUSY}, with a warning). */
+    /** Counts an answer: refused ({@code result} is the refusal's code) or not ({@link #OK}, {@link #BUSY}). */
     private void counted(String result, String event, long start) {
         rates.record(!result.equals(OK) && !result.equals(BUSY));
         timers.computeIfAbsent(result, code -> new ConcurrentHashMap<>())

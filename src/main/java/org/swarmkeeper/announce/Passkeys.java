@@ -52,7 +52,7 @@ class Passkeys {
     }
 
     /** The address itself for IPv4; for IPv6 its /64, its last 64 bits zero. */
-    static InetAddress network(InetAddress address) {
+    private static InetAddress network(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }
