@@ -135,7 +135,7 @@ def main():
                            if rounds else (close, "the measured phase"))
         print(f"- `started` pass on the warm tracker: {started['swarmkeeper']['rps']:,.0f}/s, "
               f"{started['swarmkeeper']['rps'] / regular:.0%} of the new-connection rate ({source}: {regular:,.0f}/s; "
-              f"goal ≥ 50 %); CPU % of a core, tracker and database: {started['swarmkeeper']['cpu']}")
+              f"goal ≥ 50 %); CPU of the tracker and its database: {started['swarmkeeper']['cpu']} % of a core")
     print(f"- announces/s, new connection each: {close / OCELOT_NEW_CONNECTION[1]:.2f}–"
           f"{close / OCELOT_NEW_CONNECTION[0]:.2f}× Ocelot's {OCELOT_NEW_CONNECTION[0]:,}–"
           f"{OCELOT_NEW_CONNECTION[1]:,}/s, measured on the same kind of machine on another day")
@@ -145,10 +145,11 @@ def main():
               f"p50 {paced['p50']:.2f} ms, "
               f"p99 {paced['p99']:.2f} ms (goal: p99 ≤ 5 ms); requests held by back-pressure meanwhile: "
               f"{count(facts['heldPaced'])}")
-    for name in ("swarmkeeper", "opentracker", "rounds"):
+    for name, during in (("swarmkeeper", "swarmkeeper's runs"), ("opentracker", "opentracker's runs"),
+                         ("rounds", "the rounds"), ("started", "the started passes")):
         steal = steal_percentages(work / f"steal-{name}.txt")
         if steal:
-            print(f"- CPU steal by the hypervisor during {'the rounds' if name == 'rounds' else name + chr(39) + 's runs'}: {sum(steal) / len(steal):.0f} % on average, "
+            print(f"- CPU steal by the hypervisor during {during}: {sum(steal) / len(steal):.0f} % on average, "
                   f"{max(steal)} % at most (runs with much steal are not comparable)")
     warm_up = work / "swarmkeeper-warmup.log"
     soak = facts.get("soak") or {}
@@ -179,7 +180,7 @@ def main():
               f"{facts['heapBytesPerPeer']:.0f} bytes per peer (goal ≤ 150)")
 
 
-def round_lines(path, kind="ROUND"):
+def tracked_lines(path, kind="ROUND"):
     """(name, fields) per line of one of bench/run.sh's tracked phase logs: "KIND NAME cpu=N RESULT ... rps=… …"."""
     if not path.exists():
         return []
@@ -191,20 +192,20 @@ def started_passes(path):
     """{tracker: {"rps", "p50", "p99", "failures", "cpu"}} from bench/run.sh's started.log."""
     return {name: {"rps": float(fields["rps"]), "p50": float(fields["p50_ms"]), "p99": float(fields["p99_ms"]),
                    "failures": int(fields["failure_bodies"]) + int(fields["non200"]), "cpu": int(fields["cpu"])}
-            for name, fields in round_lines(path, "STARTED")}
+            for name, fields in tracked_lines(path, "STARTED")}
 
 
 def parse_rounds(path):
     """{tracker: [(rps, CPU %, wrk's core %) per round, in order]}, Swarmkeeper first; {} without rounds."""
     rates = {"swarmkeeper": []}
-    for name, fields in round_lines(path):
+    for name, fields in tracked_lines(path):
         rates.setdefault(name, []).append((float(fields["rps"]), int(fields["cpu"]), fields.get("core0", "—")))
     return rates if rates["swarmkeeper"] else {}
 
 
 def round_failures(path):
     return sum(int(fields["failure_bodies"]) + int(fields["non200"])
-               for name, fields in round_lines(path) if name == "swarmkeeper")
+               for name, fields in tracked_lines(path) if name == "swarmkeeper")
 
 
 def median(values):

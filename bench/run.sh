@@ -17,8 +17,9 @@
 # paced run at about half the peak rate for latency; then opentracker (Debian package) through the same script;
 # then, with both trackers up, ROUNDS rounds of the new-connection phase, DUR s each, each round starting with
 # the next tracker in turn (the host's speed drifts over minutes: phases seconds apart compare the trackers,
-# phases minutes apart partly the host); then a `started` pass on each warm tracker: PEERS peers it has never seen,
-# on TORRENTS torrents of their own, each announcing once with event=started and a new connection; then start-up (three starts with java -jar, three more from the
+# phases minutes apart partly the host); then a `started` pass on each warm tracker: PEERS peers it has never
+# seen, on TORRENTS torrents of their own, each announcing once with event=started and a new connection; then
+# start-up (three starts with java -jar, three more from the
 # extracted jar with a trained AOT cache) and heap with 1,000,000 peers in PostgreSQL. CPU steal is sampled
 # beside each tracker's runs. Prints the table (bench/report.py).
 #
@@ -40,6 +41,7 @@
 # Needs wrk, opentracker (LOADGEN's install.sh installs both when run as root), psql, python3, vmstat.
 set -euo pipefail
 shopt -s inherit_errexit
+unset POOL MODE PRELOADED # announce_wrk's settings per call, never the caller's
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LOADGEN_FILES="run_bench.sh announce.lua scrape.lua common.lua gen_pool.py"
@@ -121,7 +123,6 @@ rm -rf "$WORK" && mkdir -p "$WORK/pool" "$WORK/fresh"
 # no tracker has seen when the warm started passes come.
 python3 "$LOADGEN/gen_pool.py" --torrents $(( 2 * TORRENTS )) --users "$USERS" --dir "$WORK/pool" --csv >/dev/null
 tail -n "$TORRENTS" "$WORK/pool/hashes.txt" >"$WORK/fresh/hashes.txt"
-cp "$WORK/pool/passkeys.txt" "$WORK/fresh/"
 
 say "build"
 # the code the jar is built from and the harness that measures it, for the report
@@ -196,14 +197,15 @@ round_wrk() { announce_wrk "$1" "$2" -d"${DUR}s" -s "$LOADGEN/announce.lua"; }
 # each: its RESULT line. wrk cannot stop by itself after a pass: announce.lua creates a file when the pass is done,
 # and wrk is then interrupted (the few requests sent meanwhile are re-announces).
 started_wrk() { # URL ANNOUNCE_PATH
-  local done=$WORK/started.done job
-  rm -f "$done"
-  POOL=fresh MODE=seq PRELOADED=0 PASS_DONE_FILE=$done announce_wrk "$1" "$2" -d300s -s "$LOADGEN/announce.lua" \
-    >"$WORK/started.out" &
+  local pass_file=$WORK/started.done job
+  rm -f "$pass_file"
+  POOL=fresh MODE=seq PRELOADED=0 PASS_DONE_FILE=$pass_file announce_wrk "$1" "$2" -d300s \
+    -s "$LOADGEN/announce.lua" >"$WORK/started.out" &
   job=$!
-  until [ -e "$done" ] || ! kill -0 "$job" 2>/dev/null; do sleep 0.2; done
+  until [ -e "$pass_file" ] || ! kill -0 "$job" 2>/dev/null; do sleep 0.2; done
   pkill -INT -x -P "$job" wrk || true
   wait "$job"
+  [ -e "$pass_file" ] || { echo "the started pass did not finish within wrk's 300 s" >&2; exit 1; }
   cat "$WORK/started.out"
 }
 # CPU time (clock ticks) of these processes; one that has exited counts as 0 on both reads
@@ -227,7 +229,9 @@ tracked_phase() { # LOG KIND RUNNER NAME URL ANNOUNCE_PATH PID...
   echo "$kind $name cpu=$(( 100 * (t1 - t0) * 1000000000 / hz / (s1 - s0) ))" \
     "core0=$(( 100 * (c1[0] - c0[0]) / (c1[1] - c0[1]) )) $result" | tee -a "$log"
 }
-swarmkeeper_phase() { # LOG KIND RUNNER: PostgreSQL's processes read anew (autovacuum workers and pooled connections come and go)
+# tracked_phase for Swarmkeeper: its PostgreSQL's processes read anew (autovacuum workers and pooled connections
+# come and go)
+swarmkeeper_phase() { # LOG KIND RUNNER
   local args
   read -r -a args <<<"swarmkeeper $TRACKER_URL /announce/{passkey} $TPID $(postgres_pids)"
   tracked_phase "$@" "${args[@]}"
@@ -305,7 +309,8 @@ if [ "$ROUNDS" -gt 0 ]; then
     for i in $(seq 0 $(( ${#contenders[@]} - 1 ))); do
       case ${contenders[(round + i) % ${#contenders[@]}]} in
         swarmkeeper) swarmkeeper_phase "$WORK/rounds.log" ROUND round_wrk ;;
-        opentracker) tracked_phase "$WORK/rounds.log" ROUND round_wrk opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID" ;;
+        opentracker)
+          tracked_phase "$WORK/rounds.log" ROUND round_wrk opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID" ;;
         also) read -r -a args <<<"$ALSO_TRACKER"; tracked_phase "$WORK/rounds.log" ROUND round_wrk "${args[@]}" ;;
       esac
     done
@@ -314,11 +319,13 @@ if [ "$ROUNDS" -gt 0 ]; then
 fi
 fi
 say "started passes on the warm trackers: $PEERS peers never seen, on $TORRENTS torrents of their own"
+start_steal started
 swarmkeeper_phase "$WORK/started.log" STARTED started_wrk
 if [ -n "$OTPID" ]; then
   tracked_phase "$WORK/started.log" STARTED started_wrk opentracker "http://127.0.0.1:$OTPORT" /announce "$OTPID"
   kill "$OTPID"; wait "$OTPID" 2>/dev/null || true; OTPID=""
 fi
+stop_steal
 stop_tracker
 
 MILLION_STARTUP="" MILLION_STARTUP_AOT="" HEAP_MILLION=$HEAP_IDLE

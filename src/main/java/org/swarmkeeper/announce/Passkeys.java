@@ -4,9 +4,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.Arrays;
 
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.protocol.Cidr;
 import org.swarmkeeper.users.UserAccount;
 import org.swarmkeeper.users.UserDirectory;
 
@@ -14,7 +14,7 @@ import org.swarmkeeper.users.UserDirectory;
  * The passkey in the URL path identifies the user for announce and scrape alike. An address that keeps
  * sending passkeys nobody has (guessing, or a stale torrent in a loop) gets a short "slow down" answer once it
  * used up its allowance ({@code tracker.abuse.*}); valid passkeys always pass. An IPv6 address counts with its
- * whole /64, the block one subscriber holds and may pick addresses from at will. Scrapes are limited per passkey.
+ * whole /64, the smallest block a subscriber is given and may pick addresses from at will. Scrapes are limited per passkey.
  */
 @Component
 class Passkeys {
@@ -51,15 +51,13 @@ class Passkeys {
                 : new Refusal("invalid_passkey", "invalid passkey: expected 32 hex digits");
     }
 
-    /** The address itself for IPv4; for IPv6 its /64, its last 64 bits zero. */
+    /** The address itself for IPv4; for IPv6 its /64. */
     private static InetAddress network(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address;
         }
-        byte[] bytes = address.getAddress();
-        Arrays.fill(bytes, 8, 16, (byte) 0);
         try {
-            return InetAddress.getByAddress(bytes);
+            return InetAddress.getByAddress(Cidr.mask(address.getAddress(), 64));
         } catch (UnknownHostException e) {
             throw new IllegalStateException("16 bytes are an IPv6 address", e);
         }

@@ -250,6 +250,7 @@ public class ClientServer implements SmartLifecycle {
                 try {
                     answer = work.get();
                 } catch (RuntimeException | Error e) {
+                    log.error("A tracker request's work failed; its connection is closed", e);
                     waiting.release();
                     try {
                         loop.execute(abandon);

@@ -301,7 +301,7 @@ class ClientServerTest extends TrackerIntegrationTest {
             assertThat(next.get(10, TimeUnit.SECONDS)).containsExactly(1);
         } finally {
             server.stop();
-            loop.shutdownGracefully();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
