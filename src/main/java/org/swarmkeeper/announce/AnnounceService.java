@@ -41,8 +41,6 @@ public class AnnounceService {
 
     static final int MAX_CLIENT_NAME = 255;
     static final String DURABILITY_WARNING = "tracker database is slow: your statistics will be updated shortly";
-    private static final String OK = "ok";
-    private static final String BUSY = "busy";
     static final String BUSY_WARNING = "tracker is busy: this announce was not recorded, your next one will be";
     static final String LEDGER_FULL_WARNING =
             "tracker database is unavailable: this announce was not recorded, your next one will be";
@@ -120,7 +118,7 @@ public class AnnounceService {
                 throw new Refusal(denial.code(), denial.message());
             }
             byte[] body = answer(user, torrent, request, address, clientName(userAgent), now, mayWait);
-            counted(OK, event, start);
+            counted("ok", event, false, start);
             return body;
         } catch (Refusal refusal) {
             return refused(refusal, event, start);
@@ -130,7 +128,7 @@ public class AnnounceService {
     /** The swarm's counts in memory, no peers, a warning; nothing recorded or decided. */
     private byte[] unrecorded(RegisteredTorrent torrent, AnnounceRequest request, InetAddress address, long start) {
         deferred.increment();
-        counted(BUSY, eventName(request), start);
+        counted("busy", eventName(request), false, start); // answered, with a warning
         return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
                 BUSY_WARNING);
     }
@@ -140,13 +138,13 @@ public class AnnounceService {
     }
 
     private byte[] refused(Refusal refusal, String event, long start) {
-        counted(refusal.code(), event, start);
+        counted(refusal.code(), event, true, start);
         return BencodedAnswers.failure(refusal.getMessage());
     }
 
-    /** Counts an answer: refused ({@code result} is the refusal's code) or not ({@link #OK}, {@link #BUSY}). */
-    private void counted(String result, String event, long start) {
-        rates.record(!result.equals(OK) && !result.equals(BUSY));
+    /** Counts an answer; {@code result} is the refusal's code when {@code refused}. */
+    private void counted(String result, String event, boolean refused, long start) {
+        rates.record(refused);
         timers.computeIfAbsent(result, code -> new ConcurrentHashMap<>())
                 .computeIfAbsent(event, name -> Timer.builder("tracker.announce").tag("result", result)
                         .tag("event", name).register(meters))

@@ -252,24 +252,19 @@ public class ClientServer implements SmartLifecycle {
                 } catch (RuntimeException | Error e) {
                     log.error("A tracker request's work failed; its connection is closed", e);
                     waiting.release();
-                    try {
-                        loop.execute(abandon);
-                    } catch (RejectedExecutionException closed) {
-                        // the loop has stopped: its connections are closed already
-                    }
+                    onLoop(loop, abandon);
                     throw e;
                 }
-                try {
-                    loop.execute(() -> {
-                        try {
-                            write.accept(answer);
-                        } finally {
-                            waiting.release();
-                        }
-                        next.run();
-                    });
-                } catch (RejectedExecutionException closed) {
-                    waiting.release(); // the loop has stopped: its connections are closed, nothing to answer on
+                boolean queued = onLoop(loop, () -> {
+                    try {
+                        write.accept(answer);
+                    } finally {
+                        waiting.release();
+                    }
+                    next.run();
+                });
+                if (!queued) { // nothing to answer on
+                    waiting.release();
                 }
             });
         } catch (RejectedExecutionException stopped) {
@@ -279,5 +274,15 @@ public class ClientServer implements SmartLifecycle {
         }
         handedOff.increment();
         return true;
+    }
+
+    /** Runs {@code task} on {@code loop}; false when the loop has stopped (its connections are closed already). */
+    private static boolean onLoop(EventExecutor loop, Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException stopped) {
+            return false;
+        }
     }
 }

@@ -20,11 +20,12 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
 
     /** The peer's address, normalized once per connection for the handlers after this one. */
     static final AttributeKey<InetAddress> ADDRESS = AttributeKey.valueOf("socket-address");
-    /** Set when that address is a trusted proxy's, whose {@code X-Forwarded-For} names the client. */
+    /**
+     * Set when that address is a trusted proxy's, whose {@code X-Forwarded-For} names the client; its connections
+     * do not count against the per-address cap.
+     */
     static final AttributeKey<Boolean> TRUSTED_PROXY = AttributeKey.valueOf("trusted-proxy");
     private static final AttributeKey<Boolean> CONNECTED = AttributeKey.valueOf("connected");
-    /** Set when the connection counts against its address's cap (not from a trusted proxy). */
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("counted-per-address");
 
     private final int maxConnections;
     private final int maxPerAddress;
@@ -61,7 +62,6 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            ctx.channel().attr(COUNTED).set(Boolean.TRUE);
         }
         ctx.channel().attr(CONNECTED).set(Boolean.TRUE);
         super.channelActive(ctx);
@@ -71,7 +71,7 @@ final class ConnectionLimits extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().attr(CONNECTED).getAndSet(null) != null) {
             open.decrementAndGet();
-            if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+            if (ctx.channel().attr(TRUSTED_PROXY).get() == null) {
                 release(ctx.channel().attr(ADDRESS).get());
             }
         }
