@@ -48,7 +48,7 @@ public class SwarmBenchmark {
             byte[] id = String.format("-qB4650-%012d", i).getBytes();
             peerIds[i] = PeerId.of(id);
             swarm.announce(i, request(infoHash, i, AnnounceEvent.STARTED), address, "qBittorrent/4.6.5", now, 50,
-                    false);
+                    CreditGrant.FULL);
         }
     }
 

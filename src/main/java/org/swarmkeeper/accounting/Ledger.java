@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
@@ -147,12 +148,12 @@ public class Ledger {
      * its announce earned ({@code null}: none, the peer timed out), atomically.
      */
     synchronized void record(long torrentId, PeerState before, PeerState after, LedgerBatch.HistoryDelta credit,
-                             boolean uploadWithheld) {
+                             CreditGrant grant) {
         LedgerBatch.PeerEntry entry = pending.entry(torrentId, before, after, nanoTime.getAsLong());
         if (credit != null) {
             entry.credit.add(credit);
             entry.steps.add(new LedgerBatch.Step(after, credit));
-            entry.uploadWithheld |= uploadWithheld;
+            entry.grant = entry.grant.and(grant);
         }
         publishState();
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
@@ -54,6 +55,11 @@ final class LedgerBatch {
         long withheldUploaded;
         long seedMillis;
         long leechMillis;
+        /** Seed points of the intervals, before and per {@link SeedPointRates#seniority} ({@link SeedPointRates}). */
+        double flatPoints;
+        double pointsPerSeniority;
+        /** What {@link #flatPoints} and {@link #pointsPerSeniority} came to, in millionths: set by the flush. */
+        long earnedMicroPoints;
         long firstSeenMillis = Long.MAX_VALUE;
         long lastSeenMillis;
 
@@ -65,6 +71,9 @@ final class LedgerBatch {
             withheldUploaded = saturatedAdd(withheldUploaded, other.withheldUploaded);
             seedMillis = saturatedAdd(seedMillis, other.seedMillis);
             leechMillis = saturatedAdd(leechMillis, other.leechMillis);
+            flatPoints += other.flatPoints;
+            pointsPerSeniority += other.pointsPerSeniority;
+            earnedMicroPoints = saturatedAdd(earnedMicroPoints, other.earnedMicroPoints);
             firstSeenMillis = Math.min(firstSeenMillis, other.firstSeenMillis);
             lastSeenMillis = Math.max(lastSeenMillis, other.lastSeenMillis);
         }
@@ -82,8 +91,8 @@ final class LedgerBatch {
         Baseline baseline;
         /** The peer's credit since {@link #baseline}, as computed on this node. */
         final HistoryDelta credit = new HistoryDelta();
-        /** A cheat rule withheld the upload credit of one of the announces. */
-        boolean uploadWithheld;
+        /** The strictest of what cheat detection granted the announces. */
+        CreditGrant grant = CreditGrant.FULL;
         /**
          * Each announce credited in this entry, oldest first, with its own part of {@link #credit}: against a
          * newer stored baseline only what the stored row does not show yet is credited again.
@@ -176,7 +185,7 @@ final class LedgerBatch {
                 newer.baseline = olderEntry.baseline;
                 newer.steps.addAll(0, olderEntry.steps);
                 newer.credit.add(olderEntry.credit);
-                newer.uploadWithheld |= olderEntry.uploadWithheld;
+                newer.grant = newer.grant.and(olderEntry.grant);
             }
         });
         oldestRecordNanos = oldest(oldestRecordNanos, older.oldestRecordNanos);

@@ -155,7 +155,13 @@ class LedgerFlusher implements SmartLifecycle {
                 seed_time_ms = saturated_add(h.seed_time_ms, EXCLUDED.seed_time_ms),
                 leech_time_ms = saturated_add(h.leech_time_ms, EXCLUDED.leech_time_ms),
                 last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)
+            RETURNING h.user_id, h.torrent_id, h.seed_time_ms
             """;
+    /** Seed points earned per user×torrent, over rows {@link #UPSERT_HISTORY} locked in the same transaction. */
+    private static final String PAY_SEED_POINTS = """
+            UPDATE user_torrent_history h SET seed_points = saturated_add(h.seed_points, e.p)
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS e (u, t, p)
+            WHERE h.user_id = e.u AND h.torrent_id = e.t""";
     /** One array parameter of a set-based write: its SQL element type, Java element type and value per row. */
     private record ArrayColumn<R>(String sqlType, Class<?> javaType, Function<R, Object> value) {
     }
@@ -233,18 +239,20 @@ class LedgerFlusher implements SmartLifecycle {
             UPDATE users SET uploaded = saturated_add(uploaded, c.up), downloaded = saturated_add(downloaded, c.down),
                              raw_uploaded = saturated_add(raw_uploaded, c.rup),
                              raw_downloaded = saturated_add(raw_downloaded, c.rdown),
-                             withheld_uploaded = saturated_add(withheld_uploaded, c.wup), updated_at = now()
-            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                 AS c (id, up, down, rup, rdown, wup)
+                             withheld_uploaded = saturated_add(withheld_uploaded, c.wup),
+                             seed_points = saturated_add(seed_points, c.pts), updated_at = now()
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                 AS c (id, up, down, rup, rdown, wup, pts)
             WHERE users.id = c.id""";
-    /** In the order of {@link #CREDIT_USERS}'s {@code unnest}: the user id, then the five totals' credit. */
+    /** In the order of {@link #CREDIT_USERS}'s {@code unnest}: the user id, the five totals' credit, the points. */
     private static final List<ArrayColumn<Map.Entry<Long, HistoryDelta>>> USER_CREDIT_COLUMNS = List.of(
             bigint(Map.Entry::getKey),
             bigint(row -> row.getValue().uploaded),
             bigint(row -> row.getValue().downloaded),
             bigint(row -> row.getValue().rawUploaded),
             bigint(row -> row.getValue().rawDownloaded),
-            bigint(row -> row.getValue().withheldUploaded));
+            bigint(row -> row.getValue().withheldUploaded),
+            bigint(row -> row.getValue().earnedMicroPoints));
     /**
      * A user×torrent becomes a snatch, once, when what the user downloaded of it reaches the snatch share of its
      * size, whatever the client said of {@code left}. Returns the torrents that gained one.
@@ -277,6 +285,7 @@ class LedgerFlusher implements SmartLifecycle {
     private final Timer flushTimer;
     private final DistributionSummary flushRows;
     private final Counter rebased;
+    private final Counter seedPoints;
     private volatile boolean running;
     private volatile Thread worker;
 
@@ -297,6 +306,8 @@ class LedgerFlusher implements SmartLifecycle {
         this.rebased = Counter.builder("tracker.ledger.rebased")
                 .description("Peers credited against a newer baseline found in PostgreSQL (written by another node, "
                         + "or by an earlier attempt of a flush whose commit was not acknowledged)").register(meters);
+        this.seedPoints = Counter.builder("tracker.points.earned").baseUnit("points")
+                .description("Seed points paid by committed flushes").register(meters);
         Gauge.builder("tracker.ledger.pending", ledger, Ledger::pendingPeers)
                 .description("Peers whose state and credit wait for the next flush").register(meters);
         Gauge.builder("tracker.ledger.lag", ledger, Ledger::flushLagSeconds).baseUnit("seconds")
@@ -457,14 +468,15 @@ class LedgerFlusher implements SmartLifecycle {
      */
     void commit(LedgerBatch batch) throws SQLException {
         Timer.Sample sample = Timer.start();
-        Map<Long, Long> snatchCounts;
+        Written written;
         try {
-            snatchCounts = write(batch);
+            written = write(batch);
         } finally {
             sample.stop(flushTimer);
         }
         flushRows.record(batch.peers.size());
-        snatchCounts.forEach((torrentId, snatches) -> {
+        seedPoints.increment((double) written.earnedMicroPoints() / SeedPointRates.MICROS);
+        written.snatchCounts().forEach((torrentId, snatches) -> {
             Swarm swarm = swarms.find(torrentId);
             if (swarm != null) {
                 swarm.snatches(snatches);
@@ -472,7 +484,11 @@ class LedgerFlusher implements SmartLifecycle {
         });
     }
 
-    private Map<Long, Long> write(LedgerBatch batch) throws SQLException {
+    /** What a committed flush changed beyond its rows: torrents' new snatch counts, the seed points it paid. */
+    private record Written(Map<Long, Long> snatchCounts, long earnedMicroPoints) {
+    }
+
+    private Written write(LedgerBatch batch) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -484,7 +500,8 @@ class LedgerFlusher implements SmartLifecycle {
                 Map<Long, Long> snatchCounts = writeSnatches(connection, history);
                 forgetSurplusPeers(connection, batch);
                 connection.commit();
-                return snatchCounts;
+                return new Written(snatchCounts, history.values().stream()
+                        .mapToLong(delta -> delta.earnedMicroPoints).reduce(0, LedgerBatch::saturatedAdd));
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -575,10 +592,10 @@ class LedgerFlusher implements SmartLifecycle {
         }
         PeerState first = entry.steps.isEmpty() ? null : entry.steps.get(0).state();
         if (first == null || stored.lastAnnounceMillis() > first.lastAnnounceMillis()) {
-            return recorder.credit(key.torrentId(), stored, entry.state, entry.uploadWithheld);
+            return recorder.credit(key.torrentId(), stored, entry.state, entry.grant, seeders(key.torrentId()));
         }
         HistoryDelta credit = entry.creditAfter(0);
-        credit.add(recorder.credit(key.torrentId(), stored, first, entry.uploadWithheld));
+        credit.add(recorder.credit(key.torrentId(), stored, first, entry.grant, seeders(key.torrentId())));
         return credit;
     }
 
@@ -602,8 +619,18 @@ class LedgerFlusher implements SmartLifecycle {
                 bornDownloaded, stored.getLong(6), false, null, bornMillis, bornMillis, true, false, false);
         HistoryDelta credit = new HistoryDelta();
         credit.add(entry.credit);
-        credit.add(recorder.credit(key.torrentId(), LedgerRecorder.Before.of(state), firstSight, entry.uploadWithheld));
+        credit.add(recorder.credit(key.torrentId(), LedgerRecorder.Before.of(state), firstSight, entry.grant,
+                seeders(key.torrentId())));
         return credit;
+    }
+
+    /**
+     * The seeders a credit computed again at the flush weighs its seed points by: the swarm's now, its announce's
+     * own count being gone.
+     */
+    private int seeders(long torrentId) {
+        Swarm swarm = swarms.find(torrentId);
+        return swarm == null ? 1 : Math.max(1, swarm.counts().seeders());
     }
 
     /** Prepares one of the set-based statements: each column one SQL array of its type, in the statement's order. */
@@ -644,10 +671,16 @@ class LedgerFlusher implements SmartLifecycle {
         List<Map.Entry<HistoryKey, HistoryDelta>> entries = new ArrayList<>(history.entrySet());
         entries.sort(Comparator.comparingLong((Map.Entry<HistoryKey, HistoryDelta> e) -> e.getKey().userId())
                 .thenComparingLong(e -> e.getKey().torrentId()));
-        writeRows(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
+        if (!entries.isEmpty()) {
+            try (PreparedStatement write = prepareRows(connection, UPSERT_HISTORY, HISTORY_COLUMNS, entries);
+                 ResultSet written = write.executeQuery()) {
+                payPoints(connection, history, written);
+            }
+        }
         for (Map.Entry<HistoryKey, HistoryDelta> entry : entries) {
             HistoryDelta delta = entry.getValue();
-            if (delta.uploaded != 0 || delta.downloaded != 0 || delta.rawUploaded != 0 || delta.rawDownloaded != 0) {
+            if (delta.uploaded != 0 || delta.downloaded != 0 || delta.rawUploaded != 0 || delta.rawDownloaded != 0
+                    || delta.earnedMicroPoints != 0) {
                 userCredit.computeIfAbsent(entry.getKey().userId(), id -> new HistoryDelta()).add(delta);
             }
         }
@@ -659,6 +692,30 @@ class LedgerFlusher implements SmartLifecycle {
             lock.executeQuery().close();
         }
         writeRows(connection, CREDIT_USERS, USER_CREDIT_COLUMNS, new ArrayList<>(userCredit.entrySet()));
+    }
+
+    /**
+     * Works out the seed points of each user×torrent from the seed time its row held before this flush (the
+     * rows {@link #UPSERT_HISTORY} returns, with this flush's seed time added) and pays them on the same rows.
+     */
+    private static void payPoints(Connection connection, Map<HistoryKey, HistoryDelta> history, ResultSet written)
+            throws SQLException {
+        List<Map.Entry<HistoryKey, HistoryDelta>> earning = new ArrayList<>();
+        while (written.next()) {
+            HistoryKey key = new HistoryKey(written.getLong(1), written.getLong(2));
+            HistoryDelta delta = history.get(key);
+            if (delta.flatPoints > 0 || delta.pointsPerSeniority > 0) {
+                long seedMillisBefore = Math.max(0, written.getLong(3) - delta.seedMillis);
+                double points = delta.flatPoints
+                        + delta.pointsPerSeniority * SeedPointRates.seniority(seedMillisBefore);
+                delta.earnedMicroPoints = Math.round(points * SeedPointRates.MICROS);
+                if (delta.earnedMicroPoints > 0) {
+                    earning.add(Map.entry(key, delta));
+                }
+            }
+        }
+        writeRows(connection, PAY_SEED_POINTS, List.of(bigint(row -> row.getKey().userId()),
+                bigint(row -> row.getKey().torrentId()), bigint(row -> row.getValue().earnedMicroPoints)), earning);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.swarmkeeper.accounting;
 
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerChange;
 import org.swarmkeeper.swarm.PeerChangeListener;
 import org.swarmkeeper.swarm.PeerState;
@@ -25,12 +26,15 @@ class LedgerRecorder implements PeerChangeListener {
 
     private final Ledger ledger;
     private final CreditRules rules;
+    private final SeedPointRates seedPoints;
     private final ActiveTime activeTime;
     private final long peerTimeoutMillis;
 
-    LedgerRecorder(Ledger ledger, CreditRules rules, ActiveTime activeTime, SwarmProperties swarm) {
+    LedgerRecorder(Ledger ledger, CreditRules rules, SeedPointRates seedPoints, ActiveTime activeTime,
+                   SwarmProperties swarm) {
         this.ledger = ledger;
         this.rules = rules;
+        this.seedPoints = seedPoints;
         this.activeTime = activeTime;
         this.peerTimeoutMillis = swarm.peerTimeout().toMillis();
     }
@@ -40,12 +44,12 @@ class LedgerRecorder implements PeerChangeListener {
         PeerState before = change.before();
         PeerState after = change.after();
         if (change.timedOut()) {
-            ledger.record(change.torrentId(), before, after, null, false);
+            ledger.record(change.torrentId(), before, after, null, CreditGrant.FULL);
             return;
         }
         LedgerBatch.HistoryDelta credit = before == null ? firstSight(after)
-                : credit(change.torrentId(), Before.of(before), after, change.uploadCreditWithheld());
-        ledger.record(change.torrentId(), before, after, credit, change.uploadCreditWithheld());
+                : credit(change.torrentId(), Before.of(before), after, change.grant(), change.seeders());
+        ledger.record(change.torrentId(), before, after, credit, change.grant());
     }
 
     private static LedgerBatch.HistoryDelta firstSight(PeerState after) {
@@ -61,9 +65,10 @@ class LedgerRecorder implements PeerChangeListener {
      * baseline. Upload is credited up to what the peer's {@link ActiveTime} allows at the upload ceiling, and not at
      * all when a cheat rule withheld it; the rest is recorded raw and as withheld. Credited amounts are the trusted
      * raw ones scaled by the {@link CreditRules} in force at the announce. Seed and leech time accrue between two
-     * announces of an active peer closer than the peer timeout.
+     * announces of an active peer closer than the peer timeout; seed time earns {@link SeedPointRates seed points}
+     * among {@code seeders} seeders, unless cheat detection found something or some upload was withheld.
      */
-    LedgerBatch.HistoryDelta credit(long torrentId, Before before, PeerState after, boolean uploadWithheld) {
+    LedgerBatch.HistoryDelta credit(long torrentId, Before before, PeerState after, CreditGrant grant, int seeders) {
         LedgerBatch.HistoryDelta credit = firstSight(after);
         credit.rawUploaded = increase(before.uploaded(), after.uploaded());
         credit.rawDownloaded = increase(before.downloaded(), after.downloaded());
@@ -78,7 +83,7 @@ class LedgerRecorder implements PeerChangeListener {
             }
         }
         if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
-            long allowance = uploadWithheld ? 0 : ActiveTime.uploadAllowance(before.stopped(),
+            long allowance = grant.uploadWithheld() ? 0 : ActiveTime.uploadAllowance(before.stopped(),
                     activeTime.millis(before.stopped(), before.lastAnnounceMillis(), after.lastAnnounceMillis()),
                     rules.uploadCeiling());
             long trusted = Math.min(credit.rawUploaded, allowance);
@@ -86,6 +91,13 @@ class LedgerRecorder implements PeerChangeListener {
             CreditRules.Factors factors = rules.factors(after.userId(), torrentId, after.lastAnnounceMillis());
             credit.uploaded = CreditRules.credit(trusted, factors.upload());
             credit.downloaded = CreditRules.credit(credit.rawDownloaded, factors.download());
+        }
+        if (credit.seedMillis > 0 && grant.rewarded() && credit.withheldUploaded == 0) {
+            SeedPointRates.Hourly rate = seedPoints.hourly(after.userId(), torrentId, seeders,
+                    after.lastAnnounceMillis());
+            double hours = credit.seedMillis / 3_600_000.0;
+            credit.flatPoints = rate.flat() * hours;
+            credit.pointsPerSeniority = rate.perSeniority() * hours;
         }
         return credit;
     }

@@ -196,8 +196,7 @@ public class AnnounceService {
                 if (verdict.refusal() != null) {
                     throw new Refusal(verdict.refusal().code(), verdict.refusal().message());
                 }
-                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant,
-                        verdict.uploadWithheld());
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant, verdict.grant());
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();

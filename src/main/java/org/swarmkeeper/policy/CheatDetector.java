@@ -20,6 +20,7 @@ import org.swarmkeeper.accounting.ActiveTime;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.AccountChanges;
@@ -94,8 +95,8 @@ public class CheatDetector {
     }
 
     /** What an inspection asks of the announce. */
-    public record Verdict(boolean uploadWithheld, Decision refusal) {
-        static final Verdict ACCEPTED = new Verdict(false, null);
+    public record Verdict(CreditGrant grant, Decision refusal) {
+        static final Verdict ACCEPTED = new Verdict(CreditGrant.FULL, null);
     }
 
     /** Counter resets of one peer within the reset window. */
@@ -135,7 +136,7 @@ public class CheatDetector {
      */
     public Verdict inspect(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, PeerState previous,
                            String userAgent, long nowMillis) {
-        boolean withhold = false;
+        CreditGrant grant = CreditGrant.FULL;
         Decision refusal = null;
         long uploaded = 0;
         long downloaded = 0;
@@ -145,7 +146,7 @@ public class CheatDetector {
             uploaded = Math.max(0, request.uploaded() - previous.uploaded());
             downloaded = Math.max(0, request.downloaded() - previous.downloaded());
             if (reset) {
-                withhold |= countReset(user, torrent, request, nowMillis);
+                grant = grant.and(countReset(user, torrent, request, nowMillis));
             }
             long active = activeTime.millis(previous.stopped(), previous.lastAnnounceMillis(), nowMillis);
             long allowance = ActiveTime.uploadAllowance(previous.stopped(), active,
@@ -155,25 +156,25 @@ public class CheatDetector {
                 // The ledger credits the allowance and withholds the rest when the action is withhold.
                 // Judged over at least a second of a peer that did not stop, as the allowance is.
                 long judged = previous.stopped() ? 0 : Math.max(1_000, active);
-                found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
+                grant = grant.and(found(user, torrent, UPLOAD_SPEED, String.format(Locale.ROOT,
                         "uploaded %d bytes in %.1f s of active time%s: %d allowed at the ceiling of %d MiB/s, "
                                 + "%d beyond", uploaded, judged / 1_000.0, previous.stopped()
                                 ? " (stopped since the last announce)" : "",
-                        allowance, properties.uploadCeiling().toBytes() / MIB, uploaded - allowance), nowMillis);
+                        allowance, properties.uploadCeiling().toBytes() / MIB, uploaded - allowance), nowMillis));
             }
             if (previous.seeding() && request.left() == 0
                     && downloaded > properties.completeDownloadSlack().toBytes()) {
                 refusal = downloadedWhileComplete(user, torrent, downloaded, previous, nowMillis);
             }
         } else {
-            withhold |= checkClient(user, torrent, request, userAgent, nowMillis);
+            grant = grant.and(checkClient(user, torrent, request, userAgent, nowMillis));
         }
         if (request.event() == AnnounceEvent.COMPLETED && request.downloaded() == 0) {
-            withhold |= found(user, torrent, COMPLETED_WITHOUT_DOWNLOAD,
-                    "announced completed having downloaded 0 bytes of a " + torrent.size() + "-byte torrent", nowMillis);
+            grant = grant.and(found(user, torrent, COMPLETED_WITHOUT_DOWNLOAD,
+                    "announced completed having downloaded 0 bytes of a " + torrent.size() + "-byte torrent", nowMillis));
         }
-        withhold |= checkConservation(user, torrent, uploaded, plausiblyDownloaded, nowMillis);
-        return withhold || refusal != null ? new Verdict(withhold, refusal) : Verdict.ACCEPTED;
+        grant = grant.and(checkConservation(user, torrent, uploaded, plausiblyDownloaded, nowMillis));
+        return grant != CreditGrant.FULL || refusal != null ? new Verdict(grant, refusal) : Verdict.ACCEPTED;
     }
 
     /**
@@ -207,18 +208,18 @@ public class CheatDetector {
         events.recordLater(user.id(), torrent.id(), new Decision(RULE, "refused", PEER_HIJACK, evidence), nowMillis);
     }
 
-    private boolean checkClient(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, String userAgent,
+    private CreditGrant checkClient(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, String userAgent,
                                 long nowMillis) {
         ClientAllowList.ClientRule rule = clients.ruleFor(request.peerId());
         if (rule == null || rule.userAgentPrefix() == null || userAgent == null
                 || userAgent.startsWith(rule.userAgentPrefix())) {
-            return false;
+            return CreditGrant.FULL;
         }
         return found(user, torrent, CLIENT_MISMATCH, "peer_id " + request.peerId().printable().substring(0, 8)
                 + " names " + rule.name() + " but the User-Agent is '" + printable(userAgent) + "'", nowMillis);
     }
 
-    private boolean countReset(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, long nowMillis) {
+    private CreditGrant countReset(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request, long nowMillis) {
         long window = properties.resetWindow().toMillis();
         if (resets.size() > MAX_TRACKED_PEERS && nowMillis - lastPrune > 1_000) {
             lastPrune = nowMillis;
@@ -228,7 +229,7 @@ public class CheatDetector {
                 current == null || nowMillis - current.since() >= window ? new Resets(nowMillis, 1)
                         : new Resets(current.since(), current.count() + 1));
         if (counted.count() != properties.resetLimit() + 1) {
-            return false;
+            return CreditGrant.FULL;
         }
         return found(user, torrent, COUNTER_RESETS, counted.count() + " counter resets of one peer within "
                 + properties.resetWindow().toMinutes() + " min (limit " + properties.resetLimit() + ")", nowMillis);
@@ -239,10 +240,10 @@ public class CheatDetector {
      * Upload beyond what the other users reported downloading over the window (two consecutive windows, so a
      * window boundary forgets nothing recent), plus a slack for reports still to come, is flagged once.
      */
-    private boolean checkConservation(UserAccount user, RegisteredTorrent torrent, long uploaded, long downloaded,
+    private CreditGrant checkConservation(UserAccount user, RegisteredTorrent torrent, long uploaded, long downloaded,
                                       long nowMillis) {
         if (uploaded == 0 && downloaded == 0) {
-            return false;
+            return CreditGrant.FULL;
         }
         TorrentWindow window = windows.computeIfAbsent(torrent.id(), id -> new TorrentWindow());
         long length = properties.conservationWindow().toMillis();
@@ -255,7 +256,7 @@ public class CheatDetector {
         window.add(user.id(), downloaded, uploaded, torrent.size());
         long limit = saturatedAdd(othersDownloaded, properties.conservationSlack().toBytes());
         if (uploaded == 0 || uploadedBefore > limit || saturatedAdd(uploadedBefore, uploaded) <= limit) {
-            return false;
+            return CreditGrant.FULL;
         }
         return found(user, torrent, CONSERVATION, "uploaded " + saturatedAdd(uploadedBefore, uploaded) + " bytes within "
                 + properties.conservationWindow().toMinutes() + " min while the other users on this torrent plausibly "
@@ -263,8 +264,11 @@ public class CheatDetector {
                 nowMillis);
     }
 
-    /** Records a finding and applies its action; true when the announce's whole upload credit is withheld. */
-    private boolean found(UserAccount user, RegisteredTorrent torrent, String finding, String evidence, long nowMillis) {
+    /**
+     * Records a finding and applies its action: the announce earns no seed points, and with the action
+     * {@code withhold} no upload credit either.
+     */
+    private CreditGrant found(UserAccount user, RegisteredTorrent torrent, String finding, String evidence, long nowMillis) {
         CheatProperties.Action action = properties.actionFor(finding);
         count(finding);
         events.recordLater(user.id(), torrent.id(), new Decision(RULE, outcome(action), finding, evidence), nowMillis);
@@ -272,7 +276,8 @@ public class CheatDetector {
             changeAccount(user, new AccountChanges(null, null, false, null, null), finding);
         }
         // Beyond-the-allowance upload is withheld by the ledger, which credits the allowance.
-        return action == CheatProperties.Action.WITHHOLD && !finding.equals(UPLOAD_SPEED);
+        return action == CheatProperties.Action.WITHHOLD && !finding.equals(UPLOAD_SPEED)
+                ? CreditGrant.UPLOAD_WITHHELD : CreditGrant.NO_REWARD;
     }
 
     private static String outcome(CheatProperties.Action action) {

@@ -64,14 +64,14 @@ public final class Swarm {
      * up to {@code numwant} at random, never the user's own peers, only leechers for a seeder or partial seed.
      */
     public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
-                                         String userAgent, long nowMillis, int numwant, boolean withholdUploadCredit) {
+                                         String userAgent, long nowMillis, int numwant, CreditGrant grant) {
         int slot = find(userId, request.peerId());
         PeerState before = slot < 0 ? null : slots[slot];
         boolean stopped = request.event() == AnnounceEvent.STOPPED;
         // A stopped peer this swarm does not hold is recorded too, out of the lists: another node may have served
         // it, and its last bytes are credited against the row that node wrote.
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
-        listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), withholdUploadCredit));
+        listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), grant, Math.max(1, seeders)));
         if (slot < 0) {
             add(after.snapshot()); // the listener may keep after: the stored peer is another object
         } else {

@@ -238,7 +238,7 @@ class CreditIntegrityTest extends TrackerIntegrationTest {
     private LedgerRecorder recorderInto(Ledger own) {
         SwarmProperties swarm = new SwarmProperties(Duration.ofMinutes(45), Duration.ofDays(14), Duration.ofMinutes(1),
                 Duration.ofHours(1));
-        return new LedgerRecorder(own, rules, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
+        return new LedgerRecorder(own, rules, SeedPointRates.NONE, new ActiveTime(() -> 38 * 60_000, swarm), swarm);
     }
 
     private long lastAnnounceMillis(CreatedUser user) {

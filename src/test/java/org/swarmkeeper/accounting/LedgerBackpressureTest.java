@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
@@ -26,7 +27,7 @@ class LedgerBackpressureTest {
 
     private static void recordOnePeer(Ledger ledger) {
         ledger.record(1, null, new PeerState(1, PeerId.of(new byte[20]), null, new byte[] {127, 0, 0, 1, 26, (byte) 225},
-                null, 0, 0, 100, false, "test", 0, 0, true, false, false), null, false);
+                null, 0, 0, 100, false, "test", 0, 0, true, false, false), null, CreditGrant.FULL);
     }
 
     private void advance(long millis) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
 
 /** The ledger's health: DOWN for a flush stuck past tracker.ledger.stuck-after, on the ledger's own clock. */
@@ -27,7 +28,7 @@ class LedgerHealthIndicatorTest {
     @Test
     void aFlushRunningPastStuckAfterIsDown() {
         ledger.record(1, null, new PeerState(1, PeerId.of(new byte[20]), null, null, null, 0, 0, 100, false, null, 0,
-                0, true, false, false), null, false);
+                0, true, false, false), null, CreditGrant.FULL);
         ledger.drain(); // the flush begins
         nanos.addAndGet(Duration.ofSeconds(59).toNanos());
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);

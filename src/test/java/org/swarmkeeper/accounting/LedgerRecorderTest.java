@@ -33,7 +33,7 @@ class LedgerRecorderTest {
         public long uploadCeiling() {
             return CEILING;
         }
-    }, new ActiveTime(() -> 38 * MINUTE, SWARM), SWARM); // a 30-minute interval, 10 % jitter, 5 minutes late
+    }, SeedPointRates.NONE, new ActiveTime(() -> 38 * MINUTE, SWARM), SWARM); // a 30-minute interval, 10 % jitter, 5 minutes late
     private final PeerId peerId = PeerId.of(new byte[20]);
 
     @Test
