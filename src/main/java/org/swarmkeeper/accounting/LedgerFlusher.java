@@ -306,7 +306,7 @@ class LedgerFlusher implements SmartLifecycle {
         this.rebased = Counter.builder("tracker.ledger.rebased")
                 .description("Peers credited against a newer baseline found in PostgreSQL (written by another node, "
                         + "or by an earlier attempt of a flush whose commit was not acknowledged)").register(meters);
-        this.seedPoints = Counter.builder("tracker.points.earned").baseUnit("points")
+        this.seedPoints = Counter.builder("tracker.points.earned")
                 .description("Seed points paid by committed flushes").register(meters);
         Gauge.builder("tracker.ledger.pending", ledger, Ledger::pendingPeers)
                 .description("Peers whose state and credit wait for the next flush").register(meters);
