@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -31,10 +33,13 @@ import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
+import org.swarmkeeper.torrents.Moderation;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.Torrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.torrents.TorrentChanges;
 import org.swarmkeeper.users.UserDirectory;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/torrents")
@@ -44,16 +49,23 @@ class TorrentApi {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
 
     /** {@code infoHashV2}: the full 64-hex SHA-256 of a v2 or hybrid torrent (BEP 52), optional. */
-    record RegisterTorrent(String infoHash, String infoHashV2, String name, Long size) {
+    /**
+     * {@code uploaderId}: the user who uploaded it, optional (the uploader may announce it while pending);
+     * {@code moderation}: {@code approved} (the default) or {@code pending}.
+     */
+    record RegisterTorrent(String infoHash, String infoHashV2, String name, Long size, Long uploaderId,
+                           String moderation) {
     }
 
     record TorrentView(long id, String infoHash, String infoHashV2, String name, long size, double downloadFactor,
-                       double uploadFactor, Instant deletedAt, String deletionReason, Instant createdAt) {
+                       double uploadFactor, Instant freeleechUntil, Instant doubleUploadUntil, String moderation,
+                       String moderationReason, Long uploaderId, Instant deletedAt, String deletionReason,
+                       Instant createdAt) {
     }
 
-    /** Fields left out (null) keep their value; 0 = freeleech (download) or neutral, 2 = double upload. */
-    record ChangeFactors(Double downloadFactor, Double uploadFactor) {
-    }
+    /** The fields PATCH changes; the others are left as they are. */
+    private static final Set<String> CHANGEABLE = Set.of("downloadFactor", "uploadFactor", "freeleechUntil",
+            "doubleUploadUntil", "moderation", "moderationReason");
 
     record Deletion(String reason) {
     }
@@ -86,6 +98,7 @@ class TorrentApi {
             "name", Comparator.comparing(listed -> listed.torrent().name(), String.CASE_INSENSITIVE_ORDER));
 
     record SwarmView(long id, String infoHash, String name, long size, double downloadFactor, double uploadFactor,
+                     Instant freeleechUntil, Instant doubleUploadUntil, String moderation, String moderationReason,
                      Instant deletedAt, String deletionReason, int seeders, int leechers, int partialSeeds,
                      long snatches, List<PeerView> peers) {
     }
@@ -117,26 +130,98 @@ class TorrentApi {
         return ApiProblems.notFound("no torrent registered under " + infoHash);
     }
 
+    /**
+     * Changes the given fields only: {@code downloadFactor}, {@code uploadFactor} (0 = freeleech or neutral, 2 =
+     * double upload), {@code freeleechUntil} and {@code doubleUploadUntil} (ISO-8601 instants at which they end by
+     * themselves, {@code null} to end them now), {@code moderation} ({@code pending}, {@code approved},
+     * {@code rejected}, {@code postponed}) with {@code moderationReason} (required for rejected and postponed: the
+     * failure reason clients get).
+     */
     @PatchMapping("/{infoHash}")
-    TorrentView changeFactors(@PathVariable String infoHash, @RequestBody ChangeFactors body) {
+    TorrentView change(@PathVariable String infoHash, @RequestBody JsonNode body) {
         Map<String, String> errors = new LinkedHashMap<>();
-        if (body == null || (body.downloadFactor() == null && body.uploadFactor() == null)) {
-            errors.put("downloadFactor", "give downloadFactor and/or uploadFactor");
-        } else {
-            checkFactor("downloadFactor", body.downloadFactor(), errors);
-            checkFactor("uploadFactor", body.uploadFactor(), errors);
+        if (body == null || !body.isObject() || body.isEmpty()) {
+            throw ApiProblems.invalid(Map.of("body", "a JSON object with the fields to change: "
+                    + String.join(", ", new TreeSet<>(CHANGEABLE))));
+        }
+        body.propertyNames().stream().filter(field -> !CHANGEABLE.contains(field)).forEach(field -> errors.put(field,
+                "unknown field; changeable: " + String.join(", ", new TreeSet<>(CHANGEABLE))));
+        Double downloadFactor = factor(body, "downloadFactor", errors);
+        Double uploadFactor = factor(body, "uploadFactor", errors);
+        Optional<Instant> freeleechUntil = until(body, "freeleechUntil", errors);
+        Optional<Instant> doubleUploadUntil = until(body, "doubleUploadUntil", errors);
+        Moderation moderation = null;
+        String reason = null;
+        if (body.has("moderation")) {
+            JsonNode state = body.get("moderation");
+            moderation = state.isString() ? Moderation.of(state.asString()).orElse(null) : null;
+            if (moderation == null) {
+                errors.put("moderation", "pending, approved, rejected or postponed");
+            }
+            JsonNode reasonNode = body.get("moderationReason");
+            if (reasonNode != null && !reasonNode.isNull()) {
+                if (!reasonNode.isString() || reasonNode.asString().isBlank() || reasonNode.asString().length() > 255) {
+                    errors.put("moderationReason", "1 to 255 characters, shown to clients");
+                } else {
+                    reason = reasonNode.asString();
+                }
+            } else if (moderation == Moderation.REJECTED || moderation == Moderation.POSTPONED) {
+                errors.put("moderationReason", "required for " + moderation.code() + ": clients are told it");
+            }
+        } else if (body.has("moderationReason")) {
+            errors.put("moderationReason", "goes with moderation");
         }
         if (!errors.isEmpty()) {
             throw ApiProblems.invalid(errors);
         }
-        return view(torrents.changeFactors(infoHash(infoHash), body.downloadFactor(), body.uploadFactor())
-                .orElseThrow(() -> notRegistered(infoHash)));
+        return view(torrents.change(infoHash(infoHash), new TorrentChanges(downloadFactor, uploadFactor,
+                freeleechUntil, doubleUploadUntil, moderation, reason)).orElseThrow(() -> notRegistered(infoHash)));
+    }
+
+    private static Double factor(JsonNode body, String field, Map<String, String> errors) {
+        if (!body.has(field)) {
+            return null;
+        }
+        JsonNode value = body.get(field);
+        Double factor = value.isNumber() ? value.asDouble() : Double.NaN;
+        checkFactor(field, factor, errors);
+        return errors.containsKey(field) ? null : factor;
     }
 
     static void checkFactor(String field, Double factor, Map<String, String> errors) {
         if (factor != null && !(factor >= 0 && factor <= 10)) {
             errors.put(field, "from 0 to 10: the share of bytes credited (0 = not counted, 2 = doubled)");
         }
+    }
+
+    /** Absent: {@code null} (unchanged); JSON null: empty (ended); otherwise the instant. */
+    private static Optional<Instant> until(JsonNode body, String field, Map<String, String> errors) {
+        if (!body.has(field)) {
+            return null;
+        }
+        JsonNode value = body.get(field);
+        if (value.isNull()) {
+            return Optional.empty();
+        }
+        Instant instant = ApiProblems.instant(field, value.isString() ? value.asString() : null, errors);
+        return instant == null ? null : Optional.of(instant);
+    }
+
+    /** The uploader and the first moderation state of a torrent being registered, checked. */
+    record Registration(Long uploaderId, Moderation moderation) {
+    }
+
+    static Registration registration(Long uploaderId, String moderation, UserDirectory users,
+                                     Map<String, String> errors) {
+        if (uploaderId != null && users.byId(uploaderId) == null) {
+            errors.put("uploaderId", "no user " + uploaderId);
+        }
+        Moderation state = moderation == null ? Moderation.APPROVED : Moderation.of(moderation)
+                .filter(m -> m == Moderation.APPROVED || m == Moderation.PENDING).orElse(null);
+        if (state == null) {
+            errors.put("moderation", "approved (the default) or pending");
+        }
+        return new Registration(uploaderId, state);
     }
 
     /** Clients announcing it are then told "torrent deleted: {@code reason}". */
@@ -164,11 +249,14 @@ class TorrentApi {
         if (body == null || body.size() == null || body.size() < 0) {
             errors.put("size", "required: total size in bytes, 0 or more");
         }
+        Registration registration = body == null ? null
+                : registration(body.uploaderId(), body.moderation(), users, errors);
         if (!errors.isEmpty()) {
             throw ApiProblems.invalid(errors);
         }
         byte[] v2 = body.infoHashV2() == null ? null : HexFormat.of().parseHex(body.infoHashV2());
-        Torrent torrent = torrents.register(InfoHash.fromHex(body.infoHash()), v2, body.name(), body.size())
+        Torrent torrent = torrents.register(InfoHash.fromHex(body.infoHash()), v2, body.name(), body.size(),
+                        registration.uploaderId(), registration.moderation())
                 .orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
         return ResponseEntity.created(location(torrent)).body(view(torrent));
     }
@@ -238,15 +326,17 @@ class TorrentApi {
                     peer.seeding(), peer.partialSeed(), Instant.ofEpochMilli(peer.lastAnnounceMillis())));
         }
         return new SwarmView(torrent.getId(), torrent.getInfoHash().hex(), torrent.getName(), torrent.getSize(),
-                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getDeletedAt(),
-                torrent.getDeletionReason(), counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), peerViews);
+                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getFreeleechUntil(),
+                torrent.getDoubleUploadUntil(), torrent.getModeration().code(), torrent.getModerationReason(),
+                torrent.getDeletedAt(), torrent.getDeletionReason(), counts.seeders(), counts.leechers(), counts.partialSeeds(), counts.snatches(), peerViews);
     }
 
     static TorrentView view(Torrent torrent) {
         byte[] v2 = torrent.getInfoHashV2();
         return new TorrentView(torrent.getId(), torrent.getInfoHash().hex(),
                 v2 == null ? null : HexFormat.of().formatHex(v2), torrent.getName(), torrent.getSize(),
-                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getDeletedAt(),
-                torrent.getDeletionReason(), torrent.getCreatedAt());
+                torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getFreeleechUntil(),
+                torrent.getDoubleUploadUntil(), torrent.getModeration().code(), torrent.getModerationReason(),
+                torrent.getUploaderId(), torrent.getDeletedAt(), torrent.getDeletionReason(), torrent.getCreatedAt());
     }
 }

@@ -2,6 +2,7 @@ package org.swarmkeeper.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,12 +13,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.swarmkeeper.torrents.Metainfo;
 import org.swarmkeeper.torrents.Torrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
+import org.swarmkeeper.users.UserDirectory;
 
 /**
  * Registers a torrent from its .torrent file, sent as the body ({@code Content-Type: application/x-bittorrent})
@@ -40,31 +43,38 @@ class TorrentUploadApi {
     private final TorrentCatalog torrents;
     private final TorrentUploadProperties properties;
     private final AnnounceUrls announceUrls;
+    private final UserDirectory users;
 
-    TorrentUploadApi(TorrentCatalog torrents, TorrentUploadProperties properties, AnnounceUrls announceUrls) {
+    TorrentUploadApi(TorrentCatalog torrents, TorrentUploadProperties properties, AnnounceUrls announceUrls,
+                     UserDirectory users) {
         this.torrents = torrents;
+        this.users = users;
         this.properties = properties;
         this.announceUrls = announceUrls;
     }
 
     @PostMapping(consumes = BITTORRENT)
-    ResponseEntity<UploadedTorrent> upload(HttpServletRequest request) throws IOException {
+    ResponseEntity<UploadedTorrent> upload(HttpServletRequest request,
+                                           @RequestParam(required = false) Long uploaderId,
+                                           @RequestParam(required = false) String moderation) throws IOException {
         try (InputStream body = request.getInputStream()) {
             long limit = properties.maxFileSize().toBytes();
             byte[] file = body.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
             if (file.length > limit) {
                 throw tooLarge();
             }
-            return register(file);
+            return register(file, uploaderId, moderation);
         }
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<UploadedTorrent> uploadForm(@RequestPart("file") MultipartFile file) throws IOException {
+    ResponseEntity<UploadedTorrent> uploadForm(@RequestPart("file") MultipartFile file,
+                                               @RequestParam(required = false) Long uploaderId,
+                                               @RequestParam(required = false) String moderation) throws IOException {
         if (file.getSize() > properties.maxFileSize().toBytes()) {
             throw tooLarge();
         }
-        return register(file.getBytes());
+        return register(file.getBytes(), uploaderId, moderation);
     }
 
     private ErrorResponseException tooLarge() {
@@ -73,7 +83,12 @@ class TorrentUploadApi {
                         + " (tracker.torrents.max-file-size)"), null);
     }
 
-    private ResponseEntity<UploadedTorrent> register(byte[] file) {
+    private ResponseEntity<UploadedTorrent> register(byte[] file, Long uploaderId, String moderation) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        TorrentApi.Registration registration = TorrentApi.registration(uploaderId, moderation, users, errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
         Metainfo metainfo;
         try {
             metainfo = Metainfo.parse(file);
@@ -88,7 +103,7 @@ class TorrentUploadApi {
             throw ApiProblems.invalid(Map.of("file", "info.name: at most 255 characters, no NUL"));
         }
         Torrent torrent = torrents.register(metainfo.swarmHash(), metainfo.infoHashV2(), metainfo.name(),
-                metainfo.size()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
+                metainfo.size(), registration.uploaderId(), registration.moderation()).orElseThrow(() -> ApiProblems.conflict("info hash already registered"));
         return ResponseEntity.created(TorrentApi.location(torrent)).body(new UploadedTorrent(TorrentApi.view(torrent),
                 announceUrls.template(), metainfo.infoHash() != null && metainfo.infoHashV2() != null,
                 metainfo.fileCount()));

@@ -18,6 +18,7 @@ import org.swarmkeeper.protocol.BencodedAnswers;
 import org.swarmkeeper.protocol.BencodedAnswers.ScrapeEntry;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
+import org.swarmkeeper.torrents.Moderation;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 
@@ -69,7 +70,7 @@ public class ScrapeService {
             Map<InfoHash, ScrapeEntry> files = new LinkedHashMap<>();
             for (InfoHash hash : request.infoHashes()) {
                 RegisteredTorrent torrent = torrents.byInfoHash(hash);
-                if (torrent != null && !torrent.deleted()) {
+                if (torrent != null && !torrent.deleted() && torrent.moderation() == Moderation.APPROVED) {
                     SwarmCounts counts = swarms.counts(torrent.id(), torrent.snatches());
                     files.put(hash, new ScrapeEntry(counts.seeders(), counts.incomplete(), counts.snatches(),
                             counts.leechers()));

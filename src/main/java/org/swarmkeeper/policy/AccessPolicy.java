@@ -11,12 +11,14 @@ import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.torrents.Moderation;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.UserAccount;
 
 /**
  * The per-announce rules, in a fixed order; the first denial wins. Before the swarm: address ban, account
- * disabled, torrent deleted, client allow-list, port, leech rights. In the swarm (under its lock, see
+ * disabled, torrent deleted, torrent not approved (its uploader may announce it while pending), client
+ * allow-list, port, leech rights. In the swarm (under its lock, see
  * {@link #checkPeer}): peers per user and torrent, then re-announcing before {@code min interval}, which is
  * a warning, never a refusal. Every denial and warning is logged with {@link PolicyEvents}.
  */
@@ -74,6 +76,14 @@ public class AccessPolicy {
         }
         if (torrent.deleted()) {
             return Decision.denied(TORRENT_RULE, "torrent_deleted", "torrent deleted: " + torrent.deletionReason());
+        }
+        if (torrent.moderation() != Moderation.APPROVED
+                && !(torrent.moderation() == Moderation.PENDING && torrent.uploaderId() == user.id())) {
+            return Decision.denied(TORRENT_RULE, "torrent_" + torrent.moderation().code(), switch (torrent.moderation()) {
+                case PENDING -> "torrent is awaiting approval by the moderators";
+                case REJECTED -> "torrent rejected by the moderators: " + torrent.moderationReason();
+                default -> "torrent postponed by the moderators: " + torrent.moderationReason();
+            });
         }
         if (enforceClientList) {
             Decision client = clients.check(request.peerId(), userAgent);

@@ -9,8 +9,8 @@ import org.swarmkeeper.users.UserDirectory;
 
 /**
  * The credit factors in force for a user×torrent at an instant. Downloads take the lowest factor of the
- * torrent, active site-wide events, personal freeleech and a spent freeleech token (any freeleech wins);
- * uploads take the highest of the torrent and active events (any double upload wins), except on a torrent
+ * torrent (0 while its timed freeleech lasts), active site-wide events, personal freeleech and a spent freeleech token (any freeleech wins);
+ * uploads take the highest of the torrent (at least 2 while its timed double upload lasts) and active events (any double upload wins), except on a torrent
  * whose upload factor is 0: staff made it neutral on purpose, and no event overrides that.
  */
 @Component
@@ -43,6 +43,12 @@ class CreditFactorRules implements CreditRules {
         RegisteredTorrent torrent = torrents.byId(torrentId);
         double download = torrent == null ? 1 : torrent.downloadFactor();
         double upload = torrent == null ? 1 : torrent.uploadFactor();
+        if (torrent != null && atMillis < torrent.freeleechUntilMillis()) {
+            download = 0;
+        }
+        if (torrent != null && atMillis < torrent.doubleUploadUntilMillis() && upload != 0) {
+            upload = Math.max(upload, 2);
+        }
         for (SiteEvents.SiteEvent event : siteEvents.events()) {
             if (event.activeAt(atMillis)) {
                 if (event.downloadFactor() != null) {

@@ -10,10 +10,15 @@ import org.swarmkeeper.protocol.InfoHash;
  * @param uploadFactor   share of uploaded bytes that is credited (2 = double upload)
  * @param deletionReason why staff deleted the torrent, or {@code null} while it is live
  * @param truncatedV2    the first 20 bytes of a v2 or hybrid torrent's SHA-256 info hash, or {@code null}
+ * @param freeleechUntilMillis     freeleech until this instant, whatever {@code downloadFactor} says (0: none)
+ * @param doubleUploadUntilMillis  double upload until this instant (0: none)
+ * @param moderationReason         why it is rejected or postponed, or {@code null}
+ * @param uploaderId               the user who uploaded it, 0 when not known
  */
 public record RegisteredTorrent(long id, InfoHash infoHash, String name, long size, long snatches,
                                 double downloadFactor, double uploadFactor, String deletionReason,
-                                InfoHash truncatedV2) {
+                                InfoHash truncatedV2, long freeleechUntilMillis, long doubleUploadUntilMillis,
+                                Moderation moderation, String moderationReason, long uploaderId) {
 
     public boolean deleted() {
         return deletionReason != null;

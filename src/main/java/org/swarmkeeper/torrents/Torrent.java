@@ -40,6 +40,16 @@ public class Torrent {
 
     private String deletionReason;
 
+    private Instant freeleechUntil;
+
+    private Instant doubleUploadUntil;
+
+    private String moderation = "approved";
+
+    private String moderationReason;
+
+    private Long uploaderId;
+
     private Instant createdAt;
 
     private Instant updatedAt;
@@ -47,11 +57,13 @@ public class Torrent {
     protected Torrent() {
     }
 
-    Torrent(InfoHash infoHash, byte[] infoHashV2, String name, long size) {
+    Torrent(InfoHash infoHash, byte[] infoHashV2, String name, long size, Long uploaderId, Moderation moderation) {
         this.infoHash = infoHash.toBytes();
         this.infoHashV2 = infoHashV2;
         this.name = name;
         this.size = size;
+        this.uploaderId = uploaderId;
+        this.moderation = moderation.code();
         this.createdAt = Instant.now();
         this.updatedAt = createdAt;
     }
@@ -100,13 +112,42 @@ public class Torrent {
         return deletionReason;
     }
 
-    /** {@code null} leaves a factor as it is. */
-    void changeFactors(Double downloadFactor, Double uploadFactor) {
-        if (downloadFactor != null) {
-            this.downloadFactor = downloadFactor;
+    public Instant getFreeleechUntil() {
+        return freeleechUntil;
+    }
+
+    public Instant getDoubleUploadUntil() {
+        return doubleUploadUntil;
+    }
+
+    public Moderation getModeration() {
+        return Moderation.of(moderation).orElseThrow();
+    }
+
+    public String getModerationReason() {
+        return moderationReason;
+    }
+
+    public Long getUploaderId() {
+        return uploaderId;
+    }
+
+    void change(TorrentChanges changes) {
+        if (changes.downloadFactor() != null) {
+            this.downloadFactor = changes.downloadFactor();
         }
-        if (uploadFactor != null) {
-            this.uploadFactor = uploadFactor;
+        if (changes.uploadFactor() != null) {
+            this.uploadFactor = changes.uploadFactor();
+        }
+        if (changes.freeleechUntil() != null) {
+            this.freeleechUntil = changes.freeleechUntil().orElse(null);
+        }
+        if (changes.doubleUploadUntil() != null) {
+            this.doubleUploadUntil = changes.doubleUploadUntil().orElse(null);
+        }
+        if (changes.moderation() != null) {
+            this.moderation = changes.moderation().code();
+            this.moderationReason = changes.moderationReason();
         }
         this.updatedAt = Instant.now();
     }
@@ -119,6 +160,9 @@ public class Torrent {
 
     RegisteredTorrent registered() {
         return new RegisteredTorrent(id, getInfoHash(), name, size, snatches, downloadFactor, uploadFactor,
-                deletionReason, infoHashV2 == null ? null : InfoHash.truncatedV2(infoHashV2));
+                deletionReason, infoHashV2 == null ? null : InfoHash.truncatedV2(infoHashV2),
+                freeleechUntil == null ? 0 : freeleechUntil.toEpochMilli(),
+                doubleUploadUntil == null ? 0 : doubleUploadUntil.toEpochMilli(), getModeration(), moderationReason,
+                uploaderId == null ? 0 : uploaderId);
     }
 }

@@ -111,14 +111,19 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         });
     }
 
-    /** Registers a torrent; empty when either hash is already registered. */
-    public Optional<Torrent> register(InfoHash infoHash, byte[] infoHashV2, String name, long size) {
+    /**
+     * Registers a torrent, uploaded by {@code uploaderId} ({@code null}: not known), in the given moderation state;
+     * empty when either hash is already registered.
+     */
+    public Optional<Torrent> register(InfoHash infoHash, byte[] infoHashV2, String name, long size, Long uploaderId,
+                                      Moderation moderation) {
         return writes.execute(status -> {
             if (byInfoHash.containsKey(infoHash) || repository.existsByInfoHash(infoHash.toBytes())
                     || (infoHashV2 != null && repository.existsByInfoHashV2(infoHashV2))) {
                 return Optional.empty();
             }
-            Torrent torrent = repository.saveAndFlush(new Torrent(infoHash, infoHashV2, name, size));
+            Torrent torrent = repository.saveAndFlush(new Torrent(infoHash, infoHashV2, name, size, uploaderId,
+                    moderation));
             refreshAfterCommit(torrent.getId());
             return Optional.of(torrent);
         });
@@ -129,9 +134,9 @@ public class TorrentCatalog implements SmartInitializingSingleton {
         return registered == null ? Optional.empty() : reads.execute(status -> repository.findById(registered.id()));
     }
 
-    /** Changes the credit factors; {@code null} leaves one as it is. Applies to the next announce. */
-    public Optional<Torrent> changeFactors(InfoHash infoHash, Double downloadFactor, Double uploadFactor) {
-        return change(infoHash, torrent -> torrent.changeFactors(downloadFactor, uploadFactor));
+    /** Changes credit factors, timed freeleech and double upload, moderation. Applies to the next announce. */
+    public Optional<Torrent> change(InfoHash infoHash, TorrentChanges changes) {
+        return change(infoHash, torrent -> torrent.change(changes));
     }
 
     /**
