@@ -19,6 +19,10 @@ import org.swarmkeeper.support.WorkDirectory;
  *   <li>every honest user is credited exactly what the model says: per peer, the sum over the announces the
  *       tracker recorded of each counter's increase over the one before (0 at first sight and when a counter went
  *       back), where a node's death takes back what it had not committed ({@link ModelPeer});</li>
+ *   <li>every honest user×torrent's seed time lies between the least and the most its recorded announces allow
+ *       (pairs of seeding announces closer than the peer timeout, the tracker's instants between each one's
+ *       sending and its answer), and its seed points are that seed time at the cluster's flat rate, to each
+ *       flush's rounding; every user's balance is the sum of its torrents' points;</li>
  *   <li>a forger that comes back after {@code stopped} or after falling silent, claiming upload made meanwhile, is
  *       credited at most its honest upload plus the upload ceiling times the time its peer was active (gaps capped
  *       at two intervals, nothing after {@code stopped}) and one interval more, and is flagged

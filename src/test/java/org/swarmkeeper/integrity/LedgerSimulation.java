@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -128,6 +129,7 @@ final class LedgerSimulation {
             violations.add("the ledgers did not settle within " + SETTLE.toSeconds() + " s after the last announce");
         }
         checkTotals();
+        checkSeedPoints();
     }
 
     /** Users, torrents (with their home nodes), the clients, and the forgers' users without leech rights. */
@@ -335,7 +337,7 @@ final class LedgerSimulation {
                 trace.add(forger.identity.label() + " " + forger.describe() + "; recorded by node " + outcome.node());
             }
         }
-        peer.record(announce.report(), outcome.sentMillis(), outcome.node().name);
+        peer.record(announce.report(), outcome.sentMillis(), outcome.receivedMillis(), outcome.node().name);
     }
 
     /**
@@ -468,6 +470,58 @@ final class LedgerSimulation {
                         + client.cheats() + " announces recorded that cheat)");
             }
         }
+    }
+
+    /**
+     * Seed points, paid with the bytes: each user's balance is the sum of what its torrents paid; an honest
+     * user×torrent's points are its seed time at the cluster's rate (a point a second per byte of the torrent), to
+     * the rounding of each flush; and that seed time lies within what the model's announces allow.
+     */
+    private void checkSeedPoints() {
+        JdbcTemplate database = cluster.database();
+        database.query("""
+                SELECT u.id, u.seed_points, COALESCE(sum(h.seed_points), 0) FROM users u
+                LEFT JOIN user_torrent_history h ON h.user_id = u.id GROUP BY u.id, u.seed_points""", row -> {
+            if (row.getLong(2) != row.getLong(3)) {
+                violations.add("user " + row.getLong(1) + " holds " + row.getLong(2) + " millionths of a point; its "
+                        + "torrents paid " + row.getLong(3));
+            }
+        });
+        Map<List<Long>, long[]> stored = new HashMap<>();
+        database.query("""
+                SELECT h.user_id, h.torrent_id, h.seed_time_ms, h.seed_points, t.size
+                FROM user_torrent_history h JOIN torrents t ON t.id = h.torrent_id""", row -> {
+            stored.put(List.of(row.getLong(1), row.getLong(2)),
+                    new long[] {row.getLong(3), row.getLong(4), row.getLong(5)});
+        });
+        Map<List<Long>, long[]> model = new TreeMap<>(Comparator.comparing((List<Long> key) -> key.get(0))
+                .thenComparing(key -> key.get(1)));
+        for (SimulatedClient client : clients) {
+            if (client instanceof SimulatedClient.Honest) {
+                long[] bounds = model.computeIfAbsent(List.of(client.identity.userId(), client.identity.torrentId()),
+                        key -> new long[3]);
+                for (ModelPeer peer : client.peers()) {
+                    long[] peerBounds = peer.seedTimeBounds(TrackerCluster.PEER_TIMEOUT.toMillis());
+                    bounds[0] += peerBounds[0];
+                    bounds[1] += peerBounds[1];
+                    bounds[2] += peer.recordedCount();
+                }
+            }
+        }
+        model.forEach((key, bounds) -> {
+            long[] row = stored.getOrDefault(key, new long[3]);
+            long seedMillis = row[0];
+            String who = "user " + key.get(0) + " on torrent " + key.get(1);
+            if (seedMillis < bounds[0] || seedMillis > bounds[1]) {
+                violations.add(who + ": seed time " + seedMillis + " ms; the announces allow " + bounds[0] + " to "
+                        + bounds[1]);
+            }
+            long expected = row[2] * seedMillis * 1_000; // millionths: the torrent's size a second
+            if (Math.abs(row[1] - expected) > bounds[2]) {
+                violations.add(who + ": " + row[1] + " millionths of a point for " + seedMillis + " ms of seed time; "
+                        + "expected " + expected + " (±" + bounds[2] + ")");
+            }
+        });
     }
 
     /** A user's history rows that differ from the model, per torrent, with the torrent's home node. */

@@ -19,8 +19,8 @@ final class ModelPeer {
      * One recorded announce: what it reported, when it was sent by the client's clock and to which node, and the
      * credit the peer has earned up to and including it, of the reported counters and of their honest part.
      */
-    private record Recorded(Report report, long sentMillis, String node, long creditedUp, long creditedDown,
-                            long honestCreditedUp) {
+    private record Recorded(Report report, long sentMillis, long receivedMillis, String node, long creditedUp,
+                            long creditedDown, long honestCreditedUp) {
     }
 
     /**
@@ -71,14 +71,46 @@ final class ModelPeer {
         return known() ? last().node() : null;
     }
 
-    void record(Report report, long sentMillis, String node) {
+    void record(Report report, long sentMillis, long receivedMillis, String node) {
         Report previous = lastReport();
         boolean creditsUpload = previous != null && !previous.stopped();
         long up = creditsUpload ? increase(previous.uploaded(), report.uploaded()) : 0;
         long down = previous == null ? 0 : increase(previous.downloaded(), report.downloaded());
         long honestUp = creditsUpload ? increase(previous.honestUploaded(), report.honestUploaded()) : 0;
-        recorded.add(new Recorded(report, sentMillis, node, creditedUp() + up, creditedDown() + down,
-                honestCreditedUp() + honestUp));
+        recorded.add(new Recorded(report, sentMillis, receivedMillis, node, creditedUp() + up,
+                creditedDown() + down, honestCreditedUp() + honestUp));
+    }
+
+    /**
+     * The least and the most seed time the tracker can have recorded for this peer, in milliseconds: each pair of
+     * consecutive recorded announces that both report {@code left=0}, the first not {@code stopped}, accrues the
+     * time between the tracker's instants of the two, which lie between each one's sending and its answer. A pair
+     * further apart than {@code peerTimeoutMillis} accrues nothing; one that may be either way, up to its most.
+     */
+    long[] seedTimeBounds(long peerTimeoutMillis) {
+        long least = 0;
+        long most = 0;
+        for (int i = 1; i < recorded.size(); i++) {
+            Recorded before = recorded.get(i - 1);
+            Recorded after = recorded.get(i);
+            if (before.report().stopped() || before.report().left() != 0 || after.report().left() != 0) {
+                continue;
+            }
+            long shortest = after.sentMillis() - before.receivedMillis();
+            long longest = after.receivedMillis() - before.sentMillis();
+            if (longest < peerTimeoutMillis) {
+                least += Math.max(0, shortest);
+            }
+            if (shortest < peerTimeoutMillis) {
+                most += longest;
+            }
+        }
+        return new long[] {least, most};
+    }
+
+    /** Announces recorded: the most flushes that may have paid this peer's points, each rounding them once. */
+    int recordedCount() {
+        return recorded.size();
     }
 
     /** What the last recorded announce reported, or {@code null}: the state the tracker holds. */

@@ -25,6 +25,9 @@ final class TrackerCluster implements AutoCloseable {
 
     static final String TOKEN = "integrity-token";
     static final Duration INTERVAL = Duration.ofSeconds(2);
+    static final Duration PEER_TIMEOUT = Duration.ofSeconds(6);
+    /** Points an hour per GiB seeded: 3,600 per byte, one a second. */
+    static final long SEED_POINTS_FLAT = 3_600L << 30;
     static final long UPLOAD_CEILING = 1L << 20;
     /** The table only the ledger's flush writes in a transaction: the commit to cut is one of its flushes. */
     private static final String LEDGER_TABLE = "user_torrent_history";
@@ -70,11 +73,15 @@ final class TrackerCluster implements AutoCloseable {
                     "--tracker.announce.interval-jitter=0", "--tracker.announce.min-interval=0s",
                     // Active time per gap: the interval and as much again, as the model counts it.
                     "--tracker.announce.interval-tolerance=" + INTERVAL.toSeconds() + "s",
-                    "--tracker.swarm.peer-timeout=6s", "--tracker.swarm.reap-interval=1s",
+                    "--tracker.swarm.peer-timeout=" + PEER_TIMEOUT.toSeconds() + "s", "--tracker.swarm.reap-interval=1s",
                     "--tracker.cheat.upload-ceiling=" + UPLOAD_CEILING + "B",
                     // Steps move kilobytes: any download growth while complete is the forgery the model plays.
                     "--tracker.cheat.complete-download-slack=0B",
-                    "--tracker.policy.max-peers-per-torrent=8");
+                    "--tracker.policy.max-peers-per-torrent=8",
+                    // A point a second per byte of the torrent, whatever the seeders and seed time: the model's
+                    // oracle for points is then the seed time, which it bounds by the announces' times.
+                    "--tracker.economy.seed-points.flat=" + SEED_POINTS_FLAT,
+                    "--tracker.economy.seed-points.scarcity=0");
         }
 
         /**
