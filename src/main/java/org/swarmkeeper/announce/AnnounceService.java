@@ -181,8 +181,8 @@ public class AnnounceService {
         boolean recorded;
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
             PeerState previous = swarm.peer(user.id(), request.peerId());
-            Decision decision = policy.checkPeer(user, torrent, request, previous,
-                    swarm.activePeersOf(user.id()), address, properties.minInterval(), now);
+            Decision decision = policy.checkPeer(user, torrent, request, previous, swarm.activePeersOf(user.id()),
+                    swarm.leeching(user.id()), address, properties.minInterval(), now);
             if (decision != null && decision.denied()) {
                 throw new Refusal(decision.code(), decision.message());
             }

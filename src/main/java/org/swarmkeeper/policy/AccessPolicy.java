@@ -2,6 +2,8 @@ package org.swarmkeeper.policy;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -10,7 +12,10 @@ import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.PeerAddresses;
+import org.swarmkeeper.economy.UserClass;
+import org.swarmkeeper.economy.UserClasses;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.SwarmRegistry;
 import org.swarmkeeper.torrents.Moderation;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.UserAccount;
@@ -30,19 +35,24 @@ public class AccessPolicy {
     static final String PORT_RULE = "port";
     static final String PEER_LIMIT_RULE = "peer_limit";
     static final String MIN_INTERVAL_RULE = "min_interval";
+    static final String CLASS_RULE = ScheduledRules.CLASS_RULE;
 
     private final IpBans ipBans;
     private final ClientAllowList clients;
     private final LeechRights leechRights;
     private final PolicyEvents events;
     private final CheatDetector cheats;
+    private final UserClasses classes;
+    private final SwarmRegistry swarms;
     private final BitSet blockedPorts;
     private final boolean enforceClientList;
     private final int maxPeersPerTorrent;
     private final long minIntervalToleranceMillis;
 
     AccessPolicy(IpBans ipBans, ClientAllowList clients, LeechRights leechRights, PolicyEvents events,
-                 CheatDetector cheats, PolicyProperties properties) {
+                 CheatDetector cheats, UserClasses classes, SwarmRegistry swarms, PolicyProperties properties) {
+        this.classes = classes;
+        this.swarms = swarms;
         this.ipBans = ipBans;
         this.clients = clients;
         this.leechRights = leechRights;
@@ -102,14 +112,16 @@ public class AccessPolicy {
     }
 
     /**
-     * The swarm's rules for this announce, given the peer's {@code previous} state (or {@code null}) and the
-     * user's active peers in the swarm; {@code minInterval} is the one sent to clients. Call while holding the swarm's lock, so that the
+     * The swarm's rules for this announce, given the peer's {@code previous} state (or {@code null}), the
+     * user's active peers in the swarm and whether one of them is downloading; {@code minInterval} is the one sent
+     * to clients. An announce that starts a download of this torrent must find a free download slot of the user's
+     * class, and a torrent older than the class's leech wait. Call while holding the swarm's lock, so that the
      * check and the announce it admits are one step. A denial refuses the announce; a warning admits it
      * (credited as usual) but answers without peers.
      */
     public Decision checkPeer(UserAccount user, RegisteredTorrent torrent, AnnounceRequest request,
-                              PeerState previous, int activePeersOfUser, InetAddress address, Duration minInterval,
-                              long nowMillis) {
+                              PeerState previous, int activePeersOfUser, boolean userLeechingHere,
+                              InetAddress address, Duration minInterval, long nowMillis) {
         Decision decision = null;
         boolean joining = previous == null || !previous.active();
         boolean viaV6 = !PeerAddresses.isV4(address);
@@ -119,6 +131,13 @@ public class AccessPolicy {
             cheats.hijack(user, torrent, evidence, nowMillis);
             return Decision.denied(CheatDetector.RULE, CheatDetector.PEER_HIJACK,
                     "peer_id already in use by another client: restart your client");
+        }
+        if (leeching(request) && !userLeechingHere) {
+            Decision classDenial = classDenial(user, torrent, nowMillis);
+            if (classDenial != null) {
+                events.recordLater(user.id(), torrent.id(), classDenial, nowMillis);
+                return classDenial;
+            }
         }
         if (joining && request.event() != AnnounceEvent.STOPPED && activePeersOfUser >= maxPeersPerTorrent) {
             decision = Decision.denied(PEER_LIMIT_RULE, "peer_limit", "too many clients: at most "
@@ -133,6 +152,24 @@ public class AccessPolicy {
             events.recordLater(user.id(), torrent.id(), decision, nowMillis);
         }
         return decision;
+    }
+
+    /** Why the user's class does not let the user start downloading this torrent now, or {@code null}. */
+    private Decision classDenial(UserAccount user, RegisteredTorrent torrent, long nowMillis) {
+        UserClass userClass = classes.of(user);
+        long waitMillis = userClass.leechWait().toMillis();
+        if (waitMillis > 0 && nowMillis - torrent.createdAtMillis() < waitMillis) {
+            return Decision.denied(CLASS_RULE, "leech_wait", "your class (" + userClass.name() + ") may download a "
+                    + "torrent " + userClass.leechWait().toHours() + " h after its upload: from "
+                    + Instant.ofEpochMilli(torrent.createdAtMillis() + waitMillis).truncatedTo(ChronoUnit.SECONDS));
+        }
+        int slots = userClass.downloadSlots();
+        if (slots > 0 && swarms.leechingTorrents(user.id()) >= slots) {
+            return Decision.denied(CLASS_RULE, "download_slots", "download slots full: your class ("
+                    + userClass.name() + ") downloads " + slots + " torrent" + (slots == 1 ? "" : "s")
+                    + " at once; finish or stop one first (seeding is not limited)");
+        }
+        return null;
     }
 
     /**

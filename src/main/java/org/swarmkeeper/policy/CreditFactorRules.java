@@ -2,6 +2,8 @@ package org.swarmkeeper.policy;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.accounting.CreditRules;
+import org.swarmkeeper.economy.UserClass;
+import org.swarmkeeper.economy.UserClasses;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 import org.swarmkeeper.users.UserAccount;
@@ -11,7 +13,8 @@ import org.swarmkeeper.users.UserDirectory;
  * The credit factors in force for a user×torrent at an instant. Downloads take the lowest factor of the
  * torrent (0 while its timed freeleech lasts), active site-wide events, personal freeleech and a spent freeleech token (any freeleech wins);
  * uploads take the highest of the torrent (at least 2 while its timed double upload lasts) and active events (any double upload wins), except on a torrent
- * whose upload factor is 0: staff made it neutral on purpose, and no event overrides that.
+ * whose upload factor is 0: staff made it neutral on purpose, and no event overrides that. Both are then scaled
+ * by the user's class.
  */
 @Component
 class CreditFactorRules implements CreditRules {
@@ -21,9 +24,11 @@ class CreditFactorRules implements CreditRules {
     private final SiteEvents siteEvents;
     private final FreeleechTokens tokens;
     private final CheatProperties cheats;
+    private final UserClasses classes;
 
     CreditFactorRules(UserDirectory users, TorrentCatalog torrents, SiteEvents siteEvents, FreeleechTokens tokens,
-                      CheatProperties cheats) {
+                      CheatProperties cheats, UserClasses classes) {
+        this.classes = classes;
         this.cheats = cheats;
         this.users = users;
         this.torrents = torrents;
@@ -63,6 +68,9 @@ class CreditFactorRules implements CreditRules {
         if ((user != null && atMillis < user.personalFreeleechUntilMillis()) || tokens.spentOn(userId, torrentId)) {
             download = 0;
         }
+        UserClass userClass = classes.of(user);
+        download *= userClass.downloadFactor();
+        upload *= userClass.uploadFactor();
         return new Factors(download, upload);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.swarmkeeper.economy.UserClasses;
 
 /**
  * Hit-and-run, evaluated on a schedule. A snatch of at least the minimum share of a torrent obliges the user
@@ -55,9 +56,11 @@ class HitAndRuns {
     private final JdbcTemplate jdbc;
     private final PolicyEvents events;
     private final PolicyProperties.HitAndRun properties;
+    private final UserClasses classes;
 
-    HitAndRuns(JdbcTemplate jdbc, PolicyEvents events, PolicyProperties properties) {
+    HitAndRuns(JdbcTemplate jdbc, PolicyEvents events, PolicyProperties properties, UserClasses classes) {
         this.jdbc = jdbc;
+        this.classes = classes;
         this.events = events;
         this.properties = properties.hitAndRun();
     }
@@ -68,7 +71,9 @@ class HitAndRuns {
         List<Obligation> obligations = jdbc.query(OBLIGATIONS, (rs, i) -> obligation(rs),
                 properties.minDownloadedShare(), properties.seedTime().toMillis(), properties.torrentRatio());
         for (Obligation obligation : obligations) {
-            evaluate(obligation, now);
+            if (!classes.of(obligation.userId()).hitAndRunImmune()) { // immune accounts are left out by the query
+                evaluate(obligation, now);
+            }
         }
         Map<Long, Integer> strikesAfter = activeStrikes();
         Set<Long> users = new HashSet<>(strikesBefore.keySet());

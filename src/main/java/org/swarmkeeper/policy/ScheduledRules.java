@@ -3,6 +3,8 @@ package org.swarmkeeper.policy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,11 +17,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.swarmkeeper.accounting.Ledger;
+import org.swarmkeeper.economy.EconomyProperties;
+import org.swarmkeeper.economy.UserClasses;
+import org.swarmkeeper.users.UserDirectory;
 
 /**
- * Runs the ratio watch and hit-and-run evaluations every {@code tracker.policy.evaluate-interval}, in one
- * transaction, right after a ledger flush. An advisory lock lets one node of several evaluate at a time; every
- * node then reloads the resulting leech rights.
+ * Runs the ratio watch and hit-and-run evaluations every {@code tracker.policy.evaluate-interval}, and the user
+ * classes' promotions and demotions at most every {@code tracker.economy.class-interval}, in one transaction, right
+ * after a ledger flush. An advisory lock lets one node of several evaluate at a time; every node then reloads the
+ * resulting leech rights.
  */
 @Component
 public class ScheduledRules {
@@ -27,11 +33,17 @@ public class ScheduledRules {
     private static final Logger log = LoggerFactory.getLogger(ScheduledRules.class);
     /** Arbitrary, fixed: identifies the evaluation among PostgreSQL advisory locks; staff changes take it too. */
     static final long EVALUATION_LOCK = 0x5357524d_00000001L;
+    static final String CLASS_RULE = "class";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final RatioWatch ratioWatch;
     private final HitAndRuns hitAndRuns;
+    private final UserClasses classes;
+    private final long classIntervalMillis;
+    /** When this node last evaluated classes; they are evaluated at most every {@code class-interval}. */
+    private volatile Instant classesEvaluatedAt = Instant.MIN;
+    private final UserDirectory users;
     private final LeechRights leechRights;
     private final PolicyEvents events;
     private final Ledger ledger;
@@ -40,11 +52,15 @@ public class ScheduledRules {
     private final Timer skipped;
 
     ScheduledRules(JdbcTemplate jdbc, TransactionTemplate transactions, RatioWatch ratioWatch, HitAndRuns hitAndRuns,
-                   LeechRights leechRights, PolicyEvents events, Ledger ledger, Clock clock, MeterRegistry meters) {
+                   UserClasses classes, EconomyProperties economy, UserDirectory users, LeechRights leechRights,
+                   PolicyEvents events, Ledger ledger, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.ratioWatch = ratioWatch;
         this.hitAndRuns = hitAndRuns;
+        this.classes = classes;
+        this.classIntervalMillis = economy.classInterval().toMillis();
+        this.users = users;
         this.leechRights = leechRights;
         this.events = events;
         this.ledger = ledger;
@@ -85,6 +101,8 @@ public class ScheduledRules {
         // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         events.flush(); // announces' decisions so far come before this evaluation's in the log
+        List<UserClasses.Change> classChanges = new ArrayList<>();
+        boolean classesDue = !now.isBefore(classesEvaluatedAt.plusMillis(classIntervalMillis));
         boolean evaluated = Boolean.TRUE.equals(transactions.execute(status -> {
             if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
                     EVALUATION_LOCK))) {
@@ -92,8 +110,19 @@ public class ScheduledRules {
             }
             ratioWatch.evaluate(now);
             hitAndRuns.evaluate(now);
+            if (classesDue) {
+                classChanges.addAll(classes.evaluate(now));
+                classChanges.forEach(change -> events.recordNow(change.userId(), null, new Decision(CLASS_RULE,
+                        change.promoted() ? "promoted" : "demoted", change.promoted() ? "class_promoted"
+                        : "class_demoted", (change.promoted() ? "promoted from " : "demoted from ") + change.from()
+                        + " to " + change.to() + ": " + change.why()), now));
+            }
             return true;
         }));
+        if (evaluated && classesDue) {
+            classesEvaluatedAt = now;
+        }
+        classChanges.forEach(change -> users.refresh(change.userId()));
         leechRights.reload();
         sample.stop(evaluated ? evaluations : skipped);
         return evaluated;

@@ -29,6 +29,7 @@ public final class Swarm {
 
     private final long torrentId;
     private final PeerChangeListener listener;
+    private final LeechingUsers leechingUsers;
 
     /*
      * Every peer this swarm knows, active or not, in slots 0..size-1 (a removed peer's slot takes the last one).
@@ -54,9 +55,14 @@ public final class Swarm {
     private volatile long snatches;
 
     Swarm(long torrentId, long snatches, PeerChangeListener listener) {
+        this(torrentId, snatches, listener, new LeechingUsers());
+    }
+
+    Swarm(long torrentId, long snatches, PeerChangeListener listener, LeechingUsers leechingUsers) {
         this.torrentId = torrentId;
         this.snatches = snatches;
         this.listener = listener;
+        this.leechingUsers = leechingUsers;
     }
 
     /**
@@ -72,11 +78,13 @@ public final class Swarm {
         // it, and its last bytes are credited against the row that node wrote.
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
         listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), grant, Math.max(1, seeders)));
+        boolean wasLeeching = leeching(userId);
         if (slot < 0) {
             add(after.snapshot()); // the listener may keep after: the stored peer is another object
         } else {
             update(slot, after);
         }
+        leechingChanged(userId, wasLeeching);
         PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
         return new Outcome(counts(), chosen);
     }
@@ -96,6 +104,24 @@ public final class Swarm {
     public synchronized PeerState peer(long userId, PeerId peerId) {
         int slot = find(userId, peerId);
         return slot < 0 ? null : slots[slot];
+    }
+
+    /** Whether this user has a downloading peer in the peer lists. */
+    public synchronized boolean leeching(long userId) {
+        for (int cell = home(userId); index[cell] != 0; cell = next(cell)) {
+            int slot = index[cell] - 1;
+            if (slots[slot].userId() == userId && liveIndex[slot] >= 0 && slots[slot].leeching()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void leechingChanged(long userId, boolean wasLeeching) {
+        boolean leeching = leeching(userId);
+        if (leeching != wasLeeching) {
+            leechingUsers.changed(userId, leeching);
+        }
     }
 
     /** How many peers of this user are in the peer lists. */
@@ -335,7 +361,9 @@ public final class Swarm {
             if (state.active() && state.lastAnnounceMillis() < staleBeforeMillis) {
                 PeerState timedOut = state.inactive();
                 listener.onPeerChange(new PeerChange(torrentId, state, timedOut, AnnounceEvent.NONE));
+                boolean wasLeeching = leeching(timedOut.userId());
                 update(slot, timedOut);
+                leechingChanged(timedOut.userId(), wasLeeching);
             } else if (!state.active() && state.lastAnnounceMillis() < forgetBeforeMillis) {
                 remove(slot);
             }
@@ -345,11 +373,13 @@ public final class Swarm {
     /** Puts back a peer loaded from the database at start-up, without reporting it as a change. */
     synchronized void restore(PeerState state) {
         int slot = find(state.userId(), state.peerIdBytes0to7(), state.peerIdBytes8to15(), state.peerIdBytes16to19());
+        boolean wasLeeching = leeching(state.userId());
         if (slot < 0) {
             add(state);
         } else {
             update(slot, state);
         }
+        leechingChanged(state.userId(), wasLeeching);
     }
 
     public synchronized SwarmCounts counts() {

@@ -20,6 +20,7 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
     private static final Logger log = LoggerFactory.getLogger(SwarmRegistry.class);
 
     private final ConcurrentMap<Long, Swarm> swarms = new ConcurrentHashMap<>();
+    private final LeechingUsers leechingUsers = new LeechingUsers();
     private final PeerChangeListener listener;
     private final PeerLoader loader;
     private final SwarmProperties properties;
@@ -33,6 +34,11 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
         this.clock = clock;
     }
 
+    /** How many torrents the user is leeching on this node. */
+    public int leechingTorrents(long userId) {
+        return leechingUsers.torrentsOf(userId);
+    }
+
     /**
      * The swarm of a torrent. On a miss it is created with the torrent's recorded snatch count and the peers
      * PostgreSQL holds for it (another node may have held the swarm, or this one before a restart); that read happens once per
@@ -44,7 +50,7 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
             return swarm;
         }
         return swarms.computeIfAbsent(torrentId, id -> {
-            Swarm created = new Swarm(id, snatches, listener);
+            Swarm created = new Swarm(id, snatches, listener, leechingUsers);
             loader.load(id).forEach(created::restore);
             return created;
         });
@@ -75,7 +81,7 @@ public class SwarmRegistry implements InitializingBean, SmartInitializingSinglet
         restoring = new FutureTask<>(() -> {
             long started = System.nanoTime();
             int restored = loader.loadAll((torrentId, peer, snatches) ->
-                    swarms.computeIfAbsent(torrentId, id -> new Swarm(id, snatches, listener)).restore(peer));
+                    swarms.computeIfAbsent(torrentId, id -> new Swarm(id, snatches, listener, leechingUsers)).restore(peer));
             log.info("Restored {} peers from PostgreSQL into {} swarms in {} ms", restored, swarms.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return restored;

@@ -14,11 +14,13 @@ import org.swarmkeeper.protocol.InfoHash;
  * @param doubleUploadUntilMillis  double upload until this instant (0: none)
  * @param moderationReason         why it is rejected or postponed, or {@code null}
  * @param uploaderId               the user who uploaded it, 0 when not known
+ * @param createdAtMillis          when it was registered
  */
 public record RegisteredTorrent(long id, InfoHash infoHash, String name, long size, long snatches,
                                 double downloadFactor, double uploadFactor, String deletionReason,
                                 InfoHash truncatedV2, long freeleechUntilMillis, long doubleUploadUntilMillis,
-                                Moderation moderation, String moderationReason, long uploaderId) {
+                                Moderation moderation, String moderationReason, long uploaderId,
+                                long createdAtMillis) {
 
     public boolean deleted() {
         return deletionReason != null;

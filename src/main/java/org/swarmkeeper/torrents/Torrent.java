@@ -57,14 +57,15 @@ public class Torrent {
     protected Torrent() {
     }
 
-    Torrent(InfoHash infoHash, byte[] infoHashV2, String name, long size, Long uploaderId, Moderation moderation) {
+    Torrent(InfoHash infoHash, byte[] infoHashV2, String name, long size, Long uploaderId, Moderation moderation,
+            Instant createdAt) {
         this.infoHash = infoHash.toBytes();
         this.infoHashV2 = infoHashV2;
         this.name = name;
         this.size = size;
         this.uploaderId = uploaderId;
         this.moderation = moderation.code();
-        this.createdAt = Instant.now();
+        this.createdAt = createdAt;
         this.updatedAt = createdAt;
     }
 
@@ -163,6 +164,6 @@ public class Torrent {
                 deletionReason, infoHashV2 == null ? null : InfoHash.truncatedV2(infoHashV2),
                 freeleechUntil == null ? 0 : freeleechUntil.toEpochMilli(),
                 doubleUploadUntil == null ? 0 : doubleUploadUntil.toEpochMilli(), getModeration(), moderationReason,
-                uploaderId == null ? 0 : uploaderId);
+                uploaderId == null ? 0 : uploaderId, createdAt.toEpochMilli());
     }
 }

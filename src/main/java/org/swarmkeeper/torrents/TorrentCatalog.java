@@ -1,5 +1,6 @@
 package org.swarmkeeper.torrents;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -37,8 +38,11 @@ public class TorrentCatalog implements SmartInitializingSingleton {
     private final TransactionTemplate writes;
     private final TransactionTemplate reads;
 
-    TorrentCatalog(TorrentRepository repository, PlatformTransactionManager transactions) {
+    private final Clock clock;
+
+    TorrentCatalog(TorrentRepository repository, PlatformTransactionManager transactions, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
         this.writes = new TransactionTemplate(transactions);
         this.reads = new TransactionTemplate(transactions);
         this.reads.setReadOnly(true);
@@ -123,7 +127,7 @@ public class TorrentCatalog implements SmartInitializingSingleton {
                 return Optional.empty();
             }
             Torrent torrent = repository.saveAndFlush(new Torrent(infoHash, infoHashV2, name, size, uploaderId,
-                    moderation));
+                    moderation, clock.instant()));
             refreshAfterCommit(torrent.getId());
             return Optional.of(torrent);
         });

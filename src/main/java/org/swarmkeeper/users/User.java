@@ -56,6 +56,13 @@ public class User {
     @Column(insertable = false, updatable = false)
     private int freeleechTokens;
 
+    /** Set by the economy's class evaluation and staff's pin, never through JPA; {@code null}: the first class. */
+    @Column(insertable = false, updatable = false)
+    private String userClass;
+
+    @Column(insertable = false, updatable = false)
+    private boolean classPinned;
+
     private Instant createdAt;
 
     private Instant updatedAt;
@@ -126,6 +133,14 @@ public class User {
         return freeleechTokens;
     }
 
+    public String getUserClass() {
+        return userClass;
+    }
+
+    public boolean isClassPinned() {
+        return classPinned;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
     }
@@ -159,6 +174,6 @@ public class User {
 
     UserAccount account() {
         return new UserAccount(id, passkey, enabled, disabledReason, canLeech, immune,
-                personalFreeleechUntil == null ? 0 : personalFreeleechUntil.toEpochMilli());
+                personalFreeleechUntil == null ? 0 : personalFreeleechUntil.toEpochMilli(), userClass);
     }
 }

@@ -35,15 +35,21 @@ public final class AdminClient {
     }
 
     public Answer post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return withJson("POST", path, json);
     }
 
     public Answer patch(String path, String json) {
+        return withJson("PATCH", path, json);
+    }
+
+    public Answer put(String path, String json) {
+        return withJson("PUT", path, json);
+    }
+
+    private Answer withJson(String method, String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Answer delete(String path) {

@@ -1,6 +1,7 @@
 package org.swarmkeeper.admin;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,18 +15,26 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.swarmkeeper.economy.EconomyProperties;
 import org.swarmkeeper.economy.Points;
+import org.swarmkeeper.economy.UserClass;
+import org.swarmkeeper.economy.UserClasses;
+import org.swarmkeeper.policy.ClassAssignments;
 import org.swarmkeeper.policy.PointPurchases;
+import org.swarmkeeper.swarm.SwarmRegistry;
 import tools.jackson.databind.JsonNode;
 
-/** Seed points: a user's balance, what earned it and what it was spent on; the price list; spending. */
+/**
+ * The economy: seed points (a user's balance, what earned it and what it was spent on; the price list; spending)
+ * and user classes (the classes, a user's class with the progress towards the next one, staff's assignment).
+ */
 @RestController
 @RequestMapping("/api")
-class PointsApi {
+class EconomyApi {
 
     private static final int SHOWN = 50;
     private static final int MAX_QUANTITY = 1_000_000;
@@ -36,14 +45,77 @@ class PointsApi {
     record PriceList(Map<String, BigDecimal> prices, EconomyProperties.SeedPoints seedPoints) {
     }
 
+    /** A user's class and progress; {@code slotsInUse}: torrents the user is leeching on this node. */
+    record UserClassView(long userId, String userClass, boolean pinned, int downloadSlots, int slotsInUse,
+                         String nextClass, List<UserClasses.Requirement> requirements) {
+    }
+
     private final Points points;
     private final PointPurchases purchases;
     private final EconomyProperties economy;
+    private final UserClasses classes;
+    private final ClassAssignments assignments;
+    private final SwarmRegistry swarms;
+    private final Clock clock;
 
-    PointsApi(Points points, PointPurchases purchases, EconomyProperties economy) {
+    EconomyApi(Points points, PointPurchases purchases, EconomyProperties economy, UserClasses classes,
+               ClassAssignments assignments, SwarmRegistry swarms, Clock clock) {
         this.points = points;
         this.purchases = purchases;
         this.economy = economy;
+        this.classes = classes;
+        this.assignments = assignments;
+        this.swarms = swarms;
+        this.clock = clock;
+    }
+
+    /** The user classes, lowest first, with their requirements and privileges. */
+    @GetMapping("/economy/classes")
+    List<UserClass> classes() {
+        return classes.all();
+    }
+
+    /** The user's class, whether staff pinned it, download slots in use, and the requirements of the next class. */
+    @GetMapping("/users/{id}/class")
+    UserClassView userClass(@PathVariable long id) {
+        UserClasses.Progress progress = classes.progress(id, clock.instant())
+                .orElseThrow(() -> ApiProblems.notFound("no user " + id));
+        UserClass current = classes.named(progress.userClass()).orElseThrow();
+        return new UserClassView(id, progress.userClass(), progress.pinned(), current.downloadSlots(),
+                swarms.leechingTorrents(id), progress.nextClass(), progress.requirements());
+    }
+
+    /**
+     * Puts the user in a class: {@code {"class": "Elite", "pinned": true}} keeps the user there whatever the
+     * requirements say; {@code "pinned": false} (the default) lets the next evaluation move the user.
+     */
+    @PutMapping("/users/{id}/class")
+    UserClassView assignClass(@PathVariable long id, @RequestBody JsonNode body) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (body == null || !body.isObject()) {
+            throw ApiProblems.invalid(Map.of("body", "a JSON object with class and pinned"));
+        }
+        JsonNode name = body.get("class");
+        UserClass target = name != null && name.isString() ? classes.named(name.asString()).orElse(null) : null;
+        if (target == null) {
+            errors.put("class", "one of " + String.join(", ", classes.all().stream().map(UserClass::name).toList()));
+        }
+        JsonNode pinned = body.get("pinned");
+        if (pinned != null && !pinned.isBoolean()) {
+            errors.put("pinned", "true or false");
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblems.invalid(errors);
+        }
+        if (!assignments.assign(id, target, pinned != null && pinned.asBoolean(), caller())) {
+            throw ApiProblems.notFound("no user " + id);
+        }
+        return userClass(id);
+    }
+
+    private static String caller() {
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        return caller == null ? "?" : caller.getName();
     }
 
     /** The balance, the torrents that earned most, the latest spends. */
@@ -95,8 +167,7 @@ class PointsApi {
             throw ApiProblems.invalid(errors);
         }
         points.balance(id).orElseThrow(() -> ApiProblems.notFound("no user " + id));
-        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        PointPurchases.Outcome outcome = purchases.buy(id, item, quantity, caller == null ? "?" : caller.getName());
+        PointPurchases.Outcome outcome = purchases.buy(id, item, quantity, caller());
         return switch (outcome) {
             case PointPurchases.Outcome.Bought bought -> show(id);
             case PointPurchases.Outcome.Short shortOf -> throw shortOfPoints(shortOf);
