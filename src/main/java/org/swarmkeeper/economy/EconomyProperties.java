@@ -10,11 +10,11 @@ import org.springframework.util.unit.DataSize;
 /**
  * @param seedPoints    what an hour of seeding earns
  * @param prices        what points buy
- * @param classes       the user classes, lowest first ({@link UserClass}); by default User (5 download slots),
- *                      Member (7 days, 10 GiB, ratio 0.7; 10 slots), Power User (28 days, 25 GiB, ratio 1.05,
- *                      seeding 100 GiB; 20 slots, points × 1.1), Elite (91 days, 100 GiB, ratio 1.05, 50 snatches,
- *                      average seed time 3 days; no slot limit, points × 1.25), each demoted under a ratio a little
- *                      below its own
+ * @param classes       the user classes, lowest first ({@link UserClass}); by default User, Member (7 days,
+ *                      10 GiB, ratio 0.7), Power User (28 days, 25 GiB, ratio 1.05, seeding 100 GiB; points × 1.1),
+ *                      Elite (91 days, 100 GiB, ratio 1.05, 50 snatches, average seed time 3 days; points × 1.25),
+ *                      each demoted under a ratio a little below its own; no download slot limit or leech wait
+ *                      unless configured
  * @param classInterval how often classes are evaluated (with the scheduled rules, at most this often)
  */
 @ConfigurationProperties("tracker.economy")
@@ -22,11 +22,11 @@ public record EconomyProperties(@DefaultValue SeedPoints seedPoints, @DefaultVal
                                 List<UserClass> classes, @DefaultValue("1h") Duration classInterval) {
 
     static final List<UserClass> DEFAULT_CLASSES = List.of(
-            UserClass.named("User", 5),
+            UserClass.named("User"),
             new UserClass("Member", Duration.ofDays(7), DataSize.ofGigabytes(10), 0.7, Duration.ZERO, Duration.ZERO,
-                    DataSize.ofBytes(0), 0, 0.65, 10, Duration.ZERO, 1, 1, 1, false),
+                    DataSize.ofBytes(0), 0, 0.65, 0, Duration.ZERO, 1, 1, 1, false),
             new UserClass("Power User", Duration.ofDays(28), DataSize.ofGigabytes(25), 1.05, Duration.ZERO,
-                    Duration.ZERO, DataSize.ofGigabytes(100), 0, 0.95, 20, Duration.ZERO, 1, 1, 1.1, false),
+                    Duration.ZERO, DataSize.ofGigabytes(100), 0, 0.95, 0, Duration.ZERO, 1, 1, 1.1, false),
             new UserClass("Elite", Duration.ofDays(91), DataSize.ofGigabytes(100), 1.05, Duration.ZERO,
                     Duration.ofDays(3), DataSize.ofBytes(0), 50, 0.95, 0, Duration.ZERO, 1, 1, 1.25, false));
 

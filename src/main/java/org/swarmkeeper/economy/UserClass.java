@@ -55,8 +55,8 @@ public record UserClass(String name,
     }
 
     /** A class with no requirements and no privileges beyond the defaults. */
-    static UserClass named(String name, int downloadSlots) {
+    static UserClass named(String name) {
         return new UserClass(name, Duration.ZERO, DataSize.ofBytes(0), 0, Duration.ZERO, Duration.ZERO,
-                DataSize.ofBytes(0), 0, 0, downloadSlots, Duration.ZERO, 1, 1, 1, false);
+                DataSize.ofBytes(0), 0, 0, 0, Duration.ZERO, 1, 1, 1, false);
     }
 }
