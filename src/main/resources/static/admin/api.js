@@ -31,6 +31,32 @@ export async function getJson(path) {
   return body;
 }
 
+/**
+ * POST a JSON body to the admin API with the session and its CSRF token; the JSON answer, or an Error carrying the
+ * problem detail's text (a 409's "the balance of … is short of …" is what staff should read).
+ */
+export async function postJson(path, payload) {
+  const csrf = await getJson('/admin/csrf');
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json',
+        [csrf.headerName || 'X-CSRF-TOKEN']: csrf.token },
+      body: JSON.stringify(payload),
+    });
+  } catch (e) {
+    throw new Error(`POST ${path}: network error (${e.message})`);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = body && (body.detail || body.title);
+    throw new Error(detail || `POST ${path}: ${response.status}`);
+  }
+  return body;
+}
+
 /** A query string from an object, leaving out null and undefined values. */
 export function query(params) {
   const search = new URLSearchParams();
@@ -262,12 +288,13 @@ export async function searchUsers(text) {
   section.hidden = false;
 }
 
-/** The header every page shares: brand, Overview, user search, sign out (a POST form to /logout with the CSRF token). */
+/** The header every page shares: brand, Overview, Classes, user search, sign out (a POST form to /logout with the CSRF token). */
 function buildNav(current) {
   return el('header', { class: 'top' },
     el('nav', { 'aria-label': 'Main' },
       el('a', { class: 'brand', href: '/admin/index.html' }, 'Swarmkeeper'),
       el('a', { href: '/admin/index.html', 'aria-current': current === 'overview' ? 'page' : null }, 'Overview'),
+      el('a', { href: '/admin/classes.html', 'aria-current': current === 'classes' ? 'page' : null }, 'Classes'),
       el('form', { id: 'user-search', role: 'search', action: '/admin/index.html', method: 'get' },
         el('label', { for: 'user-search-input', class: 'visually-hidden' }, 'Search users by name'),
         el('input', { id: 'user-search-input', name: 'search', type: 'search', placeholder: 'Find a user…',
@@ -289,7 +316,7 @@ function buildSearchResults() {
 }
 
 /**
- * Builds the nav on every page (current: 'overview', 'torrent' or 'user'): the sign-out form gets its CSRF token,
+ * Builds the nav on every page (current: 'overview', 'classes', 'torrent' or 'user'): the sign-out form gets its CSRF token,
  * the search box lists matching users in place, and ?search=… in the address runs it on load. Returns the tasks
  * for the page's first load.
  */

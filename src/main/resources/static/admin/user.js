@@ -1,7 +1,8 @@
-// One user: totals, standing (ratio policy, strikes), account flags, hit-and-runs, torrent history and events.
+// One user: totals, standing (ratio policy, strikes), account flags, class, seed points (and spending them),
+// hit-and-runs, torrent history and events.
 import {
   cell, el, fillTable, formatCount, formatDuration, formatNumber, formatRatio, getJson, markLoaded, navTasks, param,
-  query, reportError, runAll, setBytes, setCount, setText, setTime, timeEl, yesNo,
+  postJson, query, reportError, runAll, setBytes, setCount, setText, setTime, timeEl, yesNo,
 } from './api.js';
 
 const HISTORY_SIZE = 50;
@@ -91,6 +92,61 @@ async function loadHistory() {
   document.getElementById('history-next').disabled = page.page + 1 >= page.totalPages;
 }
 
+async function loadClass() {
+  const c = await getJson(`/api/users/${id}/class`);
+  setText('class.userClass', c.userClass);
+  document.querySelector('[data-field="class.pinned"]').hidden = !c.pinned;
+  setCount('class.slotsInUse', c.slotsInUse);
+  setText('class.downloadSlots', c.downloadSlots === 0 ? 'no limit' : formatCount(c.downloadSlots));
+  setText('class.nextClass', c.nextClass || 'none: the top class');
+  fillTable(document.getElementById('requirements'), c.requirements, (r) => el('tr', { 'data-requirement': r.name },
+    cell.text('name', r.name),
+    cell.text('required', r.required),
+    cell.text('actual', r.actual),
+    cell.text('met', yesNo(r.met))), 'No class above this one.');
+}
+
+async function loadPoints() {
+  const p = await getJson(`/api/users/${id}/points`);
+  setText('points.balance', formatNumber(Number(p.balance), 2)).dataset.value = p.balance;
+  fillTable(document.getElementById('earned'), p.earnedBy, (e) => el('tr', { 'data-torrent-id': e.torrentId },
+    cell.text('name', e.name),
+    el('td', { class: 'num', 'data-field': 'points', 'data-value': e.points }, formatNumber(Number(e.points), 2)),
+    el('td', { class: 'num', 'data-field': 'seedTime' }, formatDuration(Math.floor(e.seedTimeMillis / 1000)))),
+  'No points earned yet.');
+  fillTable(document.getElementById('spends'), p.spends, (s) => el('tr', { 'data-spend-id': s.id },
+    cell.time('spentAt', s.spentAt),
+    cell.text('item', s.item),
+    cell.count('quantity', s.quantity),
+    el('td', { class: 'num', 'data-field': 'price' }, formatNumber(Number(s.price), 2)),
+    el('td', { class: 'num', 'data-field': 'balanceAfter' }, formatNumber(Number(s.balanceAfter), 2)),
+    cell.text('spentBy', s.spentBy)), 'Nothing spent yet.');
+}
+
+async function loadPrices() {
+  const list = await getJson('/api/economy/prices');
+  const select = document.getElementById('spend-item');
+  select.replaceChildren(...Object.entries(list.prices).filter(([, price]) => Number(price) > 0)
+    .map(([item, price]) => el('option', { value: item }, `${item} (${formatNumber(Number(price), 0)} each)`)));
+}
+
+async function spend(event) {
+  event.preventDefault();
+  const form = event.target;
+  const result = document.getElementById('spend-result');
+  form.querySelector('button').disabled = true;
+  try {
+    await postJson(`/api/users/${id}/points/spend`,
+      { item: form.item.value, quantity: Number(form.quantity.value) });
+    result.textContent = 'Spent.';
+    await runAll({ user: loadUser, points: loadPoints, events: loadEvents });
+  } catch (e) {
+    result.textContent = e.message;
+  } finally {
+    form.querySelector('button').disabled = false;
+  }
+}
+
 async function loadEvents() {
   const events = await getJson(`/api/users/${id}/events?${query({ limit: 50 })}`);
   fillTable(document.getElementById('events'), events, (e) => el('tr', { 'data-event-id': e.id },
@@ -112,7 +168,9 @@ function turnHistoryPage(step) {
 if (id) {
   document.getElementById('history-prev').addEventListener('click', () => turnHistoryPage(-1));
   document.getElementById('history-next').addEventListener('click', () => turnHistoryPage(1));
-  await runAll({ ...navTasks('user'), user: loadUser, history: loadHistory, events: loadEvents });
+  document.getElementById('spend').addEventListener('submit', spend);
+  await runAll({ ...navTasks('user'), user: loadUser, class: loadClass, points: loadPoints, prices: loadPrices,
+    history: loadHistory, events: loadEvents });
 } else {
   await runAll(navTasks('user'));
   reportError('user', new Error('the address needs ?id= followed by a user id'));

@@ -42,7 +42,26 @@ class EconomyApi {
     record UserPoints(long userId, BigDecimal balance, List<Points.Earned> earnedBy, List<Points.Spend> spends) {
     }
 
-    record PriceList(Map<String, BigDecimal> prices, EconomyProperties.SeedPoints seedPoints) {
+    /** How seeding earns (durations in seconds). */
+    record SeedPointsView(boolean enabled, double flat, double scarcity, double seederExponent, long idleAfterSeconds,
+                          double idleFactor) {
+    }
+
+    record PriceList(Map<String, BigDecimal> prices, SeedPointsView seedPoints) {
+    }
+
+    /** A class as configured: durations in seconds, sizes in bytes. */
+    record ClassView(String name, long accountAgeSeconds, long uploadedBytes, double ratio, long seedTimeSeconds,
+                     long averageSeedTimeSeconds, long seedingBytes, int snatches, double demoteBelowRatio,
+                     int downloadSlots, long leechWaitSeconds, double downloadFactor, double uploadFactor,
+                     double pointsMultiplier, boolean hitAndRunImmune) {
+
+        static ClassView of(UserClass c) {
+            return new ClassView(c.name(), c.accountAge().toSeconds(), c.uploaded().toBytes(), c.ratio(),
+                    c.seedTime().toSeconds(), c.averageSeedTime().toSeconds(), c.seedingSize().toBytes(),
+                    c.snatches(), c.demoteBelowRatio(), c.downloadSlots(), c.leechWait().toSeconds(),
+                    c.downloadFactor(), c.uploadFactor(), c.pointsMultiplier(), c.hitAndRunImmune());
+        }
     }
 
     /** A user's class and progress; {@code slotsInUse}: torrents the user is leeching on this node. */
@@ -71,8 +90,8 @@ class EconomyApi {
 
     /** The user classes, lowest first, with their requirements and privileges. */
     @GetMapping("/economy/classes")
-    List<UserClass> classes() {
-        return classes.all();
+    List<ClassView> classes() {
+        return classes.all().stream().map(ClassView::of).toList();
     }
 
     /** The user's class, whether staff pinned it, download slots in use, and the requirements of the next class. */
@@ -131,7 +150,9 @@ class EconomyApi {
         Map<String, BigDecimal> prices = new LinkedHashMap<>();
         Arrays.stream(PointPurchases.Item.values()).forEach(item -> prices.put(item.code(),
                 Points.points(Points.micros(purchases.unitPrice(item)))));
-        return new PriceList(prices, economy.seedPoints());
+        EconomyProperties.SeedPoints seeding = economy.seedPoints();
+        return new PriceList(prices, new SeedPointsView(seeding.enabled(), seeding.flat(), seeding.scarcity(),
+                seeding.seederExponent(), seeding.idleAfter().toSeconds(), seeding.idleFactor()));
     }
 
     /**

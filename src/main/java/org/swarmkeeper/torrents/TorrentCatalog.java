@@ -2,6 +2,7 @@ package org.swarmkeeper.torrents;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -127,7 +128,7 @@ public class TorrentCatalog implements SmartInitializingSingleton {
                 return Optional.empty();
             }
             Torrent torrent = repository.saveAndFlush(new Torrent(infoHash, infoHashV2, name, size, uploaderId,
-                    moderation, clock.instant()));
+                    moderation, clock.instant().truncatedTo(ChronoUnit.MILLIS))); // as PostgreSQL will read it back
             refreshAfterCommit(torrent.getId());
             return Optional.of(torrent);
         });

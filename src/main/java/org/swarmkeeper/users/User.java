@@ -70,10 +70,10 @@ public class User {
     protected User() {
     }
 
-    User(String name, String passkey) {
+    User(String name, String passkey, Instant createdAt) {
         this.name = name;
         this.passkey = passkey;
-        this.createdAt = Instant.now();
+        this.createdAt = createdAt;
         this.updatedAt = createdAt;
     }
 

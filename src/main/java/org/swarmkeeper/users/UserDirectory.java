@@ -1,5 +1,7 @@
 package org.swarmkeeper.users;
 
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,8 +41,12 @@ public class UserDirectory implements SmartInitializingSingleton {
     private final TransactionTemplate writes;
     private final TransactionTemplate reads;
 
-    UserDirectory(UserRepository repository, PasskeyGenerator passkeys, PlatformTransactionManager transactions) {
+    private final Clock clock;
+
+    UserDirectory(UserRepository repository, PasskeyGenerator passkeys, PlatformTransactionManager transactions,
+                  Clock clock) {
         this.repository = repository;
+        this.clock = clock;
         this.passkeys = passkeys;
         this.writes = new TransactionTemplate(transactions);
         this.reads = new TransactionTemplate(transactions);
@@ -140,7 +146,8 @@ public class UserDirectory implements SmartInitializingSingleton {
             if (repository.existsByName(name) || repository.existsByPasskey(passkey)) {
                 return Optional.empty();
             }
-            User user = repository.saveAndFlush(new User(name, passkey));
+            // In milliseconds, as PostgreSQL will read it back: account age is compared with the clock exactly.
+            User user = repository.saveAndFlush(new User(name, passkey, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
             refreshAfterCommit(user.getId());
             return Optional.of(user);
         });

@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
@@ -33,7 +34,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven through its chromedriver, signs in as an
- * admin user, opens the overview, a torrent and a user, and checks what each page shows against the API. A
+ * admin user, opens the overview, a torrent and a user (and spends the user's points there), then the classes,
+ * and checks what each page shows against the API. A
  * screenshot of each page is kept under {@code target/screenshots/} (a CI artifact).
  */
 class DashboardBrowserTest extends TrackerIntegrationTest {
@@ -69,7 +71,7 @@ class DashboardBrowserTest extends TrackerIntegrationTest {
     void anAdminSignsInAndSeesTheOverviewATorrentAndAUserAsTheApiHasThem() {
         String admin = "dash" + System.nanoTime() % 1_000_000;
         assertThat(this.admin.post("/api/admin-users", "{\"name\":\"" + admin + "\",\"password\":\"" + PASSWORD
-                + "\",\"scopes\":[\"read\"]}").status()).isEqualTo(201);
+                + "\",\"scopes\":[\"read\",\"write\"]}").status()).isEqualTo(201);
         InfoHash torrent = newTorrent(1_000_000);
         CreatedUser seederUser = newUser();
         CreatedUser leecherUser = newUser();
@@ -127,7 +129,32 @@ class DashboardBrowserTest extends TrackerIntegrationTest {
         WebElement history = row("#history tr[data-infohash='" + torrent.hex() + "']");
         assertThat(history.findElement(By.cssSelector("[data-field=downloaded]")).getAttribute("data-value"))
                 .isEqualTo("250000");
+        JsonNode userClass = this.admin.get("/api/users/" + leecherUser.id() + "/class").json();
+        assertThat(field("class.userClass")).isEqualTo(userClass.get("userClass").asString());
+        assertThat(browser.findElements(By.cssSelector("#requirements tr[data-requirement]")))
+                .hasSize(userClass.get("requirements").size());
         screenshot("user");
+
+        // Staff spend the user's points on upload credit through the page: balance, spends and events follow.
+        jdbc.update("UPDATE users SET seed_points = 150000000 WHERE id = ?", leecherUser.id()); // 150 points
+        browser.navigate().refresh();
+        awaitLoaded("/admin/user.html");
+        assertThat(field("points.balance")).isEqualTo("150.00");
+        new Select(browser.findElement(By.id("spend-item"))).selectByValue("upload");
+        browser.findElement(By.cssSelector("#spend button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-field='points.balance']"), "50.00"));
+        assertThat(browser.findElement(By.id("spend-result")).getText()).isEqualTo("Spent.");
+        assertThat(row("#spends tr[data-spend-id]").findElement(By.cssSelector("[data-field=item]")).getText())
+                .isEqualTo("upload");
+        browser.findElement(By.cssSelector("#spend button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("spend-result"),
+                "the balance of 50 points is short of the price of 100"));
+
+        browser.findElement(By.linkText("Classes")).click();
+        awaitLoaded("/admin/classes.html");
+        assertThat(browser.findElements(By.cssSelector("#privileges tr[data-class]")))
+                .hasSize(this.admin.get("/api/economy/classes").json().size());
+        screenshot("classes");
     }
 
     private String url(String path) {

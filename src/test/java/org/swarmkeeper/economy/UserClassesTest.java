@@ -7,6 +7,7 @@ import static org.swarmkeeper.protocol.AnnounceEvent.STARTED;
 import static org.swarmkeeper.protocol.AnnounceEvent.STOPPED;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class UserClassesTest extends TrackerIntegrationTest {
     void aNewcomerWaitsBeforeLeechingANewTorrent() {
         AdminClient.CreatedUser user = newUser();
         InfoHash fresh = newTorrent(MIB);
-        String opens = clock.instant().plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        String opens = clock.instant().plus(Duration.ofHours(24)).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         TestClient leecher = client(user, fresh, "-qB4650-", "127.0.33.10");
         assertThat(leecher.announce(0, 0, MIB, STARTED).text("failure reason")).isEqualTo(

@@ -33,8 +33,9 @@ import org.swarmkeeper.protocol.InfoHash;
         properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "tracker.port=0",
                 // Tests run the scheduled rules themselves (evaluatePolicy), at the moments they choose.
                 "tracker.policy.evaluate-interval=1d",
-                // Likewise the reaper: on a clock the tests move by hours, a scheduled run would land at random.
-                "tracker.swarm.reap-interval=1d",
+                // Likewise the reaper and the idle-torrent check: on a clock the tests move by hours, a scheduled
+                // run would land at random.
+                "tracker.swarm.reap-interval=1d", "tracker.economy.seed-points.idle-check-interval=1d",
                 // The test clock rarely moves: without this, malformed-passkey tests would use up 127.0.0.1's allowance.
                 "tracker.abuse.unknown-passkeys-per-address=1000000", "tracker.abuse.scrapes-per-passkey=1000000"})
 @Import(TestTimeConfiguration.class)
