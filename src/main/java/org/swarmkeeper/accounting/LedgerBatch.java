@@ -1,6 +1,7 @@
 package org.swarmkeeper.accounting;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,8 @@ final class LedgerBatch {
         /** Seed points of the intervals, before and per {@link SeedPointRates#seniority} ({@link SeedPointRates}). */
         double flatPoints;
         double pointsPerSeniority;
+        /** Weighted hours per rule of a rule table ({@link SeedPointRates.Hourly#rules}); {@code null}: none. */
+        double[] hoursByRule;
         /** What {@link #flatPoints} and {@link #pointsPerSeniority} came to, in millionths: set by the flush. */
         long earnedMicroPoints;
         long firstSeenMillis = Long.MAX_VALUE;
@@ -73,6 +76,15 @@ final class LedgerBatch {
             leechMillis = saturatedAdd(leechMillis, other.leechMillis);
             flatPoints += other.flatPoints;
             pointsPerSeniority += other.pointsPerSeniority;
+            if (other.hoursByRule != null) {
+                if (hoursByRule == null || hoursByRule.length < other.hoursByRule.length) {
+                    hoursByRule = hoursByRule == null ? new double[other.hoursByRule.length]
+                            : Arrays.copyOf(hoursByRule, other.hoursByRule.length);
+                }
+                for (int rule = 0; rule < other.hoursByRule.length; rule++) {
+                    hoursByRule[rule] += other.hoursByRule[rule];
+                }
+            }
             earnedMicroPoints = saturatedAdd(earnedMicroPoints, other.earnedMicroPoints);
             firstSeenMillis = Math.min(firstSeenMillis, other.firstSeenMillis);
             lastSeenMillis = Math.max(lastSeenMillis, other.lastSeenMillis);

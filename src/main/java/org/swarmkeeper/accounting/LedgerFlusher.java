@@ -285,13 +285,15 @@ class LedgerFlusher implements SmartLifecycle {
     private final Timer flushTimer;
     private final DistributionSummary flushRows;
     private final Counter rebased;
-    private final Counter seedPoints;
+    private final Counter pointsEarned;
+    private final SeedPointRates rates;
     private volatile boolean running;
     private volatile Thread worker;
 
     LedgerFlusher(Ledger ledger, DataSource dataSource, SwarmRegistry swarms, LedgerRecorder recorder,
-                  LedgerProperties properties, MeterRegistry meters) {
+                  SeedPointRates rates, LedgerProperties properties, MeterRegistry meters) {
         this.ledger = ledger;
+        this.rates = rates;
         this.dataSource = dataSource;
         this.swarms = swarms;
         this.recorder = recorder;
@@ -306,7 +308,7 @@ class LedgerFlusher implements SmartLifecycle {
         this.rebased = Counter.builder("tracker.ledger.rebased")
                 .description("Peers credited against a newer baseline found in PostgreSQL (written by another node, "
                         + "or by an earlier attempt of a flush whose commit was not acknowledged)").register(meters);
-        this.seedPoints = Counter.builder("tracker.points.earned")
+        this.pointsEarned = Counter.builder("tracker.points.earned")
                 .description("Seed points paid by committed flushes").register(meters);
         Gauge.builder("tracker.ledger.pending", ledger, Ledger::pendingPeers)
                 .description("Peers whose state and credit wait for the next flush").register(meters);
@@ -475,7 +477,7 @@ class LedgerFlusher implements SmartLifecycle {
             sample.stop(flushTimer);
         }
         flushRows.record(batch.peers.size());
-        seedPoints.increment((double) written.earnedMicroPoints() / SeedPointRates.MICROS);
+        pointsEarned.increment((double) written.earnedMicroPoints() / SeedPointRates.MICROS);
         written.snatchCounts().forEach((torrentId, snatches) -> {
             Swarm swarm = swarms.find(torrentId);
             if (swarm != null) {
@@ -698,16 +700,21 @@ class LedgerFlusher implements SmartLifecycle {
      * Works out the seed points of each user×torrent from the seed time its row held before this flush (the
      * rows {@link #UPSERT_HISTORY} returns, with this flush's seed time added) and pays them on the same rows.
      */
-    private static void payPoints(Connection connection, Map<HistoryKey, HistoryDelta> history, ResultSet written)
+    private void payPoints(Connection connection, Map<HistoryKey, HistoryDelta> history, ResultSet written)
             throws SQLException {
         List<Map.Entry<HistoryKey, HistoryDelta>> earning = new ArrayList<>();
         while (written.next()) {
             HistoryKey key = new HistoryKey(written.getLong(1), written.getLong(2));
             HistoryDelta delta = history.get(key);
-            if (delta.flatPoints > 0 || delta.pointsPerSeniority > 0) {
+            if (delta.flatPoints > 0 || delta.pointsPerSeniority > 0 || delta.hoursByRule != null) {
                 long seedMillisBefore = Math.max(0, written.getLong(3) - delta.seedMillis);
                 double points = delta.flatPoints
                         + delta.pointsPerSeniority * SeedPointRates.seniority(seedMillisBefore);
+                for (int rule = 0; delta.hoursByRule != null && rule < delta.hoursByRule.length; rule++) {
+                    if (delta.hoursByRule[rule] > 0) {
+                        points += delta.hoursByRule[rule] * rates.rulePointsPerHour(rule, seedMillisBefore);
+                    }
+                }
                 delta.earnedMicroPoints = Math.round(points * SeedPointRates.MICROS);
                 if (delta.earnedMicroPoints > 0) {
                     earning.add(Map.entry(key, delta));

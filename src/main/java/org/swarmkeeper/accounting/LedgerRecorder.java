@@ -98,6 +98,12 @@ class LedgerRecorder implements PeerChangeListener {
             double hours = credit.seedMillis / 3_600_000.0;
             credit.flatPoints = rate.flat() * hours;
             credit.pointsPerSeniority = rate.perSeniority() * hours;
+            if (rate.rules() != 0) {
+                credit.hoursByRule = new double[Long.SIZE - Long.numberOfLeadingZeros(rate.rules())];
+                for (int rule = 0; rule < credit.hoursByRule.length; rule++) {
+                    credit.hoursByRule[rule] = (rate.rules() >>> rule & 1) == 0 ? 0 : rate.ruleWeight() * hours;
+                }
+            }
         }
         return credit;
     }

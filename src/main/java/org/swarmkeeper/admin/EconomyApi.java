@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.swarmkeeper.economy.EconomyProperties;
 import org.swarmkeeper.economy.Points;
+import org.swarmkeeper.economy.SeedPointRule;
 import org.swarmkeeper.economy.UserClass;
 import org.swarmkeeper.economy.UserClasses;
 import org.swarmkeeper.policy.ClassAssignments;
@@ -42,9 +43,20 @@ class EconomyApi {
     record UserPoints(long userId, BigDecimal balance, List<Points.Earned> earnedBy, List<Points.Spend> spends) {
     }
 
-    /** How seeding earns (durations in seconds). */
+    /** How seeding earns (durations in seconds): the formula's coefficients, or the rule table when it has rules. */
     record SeedPointsView(boolean enabled, double flat, double scarcity, double seederExponent, long idleAfterSeconds,
-                          double idleFactor) {
+                          double idleFactor, List<RuleView> rules) {
+    }
+
+    /** A rule of the table: sizes in bytes, durations in seconds, 0 for no maximum. */
+    record RuleView(long minSizeBytes, long maxSizeBytes, int minSeeders, int maxSeeders, long minAgeSeconds,
+                    long maxAgeSeconds, long minSeedTimeSeconds, long maxSeedTimeSeconds, double pointsPerHour) {
+
+        static RuleView of(SeedPointRule rule) {
+            return new RuleView(rule.minSize().toBytes(), rule.maxSize().toBytes(), rule.minSeeders(),
+                    rule.maxSeeders(), rule.minAge().toSeconds(), rule.maxAge().toSeconds(),
+                    rule.minSeedTime().toSeconds(), rule.maxSeedTime().toSeconds(), rule.pointsPerHour());
+        }
     }
 
     record PriceList(Map<String, BigDecimal> prices, SeedPointsView seedPoints) {
@@ -152,7 +164,8 @@ class EconomyApi {
                 Points.points(Points.micros(purchases.unitPrice(item)))));
         EconomyProperties.SeedPoints seeding = economy.seedPoints();
         return new PriceList(prices, new SeedPointsView(seeding.enabled(), seeding.flat(), seeding.scarcity(),
-                seeding.seederExponent(), seeding.idleAfter().toSeconds(), seeding.idleFactor()));
+                seeding.seederExponent(), seeding.idleAfter().toSeconds(), seeding.idleFactor(),
+                seeding.rules().stream().map(RuleView::of).toList()));
     }
 
     /**

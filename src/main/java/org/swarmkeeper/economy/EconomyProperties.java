@@ -6,6 +6,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.swarmkeeper.accounting.SeedPointRates;
 
 /**
  * @param seedPoints    what an hour of seeding earns
@@ -58,13 +59,21 @@ public record EconomyProperties(@DefaultValue SeedPoints seedPoints, @DefaultVal
      *                       peers PostgreSQL keeps)
      * @param idleFactor     the share of the rate an idle torrent pays (1: no reduction)
      * @param idleCheckInterval how often idle torrents are looked for in PostgreSQL
+     * @param rules          a table that replaces the formula when it has rules ({@link SeedPointRule}, at most 64):
+     *                       each rule whose conditions hold pays its points an hour, in UNIT3D's manner; the idle
+     *                       factor and the class's multiplier apply as to the formula
      */
     public record SeedPoints(@DefaultValue("true") boolean enabled, @DefaultValue("0.0754") double flat,
                              @DefaultValue("0.1207") double scarcity, @DefaultValue("0.55") double seederExponent,
                              @DefaultValue("7d") Duration idleAfter, @DefaultValue("0.25") double idleFactor,
-                             @DefaultValue("10m") Duration idleCheckInterval) {
+                             @DefaultValue("10m") Duration idleCheckInterval, List<SeedPointRule> rules) {
 
         public SeedPoints {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+            if (rules.size() > SeedPointRates.MAX_RULES) {
+                throw new IllegalArgumentException("tracker.economy.seed-points.rules: at most "
+                        + SeedPointRates.MAX_RULES + " rules");
+            }
             if (flat < 0 || scarcity < 0 || seederExponent < 0) {
                 throw new IllegalArgumentException("tracker.economy.seed-points: flat, scarcity and seeder-exponent "
                         + "must not be negative");

@@ -1,13 +1,15 @@
 package org.swarmkeeper.economy;
 
+import java.util.List;
+
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.accounting.SeedPointRates;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 
 /**
- * The hourly seed point rate of {@link EconomyProperties.SeedPoints}, from the torrent's size and its seeders, times
- * the user's class's points multiplier.
+ * The hourly seed point rate of {@link EconomyProperties.SeedPoints}: the formula from the torrent's size and its
+ * seeders, or the rule table, times the idle factor and the user's class's points multiplier.
  */
 @Component
 class SeedPointFormula implements SeedPointRates {
@@ -32,9 +34,25 @@ class SeedPointFormula implements SeedPointRates {
         if (torrent == null || torrent.size() == 0) {
             return Hourly.NONE;
         }
-        double gib = torrent.size() / GIB * (idle.isIdle(torrentId) ? properties.idleFactor() : 1)
-                * classes.of(userId).pointsMultiplier();
+        double weight = (idle.isIdle(torrentId) ? properties.idleFactor() : 1) * classes.of(userId).pointsMultiplier();
+        List<SeedPointRule> rules = properties.rules();
+        if (!rules.isEmpty()) {
+            long holding = 0;
+            for (int rule = 0; rule < rules.size(); rule++) {
+                if (rules.get(rule).holdsFor(torrent.size(), seeders, atMillis - torrent.createdAtMillis())) {
+                    holding |= 1L << rule;
+                }
+            }
+            return holding == 0 ? Hourly.NONE : new Hourly(0, 0, holding, weight);
+        }
+        double gib = torrent.size() / GIB * weight;
         return new Hourly(gib * properties.flat(),
-                gib * properties.scarcity() / Math.pow(Math.max(1, seeders), properties.seederExponent()));
+                gib * properties.scarcity() / Math.pow(Math.max(1, seeders), properties.seederExponent()), 0, 0);
+    }
+
+    @Override
+    public double rulePointsPerHour(int rule, long seedMillisBefore) {
+        SeedPointRule table = properties.rules().get(rule);
+        return table.holdsAfter(seedMillisBefore) ? table.pointsPerHour() : 0;
     }
 }

@@ -21,7 +21,7 @@ class LedgerHealthIndicatorTest {
             1000, Duration.ofMillis(1500), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(60), 0.9);
     private final Ledger ledger = new Ledger(properties, nanos::get);
-    private final LedgerFlusher flusher = new LedgerFlusher(ledger, null, null, null, properties,
+    private final LedgerFlusher flusher = new LedgerFlusher(ledger, null, null, null, SeedPointRates.NONE, properties,
             new SimpleMeterRegistry());
     private final LedgerHealthIndicator health = new LedgerHealthIndicator(ledger, flusher, properties);
 

@@ -28,7 +28,12 @@ import tools.jackson.databind.JsonNode;
         "tracker.economy.classes[1].uploaded=1GB",
         "tracker.economy.classes[1].ratio=1.0",
         "tracker.economy.classes[1].demote-below-ratio=0.8",
-        "tracker.economy.classes[1].download-slots=2"})
+        "tracker.economy.classes[1].download-slots=2",
+        // Only staff's pin puts anyone here.
+        "tracker.economy.classes[2].name=Staff",
+        "tracker.economy.classes[2].uploaded=1024TB",
+        "tracker.economy.classes[2].download-factor=0.5",
+        "tracker.economy.classes[2].hit-and-run-immune=true"})
 class UserClassesTest extends TrackerIntegrationTest {
 
     private static final long GIB = 1L << 30;
@@ -104,7 +109,32 @@ class UserClassesTest extends TrackerIntegrationTest {
         assertThat(admin.put("/api/users/" + user.id() + "/class", "{\"class\":\"Royalty\"}").status()).isEqualTo(400);
 
         List<String> names = admin.get("/api/economy/classes").json().findValuesAsString("name");
-        assertThat(names).containsExactly("Newcomer", "Member");
+        assertThat(names).containsExactly("Newcomer", "Member", "Staff");
+    }
+
+    @Test
+    void aClassScalesCreditAndCanBeImmuneToHitAndRuns() {
+        AdminClient.CreatedUser staff = newUser();
+        admin.put("/api/users/" + staff.id() + "/class", "{\"class\":\"Staff\",\"pinned\":true}");
+        AdminClient.CreatedUser newcomer = newUser();
+        InfoHash torrent = newTorrent(MIB);
+        clock.advance(Duration.ofHours(25)); // past the Newcomer's leech wait
+        int address = 20;
+        for (AdminClient.CreatedUser user : List.of(staff, newcomer)) { // a snatch each, not seeded
+            TestClient leecher = client(user, torrent, "-qB4650-", "127.0.33." + address++);
+            leecher.announce(0, 0, MIB, STARTED);
+            clock.advance(Duration.ofMinutes(30));
+            leecher.announce(0, MIB, 0, NONE);
+            leecher.announce(0, MIB, 0, STOPPED);
+        }
+        flushLedger();
+        assertThat(userColumn(staff.id(), "downloaded")).as("download factor 0.5").isEqualTo(MIB / 2);
+        assertThat(userColumn(newcomer.id(), "downloaded")).isEqualTo(MIB);
+
+        clock.advance(Duration.ofDays(15)); // past the 14-day deadline
+        evaluatePolicy();
+        assertThat(events(newcomer.id())).anyMatch(line -> line.startsWith("hit_and_run/"));
+        assertThat(events(staff.id())).noneMatch(line -> line.startsWith("hit_and_run/"));
     }
 
     private String userClass(AdminClient.CreatedUser user) {
