@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.accounting.SeedPointRates;
+import org.swarmkeeper.torrents.Moderation;
 import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.torrents.TorrentCatalog;
 
@@ -31,7 +32,9 @@ class SeedPointFormula implements SeedPointRates {
     @Override
     public Hourly hourly(long userId, long torrentId, int seeders, long atMillis) {
         RegisteredTorrent torrent = properties.enabled() ? torrents.byId(torrentId) : null;
-        if (torrent == null || torrent.size() == 0) {
+        // Only approved torrents pay: an uploader seeding a pending one alone would farm its scarcity (and its size,
+        // which nobody has checked yet).
+        if (torrent == null || torrent.size() == 0 || torrent.deleted() || torrent.moderation() != Moderation.APPROVED) {
             return Hourly.NONE;
         }
         double weight = (idle.isIdle(torrentId) ? properties.idleFactor() : 1) * classes.of(userId).pointsMultiplier();

@@ -48,7 +48,7 @@ public class UserClasses {
             LEFT JOIN (SELECT user_id, sum(seed_time_ms) AS seed_ms, count(*) FILTER (WHERE seed_time_ms > 0) AS seeded,
                               count(*) FILTER (WHERE completed_at IS NOT NULL) AS snatches
                        FROM user_torrent_history WHERE user_id = ANY (?) OR ? GROUP BY user_id) h ON h.user_id = u.id
-            LEFT JOIN (SELECT p.user_id, sum(t.size) AS bytes
+            LEFT JOIN (SELECT p.user_id, LEAST(sum(t.size), 9223372036854775807)::bigint AS bytes
                        FROM (SELECT DISTINCT user_id, torrent_id FROM peers
                              WHERE active AND seeding AND (user_id = ANY (?) OR ?)) p
                        JOIN torrents t ON t.id = p.torrent_id GROUP BY p.user_id) s ON s.user_id = u.id
@@ -103,8 +103,10 @@ public class UserClasses {
             }
             UserClass to = classes.get(target);
             String from = classes.get(current).name();
-            jdbc.update("UPDATE users SET user_class = ?, updated_at = ? WHERE id = ?", to.name(),
-                    Timestamp.from(now), standing.userId());
+            if (jdbc.update("UPDATE users SET user_class = ?, updated_at = ? WHERE id = ? AND NOT class_pinned",
+                    to.name(), Timestamp.from(now), standing.userId()) == 0) {
+                continue; // pinned since the standings were read
+            }
             changes.add(new Change(standing.userId(), from, to.name(), target > current, target > current
                     ? describe(to, standing)
                     : target < current ? "ratio " + format(standing.ratio()) + " under " + from + "'s "

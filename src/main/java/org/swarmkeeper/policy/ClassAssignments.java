@@ -2,6 +2,7 @@ package org.swarmkeeper.policy;
 
 import java.time.Clock;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.swarmkeeper.economy.UserClass;
@@ -17,9 +18,11 @@ public class ClassAssignments {
     private final TransactionTemplate transactions;
     private final UserDirectory users;
     private final Clock clock;
+    private final JdbcTemplate jdbc;
 
     ClassAssignments(UserClasses classes, PolicyEvents events, TransactionTemplate transactions, UserDirectory users,
-                     Clock clock) {
+                     Clock clock, JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.classes = classes;
         this.events = events;
         this.transactions = transactions;
@@ -35,6 +38,8 @@ public class ClassAssignments {
         String from = classes.of(userId).name();
         events.flush(); // what announces logged so far comes before this change in the log
         boolean assigned = Boolean.TRUE.equals(transactions.execute(status -> {
+            // After a running evaluation, which would otherwise move the user on from what it read before the pin.
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class, ScheduledRules.EVALUATION_LOCK);
             if (!classes.pin(userId, userClass, pinned)) {
                 return false;
             }

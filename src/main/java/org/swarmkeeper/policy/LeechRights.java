@@ -15,6 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.swarmkeeper.economy.UserClasses;
 import org.swarmkeeper.users.UserAccount;
 
 /**
@@ -43,9 +44,12 @@ public class LeechRights implements SmartInitializingSingleton {
     private volatile Map<Long, RatioRevocation> ratioRevoked = Map.of();
     private volatile Map<Long, Strikes> strikes = Map.of();
 
+    private final UserClasses classes;
+
     LeechRights(JdbcTemplate jdbc, PlatformTransactionManager transactions, PolicyEvents events,
-                PolicyProperties properties) {
+                PolicyProperties properties, UserClasses classes) {
         this.jdbc = jdbc;
+        this.classes = classes;
         this.transaction = new TransactionTemplate(transactions);
         this.events = events;
         this.strikeLimit = properties.hitAndRun().strikeLimit();
@@ -128,7 +132,8 @@ public class LeechRights implements SmartInitializingSingleton {
                     + " — seed to restore");
         }
         Strikes held = strikes.get(user.id());
-        if (held != null && held.active() >= strikeLimit && !held.torrents().contains(torrentId)) {
+        if (held != null && held.active() >= strikeLimit && !held.torrents().contains(torrentId)
+                && !classes.of(user).hitAndRunImmune()) { // a class immune to hit-and-runs is free of their strikes
             return Decision.denied(RULE, "hit_and_run_strikes", "leeching disabled: " + held.active()
                     + " active hit-and-run strikes (limit " + strikeLimit + ") — seed the torrents you snatched to clear them");
         }

@@ -92,9 +92,16 @@ public class PointPurchases {
             return new Outcome.Refused(item.code() + " is not for sale");
         }
         long price = Points.micros(unitPrice(item) * quantity);
+        if (price <= 0) {
+            return new Outcome.Refused(item.code() + " is not for sale");
+        }
         Instant now = clock.instant();
         events.flush(); // what announces logged so far comes before this spend in the log
         Outcome outcome = transactions.execute(status -> {
+            if (item == Item.HIT_AND_RUN_STRIKE) { // after the evaluation, which locks strikes and then users
+                jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)::text", String.class,
+                        ScheduledRules.EVALUATION_LOCK);
+            }
             Optional<Long> left = points.debit(userId, item.code(), quantity, price, spentBy, now);
             if (left.isEmpty()) {
                 status.setRollbackOnly();

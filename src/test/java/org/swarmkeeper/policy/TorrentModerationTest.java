@@ -35,6 +35,11 @@ class TorrentModerationTest extends TrackerIntegrationTest {
         TestClient leecher = client(member, torrent, "-TR3000-", "127.0.32.2");
 
         assertThat(seeder.announce(0, 0, 0, STARTED).has("failure reason")).as("the uploader seeds it").isFalse();
+        clock.advance(Duration.ofMinutes(30));
+        seeder.announce(0, 0, 0, NONE);
+        flushLedger();
+        assertThat(admin.get("/api/users/" + uploader.id() + "/points").json().get("balance").decimalValue())
+                .as("no seed points before approval").isEqualByComparingTo("0");
         assertThat(leecher.announce(0, 0, MIB, STARTED).text("failure reason"))
                 .isEqualTo("torrent is awaiting approval by the moderators");
         assertThat(RawHttp.get(trackerPort, "/scrape/" + member.passkey() + "?info_hash=" + TestClient.encoded(torrent))
