@@ -18,6 +18,11 @@ function state(peer) {
   return peer.partialSeed ? 'partial seed' : 'leeching';
 }
 
+function connectable(peer) {
+  if (peer.connectable === null || peer.connectable === undefined) return 'not probed';
+  return peer.connectable ? 'yes' : 'no';
+}
+
 function peerRow(peer, size) {
   const done = progress(size, peer.left);
   return el('tr', { 'data-peer-id': peer.peerId },
@@ -25,6 +30,7 @@ function peerRow(peer, size) {
     cell.text('client', peer.client),
     el('td', { 'data-field': 'peerId' }, el('code', {}, peer.peerId)),
     cell.text('address', (peer.addresses || []).join(', ')),
+    cell.text('connectable', connectable(peer)),
     cell.text('state', state(peer)),
     el('td', { class: 'num progress', 'data-field': 'progress', 'data-value': done, style: `--done: ${done}%` },
       `${done.toFixed(1)}%`),

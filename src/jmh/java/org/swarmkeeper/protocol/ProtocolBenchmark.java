@@ -40,7 +40,7 @@ public class ProtocolBenchmark {
             byte[] compact = {127, 0, (byte) (i >> 8), (byte) i, (byte) 0xc8, (byte) (i + 1)};
             peers.add(TestPeer.of(compact, null, PeerId.of(fullPeerId)));
         }
-        answer = new BencodedAnswers.AnnounceAnswer(1800, 900, 12, 34, 56, new byte[] {127, 0, 0, 1}, null);
+        answer = new BencodedAnswers.AnnounceAnswer(1800, 900, 12, 34, 56, new byte[] {127, 0, 0, 1}, null, 0);
     }
 
     private static String percentEncoded(byte[] bytes) {

@@ -47,8 +47,8 @@ public class SwarmBenchmark {
         for (int i = 0; i < peers; i++) {
             byte[] id = String.format("-qB4650-%012d", i).getBytes();
             peerIds[i] = PeerId.of(id);
-            swarm.announce(i, request(infoHash, i, AnnounceEvent.STARTED), address, "qBittorrent/4.6.5", now, 50,
-                    CreditGrant.FULL);
+            swarm.announce(i, request(infoHash, i, AnnounceEvent.STARTED), address, "qBittorrent/4.6.5", now,
+                    ListShape.full(50), CreditGrant.FULL);
         }
     }
 
@@ -64,6 +64,6 @@ public class SwarmBenchmark {
         uploaded[peer] += 16_384;
         now += 1;
         return swarm.announce(peer, request(InfoHash.of(new byte[20]), peer, AnnounceEvent.NONE), address,
-                "qBittorrent/4.6.5", now, 50, false);
+                "qBittorrent/4.6.5", now, ListShape.full(50), CreditGrant.FULL);
     }
 }

@@ -5,6 +5,7 @@ import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerChange;
 import org.swarmkeeper.swarm.PeerChangeListener;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.Reachability;
 import org.swarmkeeper.swarm.SwarmProperties;
 
 /**
@@ -92,7 +93,8 @@ class LedgerRecorder implements PeerChangeListener {
             credit.uploaded = CreditRules.credit(trusted, factors.upload());
             credit.downloaded = CreditRules.credit(credit.rawDownloaded, factors.download());
         }
-        if (credit.seedMillis > 0 && grant.rewarded() && credit.withheldUploaded == 0) {
+        if (credit.seedMillis > 0 && grant.rewarded() && credit.withheldUploaded == 0
+                && (!seedPoints.requiresConnectable() || after.reachability() == Reachability.CONNECTABLE)) {
             SeedPointRates.Hourly rate = seedPoints.hourly(after.userId(), torrentId, seeders,
                     after.lastAnnounceMillis());
             double hours = credit.seedMillis / 3_600_000.0;

@@ -25,6 +25,11 @@ public interface SeedPointRates {
     /** The rate for {@code userId} seeding {@code torrentId} among {@code seeders} seeders (itself included). */
     Hourly hourly(long userId, long torrentId, int seeders, long atMillis);
 
+    /** Whether only a peer found connectable earns points. */
+    default boolean requiresConnectable() {
+        return false;
+    }
+
     /** What rule {@code rule} pays an hour after {@code seedMillisBefore} of the user's seed time on the torrent. */
     default double rulePointsPerHour(int rule, long seedMillisBefore) {
         return 0;

@@ -70,9 +70,10 @@ class TorrentApi {
     record Deletion(String reason) {
     }
 
+    /** {@code connectable}: what the tracker's probe of the peer's port found, {@code null} when not probed. */
     record PeerView(long userId, String user, String client, String peerId, List<String> addresses,
                     long uploaded, long downloaded, long left, boolean seeding, boolean partialSeed,
-                    Instant lastAnnounce) {
+                    Boolean connectable, Instant lastAnnounce) {
     }
 
     /** A list entry: the torrent with its live numbers on this node. */
@@ -323,7 +324,11 @@ class TorrentApi {
             }
             peerViews.add(new PeerView(peer.userId(), names.get(peer.userId()), peer.userAgent(),
                     peer.peerId().printable(), addresses, peer.uploaded(), peer.downloaded(), peer.left(),
-                    peer.seeding(), peer.partialSeed(), Instant.ofEpochMilli(peer.lastAnnounceMillis())));
+                    peer.seeding(), peer.partialSeed(), switch (peer.reachability()) {
+                        case CONNECTABLE -> true;
+                        case UNCONNECTABLE -> false;
+                        case UNKNOWN -> null;
+                    }, Instant.ofEpochMilli(peer.lastAnnounceMillis())));
         }
         return new SwarmView(torrent.getId(), torrent.getInfoHash().hex(), torrent.getName(), torrent.getSize(),
                 torrent.getDownloadFactor(), torrent.getUploadFactor(), torrent.getFreeleechUntil(),

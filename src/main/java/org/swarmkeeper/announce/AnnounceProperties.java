@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.swarmkeeper.accounting.AnnounceCadence;
 
 /**
  * @param interval        the announce interval sent to clients
@@ -27,11 +26,5 @@ public record AnnounceProperties(
         @DefaultValue("15m") Duration minInterval,
         @DefaultValue("50") int defaultNumwant,
         @DefaultValue("100") int maxNumwant,
-        String publicUrl) implements AnnounceCadence {
-
-    /** The longest interval handed out (with its jitter) plus the tolerance. */
-    @Override
-    public long activeGapMillis() {
-        return (long) (interval.toMillis() * (1 + intervalJitter)) + intervalTolerance.toMillis();
-    }
+        String publicUrl) {
 }

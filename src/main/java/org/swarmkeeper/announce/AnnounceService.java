@@ -2,10 +2,11 @@ package org.swarmkeeper.announce;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,13 +18,16 @@ import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.policy.AccessPolicy;
 import org.swarmkeeper.policy.CheatDetector;
 import org.swarmkeeper.policy.Decision;
+import org.swarmkeeper.policy.PeerGrades;
 import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.AnnounceRequest;
 import org.swarmkeeper.protocol.MalformedRequestException;
 import org.swarmkeeper.protocol.PeerAddresses;
 import org.swarmkeeper.protocol.PeerList;
 import org.swarmkeeper.protocol.BencodedAnswers;
+import org.swarmkeeper.swarm.ListShape;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.Reachability;
 import org.swarmkeeper.swarm.Swarm;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.swarm.SwarmRegistry;
@@ -57,11 +61,29 @@ public class AnnounceService {
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
     private final Counter deferred;
     private final AnnounceRates rates;
+    private final AnnounceIntervals intervals;
+    private final PeerGrades grades;
+    private final Connectability connectability;
+    private final ConnectabilityProperties reachabilityOptions;
+    private final ClientMessages messages;
+    private final Map<PeerGrades.Grade, Counter> graded = new EnumMap<>(PeerGrades.Grade.class);
     private final Clock clock;
 
     AnnounceService(Passkeys passkeys, TorrentCatalog torrents, AccessPolicy policy, CheatDetector cheats,
                     SwarmRegistry swarms, Ledger ledger, AnnounceProperties properties, MeterRegistry meters,
-                    AnnounceRates rates, Clock clock) {
+                    AnnounceRates rates, AnnounceIntervals intervals, PeerGrades grades,
+                    Connectability connectability, ConnectabilityProperties reachabilityOptions,
+                    ClientMessages messages, Clock clock) {
+        this.intervals = intervals;
+        this.reachabilityOptions = reachabilityOptions;
+        this.grades = grades;
+        this.connectability = connectability;
+        this.messages = messages;
+        for (PeerGrades.Grade grade : PeerGrades.Grade.values()) {
+            graded.put(grade, Counter.builder("tracker.peers.graded").tag("grade", grade.tag())
+                    .description("Leechers' peer lists, by the grade of the user's standing that shaped them")
+                    .register(meters));
+        }
         this.passkeys = passkeys;
         this.torrents = torrents;
         this.policy = policy;
@@ -130,7 +152,7 @@ public class AnnounceService {
         deferred.increment();
         counted("busy", eventName(request), false, start); // answered, with a warning
         return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
-                BUSY_WARNING);
+                BUSY_WARNING, intervals.interval(null), false);
     }
 
     private static String eventName(AnnounceRequest request) {
@@ -139,7 +161,7 @@ public class AnnounceService {
 
     private byte[] refused(Refusal refusal, String event, long start) {
         counted(refusal.code(), event, true, start);
-        return BencodedAnswers.failure(refusal.getMessage());
+        return BencodedAnswers.failure(refusal.getMessage(), refusal.retryInMinutes());
     }
 
     /** Counts an answer; {@code result} is the refusal's code when {@code refused}. */
@@ -163,6 +185,11 @@ public class AnnounceService {
                           InetAddress address, String userAgent, long now, boolean mayWait) throws Refusal {
         int numwant = request.numwant() == AnnounceRequest.NUMWANT_ABSENT
                 ? properties.defaultNumwant() : Math.min(request.numwant(), properties.maxNumwant());
+        boolean leeching = request.left() > 0 && request.event() != AnnounceEvent.PAUSED
+                && request.event() != AnnounceEvent.STOPPED;
+        PeerGrades.Shortfall shortfall = grades.shortfall(user);
+        PeerGrades.Grade grade = !leeching ? null : shortfall == null ? PeerGrades.Grade.GOOD : shortfall.grade();
+        int interval = intervals.interval(grade);
         Swarm swarm;
         try {
             swarm = swarms.swarm(torrent.id(), torrent.snatches());
@@ -171,11 +198,14 @@ public class AnnounceService {
             // answer that records nothing (the client's next announce carries the bytes), not a failure.
             deferred.increment();
             return answer(swarms.counts(torrent.id(), torrent.snatches()), new PeerList(0), request, address,
-                    LEDGER_FULL_WARNING);
+                    LEDGER_FULL_WARNING, interval, false);
         }
         if (mayWait && !mustBeDurable(request.event())) { // those wait for their own flush below
             ledger.awaitFlusher();
         }
+        Reachability found = request.event() == AnnounceEvent.STOPPED ? Reachability.UNKNOWN
+                : connectability.reachability(user.id(), address, request.port(), now,
+                        probed -> recordReachability(torrent.id(), user.id(), request, address, probed));
         Swarm.Outcome outcome;
         String warning = null;
         boolean recorded;
@@ -190,42 +220,78 @@ public class AnnounceService {
                 warning = decision.message();
                 numwant = 0;
             }
+            Reachability mine = found != Reachability.UNKNOWN || previous == null ? found : previous.reachability();
+            ListShape shape = shape(grade, numwant, mine);
             recorded = !deferrable(previous, request) || ledger.hasRoomFor(torrent.id(), user.id(), request.peerId());
             if (recorded) {
                 CheatDetector.Verdict verdict = cheats.inspect(user, torrent, request, previous, userAgent, now);
                 if (verdict.refusal() != null) {
                     throw new Refusal(verdict.refusal().code(), verdict.refusal().message());
                 }
-                outcome = swarm.announce(user.id(), request, address, userAgent, now, numwant, verdict.grant());
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, shape, verdict.grant());
+                if (found != Reachability.UNKNOWN) {
+                    swarm.reachability(user.id(), request.peerId(), PeerAddresses.compact(address, request.port()),
+                            found);
+                }
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();
-                boolean onlyLeechers = request.left() == 0 || request.event() == AnnounceEvent.PAUSED;
-                outcome = swarm.peersFor(user.id(), onlyLeechers,
-                        request.event() == AnnounceEvent.STOPPED ? 0 : numwant);
+                outcome = swarm.peersFor(user.id(), !leeching, request.event() == AnnounceEvent.STOPPED
+                        ? ListShape.NONE : shape);
                 warning = LEDGER_FULL_WARNING;
             }
+        }
+        if (grade != null && numwant > 0) {
+            graded.get(grade).increment();
         }
         SwarmCounts counts = outcome.counts();
         if (recorded && mustBeDurable(request.event())) {
             if (!ledger.lastFlushFailed() && ledger.awaitDurable()) {
                 counts = swarm.counts(); // includes the snatch this flush may have recorded
+                if (warning == null && request.event() != AnnounceEvent.STARTED) {
+                    warning = messages.afterLeavingOrCompleting(user, torrent.id(), request.peerId(), now);
+                }
             } else {
                 warning = DURABILITY_WARNING;
             }
         }
-        return answer(counts, outcome.peers(), request, address, warning);
+        if (warning == null && recorded) {
+            warning = messages.fromMemory(user, torrent.id(), request.peerId(), shortfall,
+                    request.left() == 0 && request.event() != AnnounceEvent.STOPPED, counts, now);
+        }
+        return answer(counts, outcome.peers(), request, address, warning, interval, recorded);
     }
 
+    /**
+     * The list a leecher of this grade is given (a seeder or partial seed: leechers, as many as it wants). Peers
+     * found unconnectable are left out for everyone when so configured, and for a peer found unconnectable itself
+     * when so configured: it could reach no other unconnectable peer, nor be reached by one.
+     */
+    private ListShape shape(PeerGrades.Grade grade, int numwant, Reachability mine) {
+        boolean skipUnconnectable = reachabilityOptions.hideUnconnectable()
+                || reachabilityOptions.onlyConnectableForUnconnectable() && mine == Reachability.UNCONNECTABLE;
+        if (grade == null) {
+            return new ListShape(numwant, 1, true, skipUnconnectable);
+        }
+        return new ListShape(numwant, grades.seederShare(grade), grade != PeerGrades.Grade.WATCH, skipUnconnectable);
+    }
+
+    /** A probe's finding, onto the peer if it is still at the endpoint probed. */
+    private void recordReachability(long torrentId, long userId, AnnounceRequest request, InetAddress address,
+                                    Reachability probed) {
+        Swarm swarm = swarms.find(torrentId);
+        if (swarm != null) {
+            swarm.reachability(userId, request.peerId(), PeerAddresses.compact(address, request.port()), probed);
+        }
+    }
+
+    /** An unrecorded announce asks the client to come back after {@code min interval} (BEP 31's {@code retry in}). */
     private byte[] answer(SwarmCounts counts, PeerList peers, AnnounceRequest request, InetAddress address,
-                          String warning) {
-        int interval = (int) properties.interval().toSeconds();
-        int jitter = (int) (interval * properties.intervalJitter());
-        return BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(
-                        interval + (jitter > 0 ? ThreadLocalRandom.current().nextInt(jitter + 1) : 0),
-                        (int) properties.minInterval().toSeconds(),
-                        counts.seeders(), counts.incomplete(), counts.snatches(),
-                        address.getAddress(), warning),
+                          String warning, int interval, boolean recorded) {
+        int minInterval = intervals.minInterval();
+        return BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(interval, minInterval,
+                        counts.seeders(), counts.incomplete(), counts.snatches(), address.getAddress(), warning,
+                        recorded ? 0 : Math.max(1, (minInterval + 59) / 60)),
                 peers, request.compact(), request.noPeerId());
     }
 

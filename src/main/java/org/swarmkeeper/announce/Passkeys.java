@@ -27,10 +27,13 @@ class Passkeys {
     private final RateLimiter<Long> scrapes;
     private final String throttledReason;
     private final String scrapeLimitReason;
+    /** A throttled client may come back once the window is over (BEP 31). */
+    private final int retryInMinutes;
 
     Passkeys(UserDirectory users, AbuseProperties properties, Clock clock) {
         this.users = users;
         long window = properties.window().toMillis();
+        this.retryInMinutes = (int) Math.max(1, (window + 59_999) / 60_000);
         this.unknownPasskeys = new RateLimiter<>(clock, window, properties.unknownPasskeysPerAddress(), MAX_TRACKED);
         this.scrapes = new RateLimiter<>(clock, window, properties.scrapesPerPasskey(), MAX_TRACKED);
         this.throttledReason = "too many unknown passkeys from your address: wait " + properties.window().toSeconds()
@@ -45,7 +48,7 @@ class Passkeys {
             return user; // a valid passkey always gets through: a NAT or a seedbox with stale torrents is not blocked
         }
         if (!unknownPasskeys.tryAcquire(network(address))) {
-            throw new Refusal("unknown_passkey_throttled", throttledReason);
+            throw new Refusal("unknown_passkey_throttled", throttledReason, retryInMinutes);
         }
         throw UserDirectory.isWellFormedPasskey(passkey) ? new Refusal("unknown_passkey", "unknown passkey")
                 : new Refusal("invalid_passkey", "invalid passkey: expected 32 hex digits");
@@ -66,7 +69,7 @@ class Passkeys {
     /** Counts one scrape of this user, refusing it past the allowance. */
     void countScrape(UserAccount user) throws Refusal {
         if (!scrapes.tryAcquire(user.id())) {
-            throw new Refusal("scrape_limited", scrapeLimitReason);
+            throw new Refusal("scrape_limited", scrapeLimitReason, retryInMinutes);
         }
     }
 }

@@ -86,7 +86,7 @@ public class ScrapeService {
 
     private byte[] refused(Refusal refusal, long start) {
         counted(refusal.code(), start);
-        return BencodedAnswers.failure(refusal.getMessage());
+        return BencodedAnswers.failure(refusal.getMessage(), refusal.retryInMinutes());
     }
 
     private void counted(String result, long start) {

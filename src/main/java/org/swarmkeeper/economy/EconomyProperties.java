@@ -14,7 +14,7 @@ import org.swarmkeeper.accounting.SeedPointRates;
  * @param classes       the user classes, lowest first ({@link UserClass}); by default User, Member (7 days,
  *                      10 GiB, ratio 0.7), Power User (28 days, 25 GiB, ratio 1.05, seeding 100 GiB; points × 1.1),
  *                      Elite (91 days, 100 GiB, ratio 1.05, 50 snatches, average seed time 3 days; points × 1.25),
- *                      each demoted under a ratio a little below its own; no download slot limit or leech wait
+ *                      the last two in good standing for peer lists whatever their ratio, each demoted under a ratio a little below its own; no download slot limit or leech wait
  *                      unless configured
  * @param classInterval how often classes are evaluated (with the scheduled rules, at most this often)
  */
@@ -25,11 +25,11 @@ public record EconomyProperties(@DefaultValue SeedPoints seedPoints, @DefaultVal
     static final List<UserClass> DEFAULT_CLASSES = List.of(
             UserClass.named("User"),
             new UserClass("Member", Duration.ofDays(7), DataSize.ofGigabytes(10), 0.7, Duration.ZERO, Duration.ZERO,
-                    DataSize.ofBytes(0), 0, 0.65, 0, Duration.ZERO, 1, 1, 1, false),
+                    DataSize.ofBytes(0), 0, 0.65, 0, Duration.ZERO, 1, 1, 1, false, false),
             new UserClass("Power User", Duration.ofDays(28), DataSize.ofGigabytes(25), 1.05, Duration.ZERO,
-                    Duration.ZERO, DataSize.ofGigabytes(100), 0, 0.95, 0, Duration.ZERO, 1, 1, 1.1, false),
+                    Duration.ZERO, DataSize.ofGigabytes(100), 0, 0.95, 0, Duration.ZERO, 1, 1, 1.1, false, true),
             new UserClass("Elite", Duration.ofDays(91), DataSize.ofGigabytes(100), 1.05, Duration.ZERO,
-                    Duration.ofDays(3), DataSize.ofBytes(0), 50, 0.95, 0, Duration.ZERO, 1, 1, 1.25, false));
+                    Duration.ofDays(3), DataSize.ofBytes(0), 50, 0.95, 0, Duration.ZERO, 1, 1, 1.25, false, true));
 
     public EconomyProperties {
         classes = classes == null || classes.isEmpty() ? DEFAULT_CLASSES : List.copyOf(classes);
@@ -62,11 +62,14 @@ public record EconomyProperties(@DefaultValue SeedPoints seedPoints, @DefaultVal
      * @param rules          a table that replaces the formula when it has rules ({@link SeedPointRule}, at most 64):
      *                       each rule whose conditions hold pays its points an hour, in UNIT3D's manner; the idle
      *                       factor and the class's multiplier apply as to the formula
+     * @param requireConnectable only peers the tracker found connectable earn (tracker.connectability): a seeder
+     *                       nobody can connect to serves nobody who cannot be connected to either
      */
     public record SeedPoints(@DefaultValue("true") boolean enabled, @DefaultValue("0.0754") double flat,
                              @DefaultValue("0.1207") double scarcity, @DefaultValue("0.55") double seederExponent,
                              @DefaultValue("7d") Duration idleAfter, @DefaultValue("0.25") double idleFactor,
-                             @DefaultValue("10m") Duration idleCheckInterval, List<SeedPointRule> rules) {
+                             @DefaultValue("10m") Duration idleCheckInterval, List<SeedPointRule> rules,
+                             @DefaultValue("false") boolean requireConnectable) {
 
         public SeedPoints {
             rules = rules == null ? List.of() : List.copyOf(rules);

@@ -30,6 +30,11 @@ class SeedPointFormula implements SeedPointRates {
     }
 
     @Override
+    public boolean requiresConnectable() {
+        return properties.requireConnectable();
+    }
+
+    @Override
     public Hourly hourly(long userId, long torrentId, int seeders, long atMillis) {
         RegisteredTorrent torrent = properties.enabled() ? torrents.byId(torrentId) : null;
         // Only approved torrents pay: an uploader seeding a pending one alone would farm its scarcity (and its size,

@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param uploadFactor     scales the upload credited (never on a neutral torrent)
  * @param pointsMultiplier scales the seed points earned
  * @param hitAndRunImmune  exempt from hit-and-run obligations
+ * @param goodStanding     counts as good standing for peer lists whatever the ratio (see docs/POLICY.md)
  */
 public record UserClass(String name,
                         @DefaultValue("0s") Duration accountAge,
@@ -40,7 +41,8 @@ public record UserClass(String name,
                         @DefaultValue("1") double downloadFactor,
                         @DefaultValue("1") double uploadFactor,
                         @DefaultValue("1") double pointsMultiplier,
-                        @DefaultValue("false") boolean hitAndRunImmune) {
+                        @DefaultValue("false") boolean hitAndRunImmune,
+                        @DefaultValue("false") boolean goodStanding) {
 
     public UserClass {
         if (name == null || name.isBlank() || name.length() > 64) {
@@ -57,6 +59,6 @@ public record UserClass(String name,
     /** A class with no requirements and no privileges beyond the defaults. */
     static UserClass named(String name) {
         return new UserClass(name, Duration.ZERO, DataSize.ofBytes(0), 0, Duration.ZERO, Duration.ZERO,
-                DataSize.ofBytes(0), 0, 0, 0, Duration.ZERO, 1, 1, 1, false);
+                DataSize.ofBytes(0), 0, 0, 0, Duration.ZERO, 1, 1, 1, false, false);
     }
 }

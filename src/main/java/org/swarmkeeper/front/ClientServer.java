@@ -28,9 +28,11 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -216,6 +218,16 @@ public class ClientServer implements SmartLifecycle {
                 .tag("status", Integer.toString(code))
                 .description("Requests on the clients' port answered with an HTTP error").register(meters))
                 .increment();
+    }
+
+    /** The event loops while the port is served, null otherwise: the connectability probe connects on them. */
+    EventLoopGroup loops() {
+        return running ? loops : null;
+    }
+
+    /** The client channel that suits {@link #loops()}: chosen as {@link #start()} chooses the server's. */
+    static Class<? extends SocketChannel> clientChannelType() {
+        return Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     ClientRoutes routes() {

@@ -37,6 +37,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class PolicyEvents {
 
+    public static final String MESSAGE_RULE = "message";
+
     private static final Logger log = LoggerFactory.getLogger(PolicyEvents.class);
     /** Beyond this many kinds of decision unwritten (PostgreSQL away, a flood of them), new kinds are only counted. */
     static final int MAX_PENDING = 100_000;
@@ -140,6 +142,11 @@ public class PolicyEvents {
             }
         }
         dropped.increment();
+    }
+
+    /** Logs a message sent to the user's client ({@code kind}: what it is about) as an announce-time decision. */
+    public void recordMessage(long userId, Long torrentId, String kind, String text, long atMillis) {
+        recordLater(userId, torrentId, new Decision(MESSAGE_RULE, "sent", kind, text), atMillis);
     }
 
     /**

@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
  * @param blockedPorts         ports (and {@code from-to} ranges) peers may not announce
  * @param enforceClientList    refuse peer_ids the client allow-list does not name
  * @param events               the decision log's aggregation and retention
+ * @param grading              peer lists graded by the user's standing
  */
 @ConfigurationProperties("tracker.policy")
 public record PolicyProperties(
@@ -31,7 +32,8 @@ public record PolicyProperties(
         @DefaultValue("30s") Duration minIntervalTolerance,
         @DefaultValue("1-1023") List<String> blockedPorts,
         @DefaultValue("true") boolean enforceClientList,
-        @DefaultValue Events events) {
+        @DefaultValue Events events,
+        @DefaultValue Grading grading) {
 
     /**
      * @param duration      how long a user under the requirement has to recover
@@ -84,6 +86,39 @@ public record PolicyProperties(
         private static void requirePositive(Duration value, String key) {
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException("tracker.policy.events." + key + " must be positive, not " + value);
+            }
+        }
+    }
+
+    /**
+     * Leechers' peer lists by standing. Good standing: a ratio of at least {@code good-ratio}, or the required
+     * ratio met with at least {@code good-seeding-share} of one's snatches seeded, or a class in good standing, or
+     * an immune account: all the seeders there is room for, first. Fair: the required ratio met, short of good.
+     * Watch: on ratio watch (or without leech rights): a smaller share of the seeders, after the leechers, and a
+     * longer interval. Whatever the grade, a leecher is given at least one seeder when the swarm has one.
+     *
+     * @param enabled             off: every leecher gets the good grade's lists
+     * @param goodRatio           a ratio (or no download yet) that is good standing by itself
+     * @param goodSeedingShare    the share of snatches seeded that, with the required ratio met, is good standing
+     * @param fairSeederShare     the share of the seeders a fair-standing leecher's list may hold (of numwant)
+     * @param watchSeederShare    the share of the seeders a leecher on ratio watch is given, after the leechers
+     * @param watchIntervalFactor the interval of a leecher on ratio watch, as a multiple of the usual one; never so
+     *                            long that the peer would time out between two announces
+     */
+    public record Grading(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1.0") double goodRatio,
+            @DefaultValue("0.5") double goodSeedingShare,
+            @DefaultValue("0.5") double fairSeederShare,
+            @DefaultValue("0.25") double watchSeederShare,
+            @DefaultValue("1.25") double watchIntervalFactor) {
+
+        public Grading {
+            if (fairSeederShare < 0 || fairSeederShare > 1 || watchSeederShare < 0 || watchSeederShare > 1) {
+                throw new IllegalArgumentException("tracker.policy.grading: seeder shares lie between 0 and 1");
+            }
+            if (watchIntervalFactor < 1 || watchIntervalFactor > 4) {
+                throw new IllegalArgumentException("tracker.policy.grading.watch-interval-factor lies between 1 and 4");
             }
         }
     }

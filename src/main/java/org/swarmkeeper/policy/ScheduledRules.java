@@ -22,10 +22,11 @@ import org.swarmkeeper.economy.UserClasses;
 import org.swarmkeeper.users.UserDirectory;
 
 /**
- * Runs the ratio watch and hit-and-run evaluations every {@code tracker.policy.evaluate-interval}, and the user
- * classes' promotions and demotions at most every {@code tracker.economy.class-interval}, in one transaction, right
- * after a ledger flush. An advisory lock lets one node of several evaluate at a time; every node then reloads the
- * resulting leech rights.
+ * Runs the ratio watch and hit-and-run evaluations every {@code tracker.policy.evaluate-interval}, the user
+ * classes' promotions and demotions at most every {@code tracker.economy.class-interval}, and reseed requests at
+ * most every {@code tracker.reseed.check-interval}, in one transaction, right after a ledger flush. An advisory lock
+ * lets one node of several evaluate at a time; every node then reloads the resulting leech rights, peer list grades
+ * and reseed requests.
  */
 @Component
 public class ScheduledRules {
@@ -45,6 +46,8 @@ public class ScheduledRules {
     private volatile Instant classesEvaluatedAt = Instant.MIN;
     private final UserDirectory users;
     private final LeechRights leechRights;
+    private final PeerGrades grades;
+    private final ReseedRequests reseeds;
     private final PolicyEvents events;
     private final Ledger ledger;
     private final Clock clock;
@@ -53,7 +56,8 @@ public class ScheduledRules {
 
     ScheduledRules(JdbcTemplate jdbc, TransactionTemplate transactions, RatioWatch ratioWatch, HitAndRuns hitAndRuns,
                    UserClasses classes, EconomyProperties economy, UserDirectory users, LeechRights leechRights,
-                   PolicyEvents events, Ledger ledger, Clock clock, MeterRegistry meters) {
+                   PeerGrades grades, ReseedRequests reseeds, PolicyEvents events, Ledger ledger, Clock clock,
+                   MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.ratioWatch = ratioWatch;
@@ -62,6 +66,8 @@ public class ScheduledRules {
         this.classIntervalMillis = economy.classInterval().toMillis();
         this.users = users;
         this.leechRights = leechRights;
+        this.grades = grades;
+        this.reseeds = reseeds;
         this.events = events;
         this.ledger = ledger;
         this.clock = clock;
@@ -110,6 +116,9 @@ public class ScheduledRules {
             }
             ratioWatch.evaluate(now);
             hitAndRuns.evaluate(now);
+            if (reseeds.due(now)) {
+                reseeds.evaluate(now);
+            }
             if (classesDue) {
                 classChanges.addAll(classes.evaluate(now));
                 classChanges.forEach(change -> events.recordNow(change.userId(), null, new Decision(CLASS_RULE,
@@ -124,6 +133,8 @@ public class ScheduledRules {
         }
         classChanges.forEach(change -> users.refresh(change.userId()));
         leechRights.reload();
+        grades.reload();
+        reseeds.reload();
         sample.stop(evaluated ? evaluations : skipped);
         return evaluated;
     }

@@ -6,7 +6,12 @@ import java.util.Map;
 /** Bencoded tracker answers. Keys are written in sorted byte order, as bencode requires. */
 public final class BencodedAnswers {
 
-    /** What an announce answer carries besides the peers. */
+    /**
+     * What an announce answer carries besides the peers.
+     *
+     * @param retryInMinutes BEP 31's {@code retry in}: the announce was not recorded, come back after this many
+     *                       minutes (0: not sent)
+     */
     public record AnnounceAnswer(
             int interval,
             int minInterval,
@@ -14,7 +19,8 @@ public final class BencodedAnswers {
             long incomplete,
             long downloaded,
             byte[] externalIp,
-            String warning) {
+            String warning,
+            int retryInMinutes) {
     }
 
     /** Per-torrent numbers of a scrape answer (BEP 48, {@code downloaders} from BEP 21). */
@@ -25,8 +31,17 @@ public final class BencodedAnswers {
     }
 
     public static byte[] failure(String reason) {
-        return new BencodeWriter(32 + reason.length())
-                .startDictionary().string("failure reason").string(reason).end().toByteArray();
+        return failure(reason, 0);
+    }
+
+    /** A failure that is temporary: BEP 31's {@code retry in} tells clients to come back after so many minutes. */
+    public static byte[] failure(String reason, int retryInMinutes) {
+        BencodeWriter out = new BencodeWriter(48 + reason.length())
+                .startDictionary().string("failure reason").string(reason);
+        if (retryInMinutes > 0) {
+            out.string("retry in").integer(retryInMinutes);
+        }
+        return out.end().toByteArray();
     }
 
     public static byte[] announce(AnnounceAnswer answer, PeerList peers, boolean compact, boolean noPeerId) {
@@ -47,6 +62,9 @@ public final class BencodedAnswers {
             peers.writeCompact(out, true);
         } else {
             peers.writeDictionaries(out, !noPeerId);
+        }
+        if (answer.retryInMinutes() > 0) {
+            out.string("retry in").integer(answer.retryInMinutes());
         }
         if (answer.warning() != null) {
             out.string("warning message").string(answer.warning());

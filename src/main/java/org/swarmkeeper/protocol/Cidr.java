@@ -55,8 +55,22 @@ public record Cidr(byte[] network, int prefixLength) {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return bytes.length == network.length && Arrays.equals(mask(bytes, prefixLength), network);
+        return contains(address.getAddress());
+    }
+
+    /** Whether the address in {@code bytes} (4 or 16 of them) lies in this network; allocates nothing. */
+    public boolean contains(byte[] bytes) {
+        if (bytes.length != network.length) {
+            return false;
+        }
+        int whole = prefixLength / 8;
+        for (int i = 0; i < whole; i++) {
+            if (bytes[i] != network[i]) {
+                return false;
+            }
+        }
+        int bits = prefixLength % 8;
+        return bits == 0 || ((bytes[whole] ^ network[whole]) & 0xff00 >>> bits & 0xff) == 0;
     }
 
     /** {@code address/prefix}, as PostgreSQL's {@code cidr} writes it. */

@@ -33,6 +33,7 @@ public final class PeerState implements ListedPeer {
     private static final ConcurrentMap<String, String> USER_AGENTS = new ConcurrentHashMap<>();
     private static final byte NO_KEY = -1;
     private static final byte LONG_KEY = -2;
+    private static final Reachability[] REACHABILITIES = Reachability.values();
 
     private final long userId;
     private final long peerIdBytes0to7;
@@ -55,6 +56,8 @@ public final class PeerState implements ListedPeer {
     private boolean active;
     private boolean stopped;
     private boolean lastViaV6;
+    /** A {@link Reachability}'s ordinal: a byte fits the padding after the flags, so a peer costs nothing more. */
+    private byte reachability;
 
     /**
      * @param key        the client's session key, or {@code null}
@@ -141,6 +144,7 @@ public final class PeerState implements ListedPeer {
         active = state.active;
         stopped = state.stopped;
         lastViaV6 = state.lastViaV6;
+        reachability = state.reachability;
     }
 
     /**
@@ -288,6 +292,20 @@ public final class PeerState implements ListedPeer {
 
     public boolean lastViaV6() {
         return lastViaV6;
+    }
+
+    public Reachability reachability() {
+        return REACHABILITIES[reachability];
+    }
+
+    /** What a probe of this peer's endpoint found; the next announce from the same endpoint keeps it. */
+    void reachability(Reachability found) {
+        reachability = (byte) found.ordinal();
+    }
+
+    /** Whether {@code other} announced from the same endpoints, so what was found about this one holds for it. */
+    boolean sameEndpoints(PeerState other) {
+        return compactV4Bits == other.compactV4Bits && Arrays.equals(compactV6, other.compactV6);
     }
 
     public boolean seeding() {

@@ -40,9 +40,15 @@ public final class Swarm {
     /** Per slot: its position in {@link #live}, or -1 when the peer is not in the peer lists. */
     private int[] liveIndex = new int[4];
     private int size;
-    /** The slots of the peers in the peer lists, in 0..liveCount-1: what answers sample from. */
+    /**
+     * The slots of the peers in the peer lists, in 0..liveCount-1, the seeders in 0..liveSeeders-1: what answers
+     * are chosen from.
+     */
     private int[] live = new int[4];
     private int liveCount;
+    private int liveSeeders;
+    /** Where the next leecher's seeders start in {@code live}: each is shown in turn. */
+    private int seederCursor;
     /**
      * Open addressing over the slots (slot + 1; 0 is empty), linear probing from a hash of the user id alone:
      * a user's peers sit in one run of cells, so counting them needs no map of its own. That run stays short:
@@ -66,11 +72,11 @@ public final class Swarm {
     }
 
     /**
-     * Applies one announce of {@code userId} from {@code address} and chooses the peers to answer with:
-     * up to {@code numwant} at random, never the user's own peers, only leechers for a seeder or partial seed.
+     * Applies one announce of {@code userId} from {@code address} and chooses the peers to answer with, as
+     * {@code shape} says (see {@link ListShape}), never the user's own peers.
      */
     public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
-                                         String userAgent, long nowMillis, int numwant, CreditGrant grant) {
+                                         String userAgent, long nowMillis, ListShape shape, CreditGrant grant) {
         int slot = find(userId, request.peerId());
         PeerState before = slot < 0 ? null : slots[slot];
         boolean stopped = request.event() == AnnounceEvent.STOPPED;
@@ -85,7 +91,7 @@ public final class Swarm {
             update(slot, after);
         }
         leechingChanged(userId, wasLeeching);
-        PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), numwant);
+        PeerList chosen = stopped ? new PeerList(0) : choose(userId, !after.leeching(), shape);
         return new Outcome(counts(), chosen);
     }
 
@@ -93,8 +99,26 @@ public final class Swarm {
      * The peers an announce of this user would get, without recording the announce: for answers given while the
      * announce itself cannot be recorded. {@code seeding}: only leechers are chosen.
      */
-    public synchronized Outcome peersFor(long userId, boolean seeding, int numwant) {
-        return new Outcome(counts(), choose(userId, seeding, numwant));
+    public synchronized Outcome peersFor(long userId, boolean seeding, ListShape shape) {
+        return new Outcome(counts(), choose(userId, seeding, shape));
+    }
+
+    /**
+     * Records what a probe found about this peer's {@code endpoint} (compact form); nothing when the peer has moved
+     * since (the finding was about its old endpoint) or is gone.
+     */
+    public synchronized void reachability(long userId, PeerId peerId, byte[] endpoint, Reachability found) {
+        int slot = find(userId, peerId);
+        if (slot < 0) {
+            return;
+        }
+        PeerState peer = slots[slot];
+        boolean same = endpoint.length == PeerAddresses.COMPACT_V4
+                ? peer.compactV4Bits() == PeerAddresses.v4Bits(endpoint)
+                : Arrays.equals(peer.compactV6(), endpoint);
+        if (same) {
+            peer.reachability(found);
+        }
     }
 
     /**
@@ -142,27 +166,185 @@ public final class Swarm {
         byte[] compactV4 = v4 ? endpoint : sameSession ? before.compactV4() : null;
         byte[] compactV6 = !v4 ? endpoint : sameSession ? before.compactV6() : null;
         boolean partialSeed = request.event() == AnnounceEvent.PAUSED && request.left() > 0;
-        return new PeerState(userId, request.peerId(), request.key(), compactV4, compactV6,
+        PeerState after = new PeerState(userId, request.peerId(), request.key(), compactV4, compactV6,
                 request.uploaded(), request.downloaded(), request.left(), partialSeed, userAgent,
                 before == null ? nowMillis : before.firstAnnounceMillis(), nowMillis,
                 request.event() != AnnounceEvent.STOPPED, request.event() == AnnounceEvent.STOPPED, !v4);
+        if (before != null && before.sameEndpoints(after)) {
+            after.reachability(before.reachability());
+        }
+        return after;
     }
 
     /**
-     * A uniform random sample: a partial Fisher-Yates shuffle of the live list, stopping once {@code numwant}
-     * peers qualified. Work is proportional to the peers looked at, not to the swarm.
+     * The peers for an announce of {@code userId}, as {@code shape} says. A leecher's seeders come round-robin
+     * from {@link #seederCursor}, so every seeder is shown in turn; leechers are a uniform random sample (a
+     * partial Fisher-Yates shuffle of the non-seeders). Work is proportional to the peers looked at, not to the
+     * swarm, unless most peers are passed over (the user's own, unconnectable, or of users already listed).
      */
-    private PeerList choose(long userId, boolean onlyLeechers, int numwant) {
-        PeerList chosen = new PeerList(Math.min(numwant, liveCount));
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < liveCount && chosen.size() < numwant; i++) {
-            swapLive(i, i + random.nextInt(liveCount - i));
-            PeerState candidate = slots[live[i]];
-            if (candidate.userId() != userId && (!onlyLeechers || candidate.leeching())) {
-                chosen.add(candidate);
-            }
+    private PeerList choose(long userId, boolean onlyLeechers, ListShape shape) {
+        int numwant = Math.min(shape.numwant(), liveCount);
+        PeerList chosen = new PeerList(numwant);
+        if (numwant == 0) {
+            return chosen;
+        }
+        ListedUsers listed = new ListedUsers(userId, numwant);
+        int[] seeders = new int[0];
+        int seederCount = 0;
+        if (!onlyLeechers) {
+            seeders = new int[shape.seederQuota(liveSeeders)];
+            seederCount = pickSeeders(seeders, listed, shape.skipUnconnectable());
+        }
+        if (shape.seedersFirst()) {
+            addAll(chosen, seeders, seederCount);
+        }
+        int[] others = new int[numwant - seederCount];
+        addAll(chosen, others, sampleOthers(others, listed, onlyLeechers, shape.skipUnconnectable()));
+        if (!shape.seedersFirst()) {
+            addAll(chosen, seeders, seederCount);
         }
         return chosen;
+    }
+
+    private void addAll(PeerList chosen, int[] picked, int count) {
+        for (int i = 0; i < count; i++) {
+            chosen.add(slots[picked[i]]);
+        }
+    }
+
+    /** Fills {@code picked} with seeders' slots from the cursor on, best first; returns how many. */
+    private int pickSeeders(int[] picked, ListedUsers listed, boolean skipUnconnectable) {
+        Preference preference = new Preference(picked, listed);
+        int looked = 0;
+        for (int start = liveSeeders == 0 ? 0 : seederCursor % liveSeeders; looked < liveSeeders
+                && !preference.full(); looked++) {
+            preference.offer(live[(start + looked) % liveSeeders], skipUnconnectable);
+        }
+        if (liveSeeders > 0) {
+            seederCursor = (seederCursor % liveSeeders + looked) % liveSeeders;
+        }
+        return preference.finish();
+    }
+
+    /** Fills {@code picked} with a random sample of the non-seeders' slots, best first; returns how many. */
+    private int sampleOthers(int[] picked, ListedUsers listed, boolean onlyLeechers, boolean skipUnconnectable) {
+        Preference preference = new Preference(picked, listed);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = liveSeeders; i < liveCount && !preference.full(); i++) {
+            swapLive(i, i + random.nextInt(liveCount - i));
+            if (!onlyLeechers || slots[live[i]].leeching()) {
+                preference.offer(live[i], skipUnconnectable);
+            }
+        }
+        return preference.finish();
+    }
+
+    /**
+     * Takes offered peers into a list in order of preference: peers not found unconnectable of users not yet
+     * listed, as they come; then, once the offers end, unconnectable ones of users not yet listed, then peers of
+     * users already listed. The passed-over kinds are kept only as far as they could still be needed.
+     */
+    private final class Preference {
+        private final int[] picked;
+        private final ListedUsers listed;
+        private final int[] unconnectable;
+        private final int[] repeated;
+        private int count;
+        private int unconnectableCount;
+        private int repeatedCount;
+
+        Preference(int[] picked, ListedUsers listed) {
+            this.picked = picked;
+            this.listed = listed;
+            this.unconnectable = new int[picked.length];
+            this.repeated = new int[picked.length];
+        }
+
+        boolean full() {
+            return count == picked.length;
+        }
+
+        void offer(int slot, boolean skipUnconnectable) {
+            PeerState peer = slots[slot];
+            if (peer.userId() == listed.self) {
+                return;
+            }
+            boolean isUnconnectable = peer.reachability() == Reachability.UNCONNECTABLE;
+            if (isUnconnectable && skipUnconnectable) {
+                return;
+            }
+            if (listed.contains(peer.userId())) {
+                if (repeatedCount < repeated.length) {
+                    repeated[repeatedCount++] = slot;
+                }
+            } else if (isUnconnectable) {
+                if (unconnectableCount < unconnectable.length) {
+                    unconnectable[unconnectableCount++] = slot;
+                }
+            } else {
+                take(slot);
+            }
+        }
+
+        int finish() {
+            for (int i = 0; i < unconnectableCount && !full(); i++) {
+                if (listed.contains(slots[unconnectable[i]].userId())) {
+                    if (repeatedCount < repeated.length) { // an earlier unconnectable peer of the same user was taken
+                        repeated[repeatedCount++] = unconnectable[i];
+                    }
+                } else {
+                    take(unconnectable[i]);
+                }
+            }
+            for (int i = 0; i < repeatedCount && !full(); i++) {
+                take(repeated[i]);
+            }
+            return count;
+        }
+
+        private void take(int slot) {
+            picked[count++] = slot;
+            listed.add(slots[slot].userId());
+        }
+    }
+
+    /** The users in one answer so far, and the asking one: open addressing over at most a few hundred ids. */
+    private static final class ListedUsers {
+        private final long self;
+        private final long[] ids;
+        private final boolean[] used;
+
+        ListedUsers(long self, int capacity) {
+            this.self = self;
+            int size = Integer.highestOneBit(Math.max(4, capacity * 2 + 1)) << 1;
+            this.ids = new long[size];
+            this.used = new boolean[size];
+        }
+
+        boolean contains(long userId) {
+            for (int cell = cell(userId); used[cell]; cell = (cell + 1) & (ids.length - 1)) {
+                if (ids[cell] == userId) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void add(long userId) {
+            int cell = cell(userId);
+            while (used[cell]) {
+                if (ids[cell] == userId) {
+                    return;
+                }
+                cell = (cell + 1) & (ids.length - 1);
+            }
+            used[cell] = true;
+            ids[cell] = userId;
+        }
+
+        private int cell(long userId) {
+            return (int) (userId * 0x9E3779B97F4A7C15L >>> 40) & (ids.length - 1);
+        }
     }
 
     private void swapLive(int i, int j) {
@@ -174,31 +356,36 @@ public final class Swarm {
     }
 
     /**
-     * The stored peer in {@code slot} takes the newer {@code state} in place, in or out of the peer lists as it
-     * says; the counts follow.
+     * The stored peer in {@code slot} takes the newer {@code state}, in or out of the peer lists as it says; the
+     * counts follow. A listed peer keeps its place unless it moves between seeders and the others, so the seeders'
+     * round-robin does not skip or repeat anyone.
      */
     private void update(int slot, PeerState state) {
-        if (!state.active()) {
-            leave(slot);
+        PeerState stored = slots[slot];
+        if (liveIndex[slot] >= 0 && state.active() && state.seeding() == stored.seeding()) {
+            count(stored, -1);
+            stored.assign(state);
+            count(stored, 1);
+            return;
         }
-        boolean listed = liveIndex[slot] >= 0;
-        if (listed) {
-            count(slots[slot], -1);
-        }
-        slots[slot].assign(state);
-        if (listed) {
-            count(slots[slot], 1);
-        } else if (state.active()) {
+        leave(slot);
+        stored.assign(state);
+        if (state.active()) {
             join(slot);
         }
     }
 
+    /** Lists the peer in {@code slot}: seeders are kept in {@code live[0..liveSeeders)}, the others after them. */
     private void join(int slot) {
         if (live.length == liveCount) {
             live = Arrays.copyOf(live, grown(liveCount));
         }
-        liveIndex[slot] = liveCount;
-        live[liveCount++] = slot;
+        int position = liveCount++;
+        live[position] = slot;
+        liveIndex[slot] = position;
+        if (slots[slot].seeding()) {
+            swapLive(position, liveSeeders++);
+        }
         count(slots[slot], 1);
     }
 
@@ -207,9 +394,11 @@ public final class Swarm {
         if (position < 0) {
             return;
         }
-        int last = live[--liveCount];
-        live[position] = last;
-        liveIndex[last] = position;
+        if (position < liveSeeders) { // to the seeders' end first, so the partition stays whole
+            swapLive(position, --liveSeeders);
+            position = liveSeeders;
+        }
+        swapLive(position, --liveCount);
         liveIndex[slot] = -1;
         count(slots[slot], -1);
     }

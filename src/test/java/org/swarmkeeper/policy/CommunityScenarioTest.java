@@ -185,13 +185,15 @@ class CommunityScenarioTest extends TrackerIntegrationTest {
         assertThat(new Session(bob, t[1], sizes[1], "127.0.10.6", false).announce(STARTED).has("failure reason"))
                 .as("bob may fetch a struck torrent again").isFalse();
         assertThat(rulesAndOutcomes(bob)).containsExactly(
+                "message/sent", "message/sent", "message/sent", // told on each completion what he owes
                 "hit_and_run/prewarned", "hit_and_run/prewarned", "hit_and_run/prewarned",
                 "hit_and_run/struck", "hit_and_run/struck", "hit_and_run/struck", "hit_and_run/revoked",
                 "hit_and_run/cleared", "leech_rights/denied");
 
         // Carol: 3G down; 1G up on T2 credited 2G; seeded both snatches well past 24h: nothing on record.
         assertTotals(carol, 2 * G, 3 * G, G, 3 * G);
-        assertThat(rulesAndOutcomes(carol)).isEmpty();
+        assertThat(rulesAndOutcomes(carol)).as("told on each completion what seeding is owed; nothing else")
+                .containsExactly("message/sent", "message/sent");
 
         // Dave: raw 2+4 = 6G, credited 1+4 = 5G (T3 counts half); immune, so no watch and no hit-and-run.
         assertTotals(dave, 0, 5 * G, 0, 6 * G);
@@ -208,8 +210,10 @@ class CommunityScenarioTest extends TrackerIntegrationTest {
         assertThat(erinStanding.get("leechingAllowed").asBoolean()).isTrue();
         assertThat(erinStanding.get("activeStrikes").asInt()).isEqualTo(1);
         assertThat(rulesAndOutcomes(erin)).containsExactly(
-                "ratio_watch/started", "hit_and_run/prewarned", "ratio_watch/revoked", "leech_rights/denied",
-                "ratio_watch/restored", "hit_and_run/struck");
+                "message/sent", "message/sent", // what each completion owes
+                "ratio_watch/started", "hit_and_run/prewarned",
+                "message/sent", // the watch's numbers, at her next announce
+                "ratio_watch/revoked", "leech_rights/denied", "ratio_watch/restored", "hit_and_run/struck");
     }
 
     private void assertTotals(CreatedUser user, long uploaded, long downloaded, long rawUploaded, long rawDownloaded) {

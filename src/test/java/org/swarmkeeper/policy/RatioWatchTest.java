@@ -26,15 +26,6 @@ class RatioWatchTest extends TrackerIntegrationTest {
     private static final Duration INTERVAL = Duration.ofMinutes(30);
     private static final String DENIED = "leeching disabled: ratio 0.00 is under the required 0.15 — seed to restore";
 
-    /** Downloads a whole torrent of {@code size} and leaves: a snatch not seeded. */
-    private void snatchAndLeave(CreatedUser user, long size, String from) {
-        TestClient client = client(user, newTorrent(size), "-qB4520-", from);
-        client.announce(0, 0, size, STARTED);
-        clock.advance(INTERVAL);
-        client.announce(0, size, 0, COMPLETED);
-        client.announce(0, size, 0, STOPPED);
-    }
-
     private String leech(CreatedUser user, String from) {
         TestClient client = client(user, newTorrent(GIB), "-TR3000-", from);
         var answer = client.announce(0, 0, GIB, STARTED);
@@ -42,9 +33,10 @@ class RatioWatchTest extends TrackerIntegrationTest {
         return answer.has("failure reason") ? answer.text("failure reason") : null;
     }
 
-    /** The newest ratio watch or leech-rights decision (hit-and-run ones are for another test). */
+    /** The newest ratio watch or leech-rights decision (hit-and-run ones and messages are for other tests). */
     private String latest(CreatedUser user) {
-        return events(user.id()).stream().filter(event -> !event.startsWith("hit_and_run/")).findFirst().orElseThrow();
+        return events(user.id()).stream().filter(event -> !event.startsWith("hit_and_run/")
+                && !event.startsWith("message/")).findFirst().orElseThrow();
     }
 
     private JsonNode standing(CreatedUser user) {
@@ -54,7 +46,7 @@ class RatioWatchTest extends TrackerIntegrationTest {
     @Test
     void underTheRequirementAWatchStartsThenRightsGoThenComeBackWithTheRatio() {
         CreatedUser user = newUser();
-        snatchAndLeave(user, 6 * GIB, "127.0.8.1");
+        snatchAndLeave(user, newTorrent(6 * GIB), 6 * GIB, "127.0.8.1");
         evaluatePolicy();
         JsonNode onWatch = standing(user);
         assertThat(onWatch.get("requiredRatio").asDouble()).isEqualTo(0.15);
@@ -95,9 +87,9 @@ class RatioWatchTest extends TrackerIntegrationTest {
     @Test
     void downloadingMoreThanTheLimitDuringTheWatchTakesRightsAtOnce() {
         CreatedUser user = newUser();
-        snatchAndLeave(user, 6 * GIB, "127.0.8.10");
+        snatchAndLeave(user, newTorrent(6 * GIB), 6 * GIB, "127.0.8.10");
         evaluatePolicy();
-        snatchAndLeave(user, 11 * GIB, "127.0.8.11");
+        snatchAndLeave(user, newTorrent(11 * GIB), 11 * GIB, "127.0.8.11");
         evaluatePolicy();
         assertThat(latest(user)).isEqualTo("ratio_watch/revoked/ratio_watch_download_limit: leech rights "
                 + "taken away: downloaded 11.0 GiB during the ratio watch (limit 10.0 GiB) and ratio 0.00 is under "
@@ -114,7 +106,7 @@ class RatioWatchTest extends TrackerIntegrationTest {
         keeper.announce(0, 0, 3 * GIB, STARTED);
         clock.advance(INTERVAL);
         keeper.announce(0, 3 * GIB, 0, COMPLETED);       // snatched and still seeding
-        snatchAndLeave(user, 3 * GIB, "127.0.8.21");      // snatched and gone
+        snatchAndLeave(user, newTorrent(3 * GIB), 3 * GIB, "127.0.8.21");      // snatched and gone
         evaluatePolicy();
         // 6 GiB downloaded, half the snatches seeded: 0.15 - 0.15 * 0.5.
         assertThat(standing(user).get("requiredRatio").asDouble()).isEqualTo(0.075);
@@ -125,12 +117,12 @@ class RatioWatchTest extends TrackerIntegrationTest {
     void immuneUsersAndStaffOverridesLeaveTheWatch() {
         CreatedUser immune = newUser();
         admin.patch("/api/users/" + immune.id(), "{\"immune\":true}");
-        snatchAndLeave(immune, 6 * GIB, "127.0.8.30");
+        snatchAndLeave(immune, newTorrent(6 * GIB), 6 * GIB, "127.0.8.30");
         evaluatePolicy();
         assertThat(standing(immune).get("ratioWatch").isNull()).isTrue();
 
         CreatedUser pardoned = newUser();
-        snatchAndLeave(pardoned, 6 * GIB, "127.0.8.31");
+        snatchAndLeave(pardoned, newTorrent(6 * GIB), 6 * GIB, "127.0.8.31");
         evaluatePolicy();
         clock.advance(Duration.ofDays(15));
         evaluatePolicy();

@@ -33,7 +33,7 @@ class BencodePropertyTest {
             peers.add(TestPeer.of(null, v6, null));
         }
         byte[] encoded = BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(1800, 900, complete, 3, 7,
-                new byte[] {127, 0, 0, 1}, "careful"), peers, true, true);
+                new byte[] {127, 0, 0, 1}, "careful", 5), peers, true, true);
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(encoded);
         assertThat(((byte[]) decoded.get("peers")).length).isEqualTo(6 * v4Peers);

@@ -25,12 +25,16 @@ public final class TestClient {
     private final InetAddress from;
 
     private TestClient(TestClient session, int trackerPort, InetAddress from, InfoHash infoHash) {
+        this(session, trackerPort, from, infoHash, session.port);
+    }
+
+    private TestClient(TestClient session, int trackerPort, InetAddress from, InfoHash infoHash, int port) {
         this.trackerPort = trackerPort;
         this.passkey = session.passkey;
         this.infoHash = infoHash;
         this.peerId = session.peerId;
         this.key = session.key;
-        this.port = session.port;
+        this.port = port;
         this.from = from;
     }
 
@@ -64,6 +68,11 @@ public final class TestClient {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** The same client session listening on another port, say one a test listens on. */
+    public TestClient listeningOn(int otherPort) {
+        return new TestClient(this, trackerPort, from, infoHash, otherPort);
     }
 
     /** The same client session announcing another hash of the same torrent (BEP 52 hybrid). */

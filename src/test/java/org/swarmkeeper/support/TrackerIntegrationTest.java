@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.front.ClientServer;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.policy.ScheduledRules;
+import org.swarmkeeper.protocol.AnnounceEvent;
 import org.swarmkeeper.protocol.InfoHash;
 
 /**
@@ -36,6 +37,8 @@ import org.swarmkeeper.protocol.InfoHash;
                 // Likewise the reaper and the idle-torrent check: on a clock the tests move by hours, a scheduled
                 // run would land at random.
                 "tracker.swarm.reap-interval=1d", "tracker.economy.seed-points.idle-check-interval=1d",
+                // Reseed requests would ask users of one test to seed the torrents of another, days of test clock on.
+                "tracker.reseed.enabled=false",
                 // The test clock rarely moves: without this, malformed-passkey tests would use up 127.0.0.1's allowance.
                 "tracker.abuse.unknown-passkeys-per-address=1000000", "tracker.abuse.scrapes-per-passkey=1000000"})
 @Import(TestTimeConfiguration.class)
@@ -103,6 +106,18 @@ public abstract class TrackerIntegrationTest {
 
     protected TestClient client(AdminClient.CreatedUser user, InfoHash torrent, String peerIdPrefix, String from) {
         return new TestClient(trackerPort, user.passkey(), torrent, peerIdPrefix, from);
+    }
+
+    /**
+     * {@code user} downloads the whole of {@code torrent} ({@code size} bytes) from {@code from} in half an hour of
+     * the test clock, completes and leaves: a snatch not seeded.
+     */
+    protected void snatchAndLeave(AdminClient.CreatedUser user, InfoHash torrent, long size, String from) {
+        TestClient client = client(user, torrent, "-qB4520-", from);
+        client.announce(0, 0, size, AnnounceEvent.STARTED);
+        clock.advance(Duration.ofMinutes(30));
+        client.announce(0, size, 0, AnnounceEvent.COMPLETED);
+        client.announce(0, size, 0, AnnounceEvent.STOPPED);
     }
 
     /**

@@ -43,7 +43,7 @@ class LeechingUsersTest {
     private void announce(Swarm swarm, int peer, long left, AnnounceEvent event) throws Exception {
         now += 1_000;
         swarm.announce(7, new AnnounceRequest(InfoHash.of(new byte[20]), peerId(peer), 6881 + peer, 0, 0, left, event,
-                true, false, 50, null), InetAddress.getByName("192.0.2.7"), "test", now, 0, CreditGrant.FULL);
+                true, false, 50, null), InetAddress.getByName("192.0.2.7"), "test", now, ListShape.full(0), CreditGrant.FULL);
     }
 
     private static PeerId peerId(int peer) {

@@ -29,7 +29,7 @@ class PeerSelectionTest {
         Set<String> pairs = new HashSet<>();
         for (int i = 0; i < 400; i++) {
             byte[] peers = peerBytes(swarm.announce(99, request(99, 1_000), InetAddress.getByName("127.0.0.1"),
-                    "test", System.currentTimeMillis(), 2, CreditGrant.FULL));
+                    "test", System.currentTimeMillis(), ListShape.full(2), CreditGrant.FULL));
             int first = peers[5] & 0xff;
             int second = peers[11] & 0xff;
             pairs.add(Math.min(first, second) + "-" + Math.max(first, second));
@@ -44,7 +44,7 @@ class PeerSelectionTest {
             announce(user, 1_000);
         }
         byte[] peers = peerBytes(swarm.announce(1, request(1, 1_000), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 50, CreditGrant.FULL));
+                System.currentTimeMillis(), ListShape.full(50), CreditGrant.FULL));
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < peers.length; i += 6) {
             ports.add(peers[i + 5] & 0xff);
@@ -56,12 +56,12 @@ class PeerSelectionTest {
     void anAnswerListsPeersAsTheyWereWhenChosen() throws Exception {
         announce(1, 1_000);
         Swarm.Outcome outcome = swarm.announce(2, request(2, 1_000), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 50, CreditGrant.FULL);
+                System.currentTimeMillis(), ListShape.full(50), CreditGrant.FULL);
         // Peer 1 moves to another port before the answer to peer 2 is written: its stored state changes in place.
         AnnounceRequest moved = request(1, 1_000);
         swarm.announce(1, new AnnounceRequest(moved.infoHash(), moved.peerId(), 77, 0, 0, 1_000, AnnounceEvent.NONE,
                         true, false, 50, null), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 0, CreditGrant.FULL);
+                System.currentTimeMillis(), ListShape.full(0), CreditGrant.FULL);
         byte[] peers = peerBytes(outcome);
         assertThat(peers).hasSize(6);
         assertThat(peers[5] & 0xff).as("the port peer 1 had when chosen").isEqualTo(1);
@@ -69,7 +69,7 @@ class PeerSelectionTest {
 
     private void announce(int user, long left) throws Exception {
         swarm.announce(user, request(user, left), InetAddress.getByName("127.0.0.1"), "test",
-                System.currentTimeMillis(), 0, CreditGrant.FULL);
+                System.currentTimeMillis(), ListShape.full(0), CreditGrant.FULL);
     }
 
     /** Peer {@code user} listens on port {@code user}, so the port names the peer in the compact list. */
@@ -80,7 +80,7 @@ class PeerSelectionTest {
     }
 
     private static byte[] peerBytes(Swarm.Outcome outcome) throws BencodeReader.BencodeException {
-        byte[] body = BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(1, 1, 0, 0, 0, null, null),
+        byte[] body = BencodedAnswers.announce(new BencodedAnswers.AnnounceAnswer(1, 1, 0, 0, 0, null, null, 0),
                 outcome.peers(), true, true);
         @SuppressWarnings("unchecked")
         Map<String, Object> decoded = (Map<String, Object>) BencodeReader.decode(body);

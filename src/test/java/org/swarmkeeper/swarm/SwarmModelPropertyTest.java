@@ -74,7 +74,7 @@ class SwarmModelPropertyTest {
                 uploaded++;
                 AnnounceRequest request = new AnnounceRequest(InfoHash.of(new byte[20]), peerId(step.peer()),
                         6881, uploaded, 0, step.left(), step.event(), true, false, 50, KEYS[step.key()]);
-                swarm.announce(step.user(), request, address, "test", now, 50, CreditGrant.FULL);
+                swarm.announce(step.user(), request, address, "test", now, ListShape.full(50), CreditGrant.FULL);
                 String id = step.user() + "/" + step.peer();
                 // A stopped peer the swarm did not hold is kept too, out of the lists.
                 model.put(id, new Expected(uploaded, step.left(),

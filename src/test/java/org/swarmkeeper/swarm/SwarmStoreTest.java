@@ -42,7 +42,7 @@ class SwarmStoreTest {
     private void announce(long user, int peer, AnnounceEvent event) throws Exception {
         now += 1_000;
         swarm.announce(user, new AnnounceRequest(InfoHash.of(new byte[20]), peerId(peer), 6881, 0, 0, 100, event,
-                true, false, 50, null), InetAddress.getByName("192.0.2.1"), "test", now, 0, CreditGrant.FULL);
+                true, false, 50, null), InetAddress.getByName("192.0.2.1"), "test", now, ListShape.full(0), CreditGrant.FULL);
     }
 
     private static PeerId peerId(int peer) {

@@ -1,0 +1,162 @@
+package org.swarmkeeper.announce;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.swarmkeeper.accounting.SeedPointRates;
+import org.swarmkeeper.policy.PeerGrades;
+import org.swarmkeeper.policy.PolicyEvents;
+import org.swarmkeeper.policy.ReseedRequests;
+import org.swarmkeeper.policy.SeedObligations;
+import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.SwarmCounts;
+import org.swarmkeeper.users.UserAccount;
+
+/**
+ * What the tracker tells a user in their client ({@code warning message}): an unmet hit-and-run obligation on
+ * leaving or completing, a ratio watch, being a swarm's last seeder, a reseed request. Clients that do not show
+ * the message still have it in the user's events. A peer is sent at most one message per period, and a message
+ * never takes the place of a warning the announce already has.
+ */
+@Component
+class ClientMessages {
+
+    enum Kind {
+        HIT_AND_RUN, RATIO_WATCH, LAST_SEEDER, RESEED;
+
+        String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A peer that was sent a message, kept until its period is over. */
+    private record Messaged(long torrentId, long userId, long peerId0to7, long peerId8to15, int peerId16to19) {
+    }
+
+    /** Past this many peers within their period, messages wait: what a node keeps for them stays bounded. */
+    static final int MAX_MESSAGED = 1_000_000;
+
+    private final MessageProperties properties;
+    private final PolicyEvents events;
+    private final SeedObligations obligations;
+    private final SeedPointRates points;
+    private final ReseedRequests reseeds;
+    private final Clock clock;
+    private final long periodMillis;
+    private final ConcurrentMap<Messaged, Long> sentAt = new ConcurrentHashMap<>();
+    private final Map<Kind, Counter> sent = new EnumMap<>(Kind.class);
+
+    ClientMessages(MessageProperties properties, PolicyEvents events, SeedObligations obligations,
+                   SeedPointRates points, ReseedRequests reseeds, MeterRegistry meters, Clock clock) {
+        this.clock = clock;
+        this.properties = properties;
+        this.events = events;
+        this.obligations = obligations;
+        this.points = points;
+        this.reseeds = reseeds;
+        this.periodMillis = properties.period().toMillis();
+        for (Kind kind : Kind.values()) {
+            sent.put(kind, Counter.builder("tracker.messages.sent").tag("kind", kind.code())
+                    .description("Messages sent to users' clients (warning message), by what they are about")
+                    .register(meters));
+        }
+    }
+
+    /**
+     * The message for an announce answered from memory, or {@code null}: a reseed request waiting for the user,
+     * a ratio watch, or being the last seeder of a swarm with leechers.
+     */
+    String fromMemory(UserAccount user, long torrentId, PeerId peerId, PeerGrades.Shortfall shortfall,
+                      boolean seeding, SwarmCounts counts, long nowMillis) {
+        if (!properties.enabled()) {
+            return null;
+        }
+        ReseedRequests.Pending reseed = reseeds.pendingFor(user.id());
+        if (reseed != null) {
+            String text = properties.reseed().replace("{torrent}", reseed.torrentName())
+                    .replace("{hours}", Long.toString(Math.max(1, (nowMillis - reseed.seederlessSinceMillis())
+                            / 3_600_000)));
+            if (send(user, torrentId, peerId, Kind.RESEED, text, nowMillis)) {
+                reseeds.told(user.id(), reseed);
+                return text;
+            }
+            return null;
+        }
+        if (shortfall != null && shortfall.grade() == PeerGrades.Grade.WATCH && shortfall.watchEndsAtMillis() > nowMillis) {
+            // Whole days left, rounded up: "within 0 days" would read as too late.
+            long days = (shortfall.watchEndsAtMillis() - nowMillis + 86_399_999) / 86_400_000;
+            String text = properties.ratioWatch().replace("{ratio}", decimal(shortfall.ratio(), false))
+                    .replace("{required}", decimal(shortfall.required(), true)).replace("{days}", Long.toString(days));
+            return send(user, torrentId, peerId, Kind.RATIO_WATCH, text, nowMillis) ? text : null;
+        }
+        if (seeding && counts.seeders() == 1 && counts.leechers() > 0) {
+            SeedPointRates.Hourly rate = points.hourly(user.id(), torrentId, 1, nowMillis);
+            String text = properties.lastSeeder().replace("{leechers}", Long.toString(counts.leechers()))
+                    .replace("{points}", decimal(rate.flat(), false));
+            return send(user, torrentId, peerId, Kind.LAST_SEEDER, text, nowMillis) ? text : null;
+        }
+        return null;
+    }
+
+    /**
+     * The message for a {@code stopped} or {@code completed} whose flush has committed, or {@code null}: what the
+     * user still owes of a hit-and-run obligation on the torrent. Reads PostgreSQL.
+     */
+    String afterLeavingOrCompleting(UserAccount user, long torrentId, PeerId peerId, long nowMillis) {
+        if (!properties.enabled()) {
+            return null;
+        }
+        SeedObligations.Unmet unmet = obligations.unmet(user, torrentId);
+        if (unmet == null) {
+            return null;
+        }
+        String text = properties.hitAndRun().replace("{left}", duration(unmet.seedTimeLeft()))
+                .replace("{deadline}", unmet.deadline().truncatedTo(ChronoUnit.MINUTES).toString());
+        return send(user, torrentId, peerId, Kind.HIT_AND_RUN, text, nowMillis) ? text : null;
+    }
+
+    /** Records the message as sent to this peer now, unless the peer had one within the period. */
+    private boolean send(UserAccount user, long torrentId, PeerId peerId, Kind kind, String text, long nowMillis) {
+        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
+                peerId.bytes16to19());
+        Long last = sentAt.get(peer);
+        if (last != null && nowMillis - last < periodMillis || last == null && sentAt.size() >= MAX_MESSAGED) {
+            return false;
+        }
+        if (last == null ? sentAt.putIfAbsent(peer, nowMillis) != null : !sentAt.replace(peer, last, nowMillis)) {
+            return false; // another announce of the same peer was sent one just now
+        }
+        sent.get(kind).increment();
+        events.recordMessage(user.id(), torrentId, kind.code(), text, nowMillis);
+        return true;
+    }
+
+    /** Forgets peers whose period is over. */
+    @Scheduled(fixedDelayString = "10m")
+    void forgetPast() {
+        long before = clock.millis() - periodMillis;
+        sentAt.values().removeIf(at -> at < before);
+    }
+
+    private static String decimal(double value, boolean up) {
+        return new BigDecimal(value).setScale(2, up ? RoundingMode.CEILING : RoundingMode.FLOOR).toPlainString();
+    }
+
+    /** Hours and minutes: what a user reads for seed time left. */
+    private static String duration(Duration left) {
+        long minutes = Math.max(0, left.toMinutes());
+        return minutes >= 60 ? minutes / 60 + " h " + minutes % 60 + " min" : minutes + " min";
+    }
+}
