@@ -20,3 +20,6 @@ CREATE TABLE reseed_request_users (
     PRIMARY KEY (request_id, user_id)
 );
 CREATE INDEX reseed_request_users_untold ON reseed_request_users (user_id) WHERE told_at IS NULL;
+
+-- The look for swarms without a seeder reads active peers only: weeks of inactive rows are left out.
+CREATE INDEX peers_active_by_torrent ON peers (torrent_id, seeding) WHERE active;

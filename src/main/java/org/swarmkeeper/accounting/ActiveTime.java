@@ -5,21 +5,27 @@ import org.swarmkeeper.swarm.SwarmProperties;
 
 /**
  * Credit is judged over the time a peer was active. Between two announces of a peer, that is the time elapsed
- * since the first, up to the interval it was handed plus a tolerance ({@link AnnounceCadence}) and never past the
- * peer timeout; after {@code stopped}, none until it announces again.
+ * since the first, up to the longest interval it may have been handed (a leecher's may be longer) plus a tolerance
+ * ({@link AnnounceCadence}) and never past the peer timeout; after {@code stopped}, none until it announces again.
  */
 @Component
 public class ActiveTime {
 
     private final long capMillis;
+    private final long leechingCapMillis;
 
     public ActiveTime(AnnounceCadence cadence, SwarmProperties swarm) {
         this.capMillis = Math.min(cadence.activeGapMillis(), swarm.peerTimeout().toMillis());
+        this.leechingCapMillis = Math.min(cadence.leechingActiveGapMillis(), swarm.peerTimeout().toMillis());
     }
 
-    /** The active time between a peer's last announce (then {@code stopped} or not) and an announce at {@code now}. */
-    public long millis(boolean stopped, long lastAnnounceMillis, long nowMillis) {
-        return stopped ? 0 : Math.max(0, Math.min(nowMillis - lastAnnounceMillis, capMillis));
+    /**
+     * The active time between a peer's last announce (then {@code stopped} or not, {@code leeching} or not) and an
+     * announce at {@code now}.
+     */
+    public long millis(boolean stopped, boolean leeching, long lastAnnounceMillis, long nowMillis) {
+        return stopped ? 0 : Math.max(0, Math.min(nowMillis - lastAnnounceMillis,
+                leeching ? leechingCapMillis : capMillis));
     }
 
     /**

@@ -9,4 +9,9 @@ public interface AnnounceCadence {
      * plus a tolerance for clients that announce a little late.
      */
     long activeGapMillis();
+
+    /** The same for a peer that was leeching: a leecher may have been handed a longer interval. */
+    default long leechingActiveGapMillis() {
+        return activeGapMillis();
+    }
 }

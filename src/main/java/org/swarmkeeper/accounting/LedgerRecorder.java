@@ -85,7 +85,8 @@ class LedgerRecorder implements PeerChangeListener {
         }
         if (credit.rawUploaded != 0 || credit.rawDownloaded != 0) {
             long allowance = grant.uploadWithheld() ? 0 : ActiveTime.uploadAllowance(before.stopped(),
-                    activeTime.millis(before.stopped(), before.lastAnnounceMillis(), after.lastAnnounceMillis()),
+                    activeTime.millis(before.stopped(), before.left() > 0 && !before.partialSeed(),
+                            before.lastAnnounceMillis(), after.lastAnnounceMillis()),
                     rules.uploadCeiling());
             long trusted = Math.min(credit.rawUploaded, allowance);
             credit.withheldUploaded = credit.rawUploaded - trusted;

@@ -22,7 +22,9 @@ class AnnounceIntervals implements AnnounceCadence {
     AnnounceIntervals(AnnounceProperties properties, PeerGrades grades, SwarmProperties swarm) {
         this.properties = properties;
         long usual = properties.interval().toMillis();
-        long fitsTimeout = (long) (swarm.peerTimeout().toMillis() * 0.9 / (1 + properties.intervalJitter()));
+        // A peer announcing its longest interval's jitter and tolerance late still comes within the peer timeout.
+        long fitsTimeout = (long) ((swarm.peerTimeout().toMillis() - properties.intervalTolerance().toMillis())
+                / (1 + properties.intervalJitter()));
         this.longestMillis = Math.max(usual, Math.min((long) (usual * grades.longestIntervalFactor()), fitsTimeout));
     }
 
@@ -38,9 +40,19 @@ class AnnounceIntervals implements AnnounceCadence {
         return (int) properties.minInterval().toSeconds();
     }
 
-    /** The longest interval handed out (with its jitter) plus the tolerance. */
+    /** The usual interval with its jitter, plus the tolerance: what a seeder (or partial seed) may be late by. */
     @Override
     public long activeGapMillis() {
-        return (long) (longestMillis * (1 + properties.intervalJitter())) + properties.intervalTolerance().toMillis();
+        return gap(properties.interval().toMillis());
+    }
+
+    /** The same over the longest interval, a watched leecher's. */
+    @Override
+    public long leechingActiveGapMillis() {
+        return gap(longestMillis);
+    }
+
+    private long gap(long intervalMillis) {
+        return (long) (intervalMillis * (1 + properties.intervalJitter())) + properties.intervalTolerance().toMillis();
     }
 }

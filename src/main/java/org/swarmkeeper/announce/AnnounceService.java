@@ -203,9 +203,8 @@ public class AnnounceService {
         if (mayWait && !mustBeDurable(request.event())) { // those wait for their own flush below
             ledger.awaitFlusher();
         }
-        Reachability found = request.event() == AnnounceEvent.STOPPED ? Reachability.UNKNOWN
-                : connectability.reachability(user.id(), address, request.port(), now,
-                        probed -> recordReachability(torrent.id(), user.id(), request, address, probed));
+        boolean leaving = request.event() == AnnounceEvent.STOPPED;
+        Reachability found = leaving ? Reachability.UNKNOWN : connectability.cached(address, request.port(), now);
         Swarm.Outcome outcome;
         String warning = null;
         boolean recorded;
@@ -228,11 +227,7 @@ public class AnnounceService {
                 if (verdict.refusal() != null) {
                     throw new Refusal(verdict.refusal().code(), verdict.refusal().message());
                 }
-                outcome = swarm.announce(user.id(), request, address, userAgent, now, shape, verdict.grant());
-                if (found != Reachability.UNKNOWN) {
-                    swarm.reachability(user.id(), request.peerId(), PeerAddresses.compact(address, request.port()),
-                            found);
-                }
+                outcome = swarm.announce(user.id(), request, address, userAgent, now, shape, verdict.grant(), found);
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();
@@ -243,6 +238,10 @@ public class AnnounceService {
         }
         if (grade != null && numwant > 0) {
             graded.get(grade).increment();
+        }
+        if (recorded && !leaving && found == Reachability.UNKNOWN) { // a probe for what is not known, once admitted
+            connectability.reachability(user.id(), address, request.port(), now,
+                    probed -> recordReachability(torrent.id(), user.id(), request, address, probed));
         }
         SwarmCounts counts = outcome.counts();
         if (recorded && mustBeDurable(request.event())) {
@@ -255,9 +254,9 @@ public class AnnounceService {
                 warning = DURABILITY_WARNING;
             }
         }
-        if (warning == null && recorded) {
-            warning = messages.fromMemory(user, torrent.id(), request.peerId(), shortfall,
-                    request.left() == 0 && request.event() != AnnounceEvent.STOPPED, counts, now);
+        if (warning == null && recorded && !leaving) { // a client leaving seldom shows what it is told
+            warning = messages.fromMemory(user, torrent.id(), request.peerId(), shortfall, request.left() == 0,
+                    counts, now);
         }
         return answer(counts, outcome.peers(), request, address, warning, interval, recorded);
     }

@@ -47,6 +47,9 @@ class ClientMessages {
 
     /** Past this many peers within their period, messages wait: what a node keeps for them stays bounded. */
     static final int MAX_MESSAGED = 1_000_000;
+    /** {@link #due}'s answers for a peer never sent a message, and for one sent one within the period. */
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final long NOT_DUE = Long.MAX_VALUE;
 
     private final MessageProperties properties;
     private final PolicyEvents events;
@@ -76,7 +79,7 @@ class ClientMessages {
 
     /**
      * The message for an announce answered from memory, or {@code null}: a reseed request waiting for the user,
-     * a ratio watch, or being the last seeder of a swarm with leechers.
+     * a ratio watch, or being the last seeder of a swarm with leechers. Its text is made only once it is due.
      */
     String fromMemory(UserAccount user, long torrentId, PeerId peerId, PeerGrades.Shortfall shortfall,
                       boolean seeding, SwarmCounts counts, long nowMillis) {
@@ -84,62 +87,83 @@ class ClientMessages {
             return null;
         }
         ReseedRequests.Pending reseed = reseeds.pendingFor(user.id());
+        boolean watched = shortfall != null && shortfall.grade() == PeerGrades.Grade.WATCH
+                && shortfall.watchEndsAtMillis() > nowMillis;
+        boolean lastSeeder = seeding && counts.seeders() == 1 && counts.leechers() > 0;
+        if (reseed == null && !watched && !lastSeeder) {
+            return null;
+        }
+        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
+                peerId.bytes16to19());
+        long last = due(peer, nowMillis);
+        if (last == NOT_DUE) {
+            return null;
+        }
         if (reseed != null) {
             String text = properties.reseed().replace("{torrent}", reseed.torrentName())
                     .replace("{hours}", Long.toString(Math.max(1, (nowMillis - reseed.seederlessSinceMillis())
                             / 3_600_000)));
-            if (send(user, torrentId, peerId, Kind.RESEED, text, nowMillis)) {
-                reseeds.told(user.id(), reseed);
-                return text;
+            if (!send(peer, last, reseed.torrentId(), Kind.RESEED, text, nowMillis)) {
+                return null;
             }
-            return null;
+            reseeds.told(user.id(), reseed);
+            return text;
         }
-        if (shortfall != null && shortfall.grade() == PeerGrades.Grade.WATCH && shortfall.watchEndsAtMillis() > nowMillis) {
+        String text;
+        Kind kind;
+        if (watched) {
             // Whole days left, rounded up: "within 0 days" would read as too late.
             long days = (shortfall.watchEndsAtMillis() - nowMillis + 86_399_999) / 86_400_000;
-            String text = properties.ratioWatch().replace("{ratio}", decimal(shortfall.ratio(), false))
+            kind = Kind.RATIO_WATCH;
+            text = properties.ratioWatch().replace("{ratio}", decimal(shortfall.ratio(), false))
                     .replace("{required}", decimal(shortfall.required(), true)).replace("{days}", Long.toString(days));
-            return send(user, torrentId, peerId, Kind.RATIO_WATCH, text, nowMillis) ? text : null;
+        } else {
+            kind = Kind.LAST_SEEDER;
+            text = properties.lastSeeder().replace("{leechers}", Long.toString(counts.leechers()))
+                    .replace("{points}", decimal(points.hourly(user.id(), torrentId, 1, nowMillis).flat(), false));
         }
-        if (seeding && counts.seeders() == 1 && counts.leechers() > 0) {
-            SeedPointRates.Hourly rate = points.hourly(user.id(), torrentId, 1, nowMillis);
-            String text = properties.lastSeeder().replace("{leechers}", Long.toString(counts.leechers()))
-                    .replace("{points}", decimal(rate.flat(), false));
-            return send(user, torrentId, peerId, Kind.LAST_SEEDER, text, nowMillis) ? text : null;
-        }
-        return null;
+        return send(peer, last, torrentId, kind, text, nowMillis) ? text : null;
     }
 
     /**
      * The message for a {@code stopped} or {@code completed} whose flush has committed, or {@code null}: what the
-     * user still owes of a hit-and-run obligation on the torrent. Reads PostgreSQL.
+     * user still owes of a hit-and-run obligation on the torrent. Reads PostgreSQL, only when a message is due.
      */
     String afterLeavingOrCompleting(UserAccount user, long torrentId, PeerId peerId, long nowMillis) {
         if (!properties.enabled()) {
             return null;
         }
-        SeedObligations.Unmet unmet = obligations.unmet(user, torrentId);
+        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
+                peerId.bytes16to19());
+        long last = due(peer, nowMillis);
+        SeedObligations.Unmet unmet = last == NOT_DUE ? null : obligations.unmet(user, torrentId);
         if (unmet == null) {
             return null;
         }
         String text = properties.hitAndRun().replace("{left}", duration(unmet.seedTimeLeft()))
                 .replace("{deadline}", unmet.deadline().truncatedTo(ChronoUnit.MINUTES).toString());
-        return send(user, torrentId, peerId, Kind.HIT_AND_RUN, text, nowMillis) ? text : null;
+        return send(peer, last, torrentId, Kind.HIT_AND_RUN, text, nowMillis) ? text : null;
     }
 
-    /** Records the message as sent to this peer now, unless the peer had one within the period. */
-    private boolean send(UserAccount user, long torrentId, PeerId peerId, Kind kind, String text, long nowMillis) {
-        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
-                peerId.bytes16to19());
+    /** When the peer was last sent a message ({@link #NEVER}), or {@link #NOT_DUE} within the period. */
+    private long due(Messaged peer, long nowMillis) {
         Long last = sentAt.get(peer);
-        if (last != null && nowMillis - last < periodMillis || last == null && sentAt.size() >= MAX_MESSAGED) {
+        if (last == null) {
+            return sentAt.size() >= MAX_MESSAGED ? NOT_DUE : NEVER;
+        }
+        return nowMillis - last < periodMillis ? NOT_DUE : last;
+    }
+
+    /**
+     * Records the message as sent to this peer now, unless another announce of the peer was sent one since
+     * {@code last}; logged under {@code torrentId}, the torrent it is about.
+     */
+    private boolean send(Messaged peer, long last, long torrentId, Kind kind, String text, long nowMillis) {
+        if (last == NEVER ? sentAt.putIfAbsent(peer, nowMillis) != null : !sentAt.replace(peer, last, nowMillis)) {
             return false;
         }
-        if (last == null ? sentAt.putIfAbsent(peer, nowMillis) != null : !sentAt.replace(peer, last, nowMillis)) {
-            return false; // another announce of the same peer was sent one just now
-        }
         sent.get(kind).increment();
-        events.recordMessage(user.id(), torrentId, kind.code(), text, nowMillis);
+        events.recordMessage(peer.userId(), torrentId, kind.code(), text, nowMillis);
         return true;
     }
 

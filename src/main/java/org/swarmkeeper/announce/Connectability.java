@@ -3,6 +3,7 @@ package org.swarmkeeper.announce;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.Cidr;
 import org.swarmkeeper.protocol.PeerAddresses;
@@ -56,6 +58,7 @@ public class Connectability {
     private final Semaphore inFlight;
     private final AtomicReference<Hour> hour = new AtomicReference<>(new Hour(Long.MIN_VALUE));
     private volatile long nextSweepMillis;
+    private final Clock clock;
     private final Counter connectable;
     private final Counter unconnectable;
     private final Counter notAllowed;
@@ -64,12 +67,23 @@ public class Connectability {
     private final Counter cacheFull;
 
     @Autowired
+    Connectability(ConnectabilityProperties properties, PortProbe probe, MeterRegistry meters, Clock clock) {
+        this(properties, probe, meters, MAX_ENDPOINTS, clock);
+    }
+
+    /** On the system clock, as a test that passes its callers' times in sets it up. */
     public Connectability(ConnectabilityProperties properties, PortProbe probe, MeterRegistry meters) {
-        this(properties, probe, meters, MAX_ENDPOINTS);
+        this(properties, probe, meters, MAX_ENDPOINTS, Clock.systemUTC());
     }
 
     /** {@code maxEndpoints}: the cache's cap ({@link #MAX_ENDPOINTS}; tests set a small one). */
     Connectability(ConnectabilityProperties properties, PortProbe probe, MeterRegistry meters, int maxEndpoints) {
+        this(properties, probe, meters, maxEndpoints, Clock.systemUTC());
+    }
+
+    private Connectability(ConnectabilityProperties properties, PortProbe probe, MeterRegistry meters,
+                           int maxEndpoints, Clock clock) {
+        this.clock = clock;
         this.properties = properties;
         this.probe = probe;
         this.allowed = properties.allowedNetworks();
@@ -148,14 +162,19 @@ public class Connectability {
             counting.cancel(userId);
             return findingOf(settled);
         }
-        probe.connects(new InetSocketAddress(peer, port), properties.timeout())
-                .thenAccept(opened -> finish(endpoint, started, opened));
+        try {
+            probe.connects(new InetSocketAddress(peer, port), properties.timeout())
+                    .thenAccept(opened -> finish(endpoint, started, opened));
+        } catch (RuntimeException e) { // not tried: the slot and the marker go back, the announce is answered
+            log.warn("A connectability probe could not start", e);
+            finish(endpoint, started, null);
+        }
         return Reachability.UNKNOWN;
     }
 
     /** The cached finding for this endpoint, UNKNOWN when none is fresh; never starts a probe. */
     public Reachability cached(InetAddress address, int port, long nowMillis) {
-        if (!properties.enabled() || port <= 0 || port > MAX_PORT) {
+        if (!properties.enabled() || port <= 0 || port > MAX_PORT || cache.isEmpty()) {
             return Reachability.UNKNOWN;
         }
         Entry known = cache.get(Endpoint.of(PeerAddresses.normalize(address), port));
@@ -214,6 +233,13 @@ public class Connectability {
             }
         }
         return true;
+    }
+
+    /** Forgets expired findings on a schedule, off the event loops: a quiet cache would otherwise keep them all. */
+    @Scheduled(fixedDelayString = "5m")
+    void forgetExpired() {
+        long now = clock.millis();
+        cache.values().removeIf(entry -> !entry.fresh(now));
     }
 
     /** Whether a new endpoint fits in the cache, once expired entries are swept out when it is full. */

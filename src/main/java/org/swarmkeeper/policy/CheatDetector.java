@@ -148,7 +148,8 @@ public class CheatDetector {
             if (reset) {
                 grant = grant.and(countReset(user, torrent, request, nowMillis));
             }
-            long active = activeTime.millis(previous.stopped(), previous.lastAnnounceMillis(), nowMillis);
+            long active = activeTime.millis(previous.stopped(), previous.leeching(), previous.lastAnnounceMillis(),
+                    nowMillis);
             long allowance = ActiveTime.uploadAllowance(previous.stopped(), active,
                     properties.uploadCeiling().toBytes());
             plausiblyDownloaded = Math.min(downloaded, allowance);

@@ -69,11 +69,6 @@ public class PeerGrades implements SmartInitializingSingleton {
         shortfalls = found;
     }
 
-    public Grade of(UserAccount user) {
-        Shortfall shortfall = shortfall(user);
-        return shortfall == null ? Grade.GOOD : shortfall.grade();
-    }
-
     /** How this user falls short of good standing, or {@code null} when they do not. */
     public Shortfall shortfall(UserAccount user) {
         if (!grading.enabled() || user.immune()) {
@@ -92,12 +87,7 @@ public class PeerGrades implements SmartInitializingSingleton {
         };
     }
 
-    /** The interval of a leecher of this grade, as a multiple of the usual one. */
-    public double intervalFactor(Grade grade) {
-        return grade == Grade.WATCH ? grading.watchIntervalFactor() : 1;
-    }
-
-    /** The longest interval factor any leecher is given: the active time of a peer allows for it. */
+    /** A watched leecher's interval as a multiple of the usual one (1 with grading off): the longest handed out. */
     public double longestIntervalFactor() {
         return grading.enabled() ? grading.watchIntervalFactor() : 1;
     }

@@ -3,17 +3,19 @@ package org.swarmkeeper.policy;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.swarmkeeper.economy.Points;
@@ -32,7 +34,7 @@ public class ReseedRequests implements SmartInitializingSingleton {
     static final String CHANNEL = "reseed_requests";
 
     /** A request a user has not been told of in their client yet. */
-    public record Pending(long requestId, String torrentName, long seederlessSinceMillis) {
+    public record Pending(long requestId, long torrentId, String torrentName, long seederlessSinceMillis) {
     }
 
     private record Open(long id, long torrentId, Instant seederlessSince, Instant requestedAt) {
@@ -54,7 +56,7 @@ public class ReseedRequests implements SmartInitializingSingleton {
     private final Counter requested;
     private final Counter reseeded;
     private final Queue<Told> told = new ConcurrentLinkedQueue<>();
-    private volatile Map<Long, Pending> pending = Map.of();
+    private volatile Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile Instant checkedAt = Instant.MIN;
 
     ReseedRequests(JdbcTemplate jdbc, PolicyEvents events, ReseedProperties properties, PolicyProperties policy,
@@ -80,13 +82,30 @@ public class ReseedRequests implements SmartInitializingSingleton {
         return current.isEmpty() ? null : current.get(userId);
     }
 
-    /** The user was told of the request in their client; written with the next evaluation. */
+    /** The user was told of the request in their client; written by this node's next {@link #recordTold}. */
     public void told(long userId, Pending request) {
-        Map<Long, Pending> current = new HashMap<>(pending);
-        if (current.remove(userId, request)) {
-            pending = current;
-        }
+        pending.remove(userId, request);
         told.add(new Told(request.requestId(), userId));
+    }
+
+    /**
+     * Writes which users this node told of their requests; on every node, before each evaluation, in its own
+     * statements (each idempotent). What cannot be written now is kept for the next time.
+     */
+    void recordTold(Instant now) {
+        List<Told> done = new ArrayList<>();
+        for (Told one = told.poll(); one != null; one = told.poll()) {
+            done.add(one);
+        }
+        for (int i = 0; i < done.size(); i++) {
+            try {
+                jdbc.update("UPDATE reseed_request_users SET told_at = ? WHERE request_id = ? AND user_id = ? "
+                        + "AND told_at IS NULL", Timestamp.from(now), done.get(i).requestId(), done.get(i).userId());
+            } catch (DataAccessException e) {
+                told.addAll(done.subList(i, done.size()));
+                throw e;
+            }
+        }
     }
 
     /** Whether a check is due at {@code now}: at most every {@code check-interval}. */
@@ -97,10 +116,6 @@ public class ReseedRequests implements SmartInitializingSingleton {
     /** Opens, asks and closes requests; runs inside the scheduled rules' transaction, under their lock. */
     void evaluate(Instant now) {
         checkedAt = now;
-        for (Told done = told.poll(); done != null; done = told.poll()) {
-            jdbc.update("UPDATE reseed_request_users SET told_at = ? WHERE request_id = ? AND user_id = ? "
-                    + "AND told_at IS NULL", Timestamp.from(now), done.requestId(), done.userId());
-        }
         Set<Long> seederless = new HashSet<>(jdbc.queryForList(SEEDERLESS, Long.class));
         List<Open> open = jdbc.query("SELECT id, torrent_id, seederless_since, requested_at FROM reseed_requests "
                 + "WHERE closed_at IS NULL", (rs, i) -> new Open(rs.getLong(1), rs.getLong(2),
@@ -120,16 +135,22 @@ public class ReseedRequests implements SmartInitializingSingleton {
                 Timestamp.from(now.minus(retention)));
     }
 
-    /** Asks the latest snatchers who are enabled and not seeding the torrent (no one is: it has no seeder). */
+    /**
+     * Asks the latest snatchers who are enabled and have no active peer in the swarm: no one seeds it, and a user
+     * whose own leecher keeps the swarm alive is not asked (nor rewarded) for seeding it.
+     */
     private void ask(Open request, Instant now) {
         jdbc.update("UPDATE reseed_requests SET requested_at = ? WHERE id = ?", Timestamp.from(now), request.id());
         List<Long> users = jdbc.queryForList("""
                 INSERT INTO reseed_request_users (request_id, user_id)
                 SELECT ?, h.user_id FROM user_torrent_history h JOIN users u ON u.id = h.user_id
                 WHERE h.torrent_id = ? AND h.completed_at IS NOT NULL AND u.enabled
+                  AND NOT EXISTS (SELECT 1 FROM peers p WHERE p.torrent_id = h.torrent_id AND p.user_id = h.user_id
+                                  AND p.active)
                 ORDER BY h.completed_at DESC LIMIT ?
                 RETURNING user_id""", Long.class, request.id(), request.torrentId(), properties.maxUsers());
-        String name = jdbc.queryForObject("SELECT name FROM torrents WHERE id = ?", String.class, request.torrentId());
+        String name = jdbc.queryForList("SELECT name FROM torrents WHERE id = ?", String.class, request.torrentId())
+                .stream().findFirst().orElse("torrent " + request.torrentId());
         for (long userId : users) {
             events.recordNow(userId, request.torrentId(), new Decision(RULE, "requested", "reseed_requested",
                     "reseed request: " + name + " has had leechers and no seeder since " + request.seederlessSince()),
@@ -141,17 +162,21 @@ public class ReseedRequests implements SmartInitializingSingleton {
     }
 
     /**
-     * The swarm has a seeder again, or no leecher: closed, once. A seeder that answers a request (one that asked
-     * someone) is rewarded, preferably one of the users asked.
+     * The swarm has a seeder again, or no leecher: closed, once. A user who was asked and now seeds it is its
+     * reseeder, rewarded unless they were rewarded for this torrent before (while the closed request is kept):
+     * letting a torrent die and reviving it is no way to earn points.
      */
     private void close(Open request, Instant now) {
         List<Long> seeders = request.requestedAt() == null ? List.of() : jdbc.queryForList("""
                 SELECT p.user_id FROM peers p
-                LEFT JOIN reseed_request_users ru ON ru.request_id = ? AND ru.user_id = p.user_id
+                JOIN reseed_request_users ru ON ru.request_id = ? AND ru.user_id = p.user_id
                 WHERE p.torrent_id = ? AND p.active AND p.seeding
-                ORDER BY ru.user_id IS NULL, p.user_id LIMIT 1""", Long.class, request.id(), request.torrentId());
+                ORDER BY p.user_id LIMIT 1""", Long.class, request.id(), request.torrentId());
         Long reseeder = seeders.isEmpty() ? null : seeders.get(0);
-        long reward = reseeder == null ? 0 : Points.micros(properties.rewardPoints());
+        boolean rewardedBefore = reseeder != null && Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM reseed_requests WHERE torrent_id = ? AND reseeded_by = ? AND reward > 0)""",
+                Boolean.class, request.torrentId(), reseeder));
+        long reward = reseeder == null || rewardedBefore ? 0 : Points.micros(properties.rewardPoints());
         jdbc.update("UPDATE reseed_requests SET closed_at = ?, reseeded_by = ?, reward = ? WHERE id = ?",
                 Timestamp.from(now), reseeder, reward, request.id());
         if (reseeder == null) {
@@ -172,16 +197,20 @@ public class ReseedRequests implements SmartInitializingSingleton {
         if (!properties.enabled()) {
             return;
         }
-        Map<Long, Pending> found = new HashMap<>();
+        Map<Long, Pending> found = new ConcurrentHashMap<>();
         jdbc.query("""
-                SELECT ru.user_id, r.id, t.name, r.seederless_since
+                SELECT ru.user_id, r.id, t.name, r.seederless_since, r.torrent_id
                 FROM reseed_request_users ru JOIN reseed_requests r ON r.id = ru.request_id
                 JOIN torrents t ON t.id = r.torrent_id
                 WHERE ru.told_at IS NULL AND r.closed_at IS NULL ORDER BY r.id""",
-                rs -> { found.put(rs.getLong(1), new Pending(rs.getLong(2), rs.getString(3),
+                rs -> { found.put(rs.getLong(1), new Pending(rs.getLong(2), rs.getLong(5), rs.getString(3),
                         rs.getTimestamp(4).getTime())); });
-        Set<Told> done = new HashSet<>(told);
-        found.entrySet().removeIf(entry -> done.contains(new Told(entry.getValue().requestId(), entry.getKey())));
         pending = found;
+        // Told and not written yet, or told before this was published: not to be told again. After publishing, a
+        // user told from now on is removed from this map itself.
+        for (Told done : told) {
+            found.computeIfPresent(done.userId(),
+                    (user, request) -> request.requestId() == done.requestId() ? null : request);
+        }
     }
 }

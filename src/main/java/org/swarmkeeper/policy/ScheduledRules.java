@@ -107,6 +107,7 @@ public class ScheduledRules {
         // PostgreSQL keeps microseconds and rounds the rest: compare instants it stored with a 'now' it could store.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         events.flush(); // announces' decisions so far come before this evaluation's in the log
+        reseeds.recordTold(now); // every node, evaluating or not
         List<UserClasses.Change> classChanges = new ArrayList<>();
         boolean classesDue = !now.isBefore(classesEvaluatedAt.plusMillis(classIntervalMillis));
         boolean evaluated = Boolean.TRUE.equals(transactions.execute(status -> {
@@ -117,7 +118,17 @@ public class ScheduledRules {
             ratioWatch.evaluate(now);
             hitAndRuns.evaluate(now);
             if (reseeds.due(now)) {
-                reseeds.evaluate(now);
+                // Behind a savepoint (in SQL: the JPA transaction manager offers none): a failure there leaves the
+                // ratio watch's and hit-and-run's work to commit.
+                jdbc.execute("SAVEPOINT reseeds");
+                try {
+                    reseeds.evaluate(now);
+                    jdbc.execute("RELEASE SAVEPOINT reseeds");
+                } catch (DataAccessException e) {
+                    jdbc.execute("ROLLBACK TO SAVEPOINT reseeds");
+                    log.warn("Reseed requests were not evaluated ({}); trying at the next check",
+                            e.getMostSpecificCause().getMessage());
+                }
             }
             if (classesDue) {
                 classChanges.addAll(classes.evaluate(now));

@@ -24,6 +24,9 @@ public final class Swarm {
     public record Outcome(SwarmCounts counts, PeerList peers) {
     }
 
+    /** No slots: what an empty pick holds. */
+    private static final int[] NONE = new int[0];
+
     /** Peers of one user kept in one swarm, in or out of the peer lists (policy caps the ones in: 3 by default). */
     public static final int MAX_STORED_PEERS_PER_USER = 16;
 
@@ -77,12 +80,25 @@ public final class Swarm {
      */
     public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
                                          String userAgent, long nowMillis, ListShape shape, CreditGrant grant) {
+        return announce(userId, request, address, userAgent, nowMillis, shape, grant, Reachability.UNKNOWN);
+    }
+
+    /**
+     * The same, with what is known of the request's endpoint: {@code found}, unless {@link Reachability#UNKNOWN},
+     * replaces what was found of the peer's endpoint before (and what it carries into accounting).
+     */
+    public synchronized Outcome announce(long userId, AnnounceRequest request, InetAddress address,
+                                         String userAgent, long nowMillis, ListShape shape, CreditGrant grant,
+                                         Reachability found) {
         int slot = find(userId, request.peerId());
         PeerState before = slot < 0 ? null : slots[slot];
         boolean stopped = request.event() == AnnounceEvent.STOPPED;
         // A stopped peer this swarm does not hold is recorded too, out of the lists: another node may have served
         // it, and its last bytes are credited against the row that node wrote.
         PeerState after = next(before, userId, request, address, userAgent, nowMillis);
+        if (found != Reachability.UNKNOWN) {
+            after.reachability(found);
+        }
         listener.onPeerChange(new PeerChange(torrentId, before, after, request.event(), grant, Math.max(1, seeders)));
         boolean wasLeeching = leeching(userId);
         if (slot < 0) {
@@ -189,7 +205,7 @@ public final class Swarm {
             return chosen;
         }
         ListedUsers listed = new ListedUsers(userId, numwant);
-        int[] seeders = new int[0];
+        int[] seeders = NONE;
         int seederCount = 0;
         if (!onlyLeechers) {
             seeders = new int[shape.seederQuota(liveSeeders)];
@@ -212,11 +228,15 @@ public final class Swarm {
         }
     }
 
-    /** Fills {@code picked} with seeders' slots from the cursor on, best first; returns how many. */
+    /**
+     * Fills {@code picked} with seeders' slots from the cursor on, best first; returns how many. Looks at a bounded
+     * number of seeders: in a swarm of passed-over ones, the list takes the best of those looked at.
+     */
     private int pickSeeders(int[] picked, ListedUsers listed, boolean skipUnconnectable) {
         Preference preference = new Preference(picked, listed);
         int looked = 0;
-        for (int start = liveSeeders == 0 ? 0 : seederCursor % liveSeeders; looked < liveSeeders
+        int budget = lookBudget(picked.length);
+        for (int start = liveSeeders == 0 ? 0 : seederCursor % liveSeeders; looked < liveSeeders && looked < budget
                 && !preference.full(); looked++) {
             preference.offer(live[(start + looked) % liveSeeders], skipUnconnectable);
         }
@@ -230,13 +250,19 @@ public final class Swarm {
     private int sampleOthers(int[] picked, ListedUsers listed, boolean onlyLeechers, boolean skipUnconnectable) {
         Preference preference = new Preference(picked, listed);
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = liveSeeders; i < liveCount && !preference.full(); i++) {
+        int end = (int) Math.min(liveCount, (long) liveSeeders + lookBudget(picked.length));
+        for (int i = liveSeeders; i < end && !preference.full(); i++) {
             swapLive(i, i + random.nextInt(liveCount - i));
             if (!onlyLeechers || slots[live[i]].leeching()) {
                 preference.offer(live[i], skipUnconnectable);
             }
         }
         return preference.finish();
+    }
+
+    /** How many peers one list looks at, at most, for {@code wanted} places. */
+    private static int lookBudget(int wanted) {
+        return 4 * wanted + 64;
     }
 
     /**
@@ -247,8 +273,9 @@ public final class Swarm {
     private final class Preference {
         private final int[] picked;
         private final ListedUsers listed;
-        private final int[] unconnectable;
-        private final int[] repeated;
+        /** Made at the first peer passed over: most lists pass over none. */
+        private int[] unconnectable = NONE;
+        private int[] repeated = NONE;
         private int count;
         private int unconnectableCount;
         private int repeatedCount;
@@ -256,8 +283,6 @@ public final class Swarm {
         Preference(int[] picked, ListedUsers listed) {
             this.picked = picked;
             this.listed = listed;
-            this.unconnectable = new int[picked.length];
-            this.repeated = new int[picked.length];
         }
 
         boolean full() {
@@ -274,10 +299,11 @@ public final class Swarm {
                 return;
             }
             if (listed.contains(peer.userId())) {
-                if (repeatedCount < repeated.length) {
-                    repeated[repeatedCount++] = slot;
-                }
+                repeat(slot);
             } else if (isUnconnectable) {
+                if (unconnectable == NONE) {
+                    unconnectable = new int[picked.length];
+                }
                 if (unconnectableCount < unconnectable.length) {
                     unconnectable[unconnectableCount++] = slot;
                 }
@@ -286,12 +312,19 @@ public final class Swarm {
             }
         }
 
+        private void repeat(int slot) {
+            if (repeated == NONE) {
+                repeated = new int[picked.length];
+            }
+            if (repeatedCount < repeated.length) {
+                repeated[repeatedCount++] = slot;
+            }
+        }
+
         int finish() {
             for (int i = 0; i < unconnectableCount && !full(); i++) {
                 if (listed.contains(slots[unconnectable[i]].userId())) {
-                    if (repeatedCount < repeated.length) { // an earlier unconnectable peer of the same user was taken
-                        repeated[repeatedCount++] = unconnectable[i];
-                    }
+                    repeat(unconnectable[i]); // an earlier unconnectable peer of the same user was taken
                 } else {
                     take(unconnectable[i]);
                 }
@@ -357,8 +390,8 @@ public final class Swarm {
 
     /**
      * The stored peer in {@code slot} takes the newer {@code state}, in or out of the peer lists as it says; the
-     * counts follow. A listed peer keeps its place unless it moves between seeders and the others, so the seeders'
-     * round-robin does not skip or repeat anyone.
+     * counts follow. A listed peer keeps its place unless it moves between seeders and the others, so a seeder that
+     * re-announces keeps its turn in the round-robin (seeders joining or leaving may shift a turn by a place).
      */
     private void update(int slot, PeerState state) {
         PeerState stored = slots[slot];

@@ -72,7 +72,7 @@ class GradedPeerListsTest extends TrackerIntegrationTest {
         assertThat(watchedList).as("a quarter of the seeders, last").hasSize(16).endsWith(true, true);
         assertThat(watchedList.subList(0, 14)).containsOnly(false);
         assertThat(watchedAnswer.integer("interval")).as("longer, short of the peer timeout")
-                .isBetween(2209L, 2430L);
+                .isBetween(2181L, 2399L);
         assertThat(graded("watch") - watchedBefore).isEqualTo(1);
 
         // A seeder's list is its leechers whatever its grade.

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,27 +36,34 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.swarmkeeper.accounting.Ledger;
 import org.swarmkeeper.front.ClientServer;
+import org.swarmkeeper.policy.PeerGrades;
+import org.swarmkeeper.protocol.AnnounceEvent;
+import org.swarmkeeper.protocol.InfoHash;
 import org.swarmkeeper.support.AdminClient;
 import org.swarmkeeper.support.Commands;
 import org.swarmkeeper.support.RequiredTools;
+import org.swarmkeeper.support.TestClient;
 import org.swarmkeeper.support.Await;
 import org.swarmkeeper.support.TrackerIntegrationTest;
 import org.swarmkeeper.support.TrackerProcess;
 import org.swarmkeeper.support.WorkDirectory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A swarm of real BitTorrent clients from Debian's packages, each with its own user, passkey and loopback
  * address, with DHT, PEX, local peer discovery and port mapping off, so that they can only find each other
  * through this tracker: Transmission seeds, aria2, qBittorrent, rTorrent, Deluge and Enhanced CTorrent leech.
- * Besides exact copies and credit within protocol overhead, no cheat rule may fire for any of these honest
- * clients: end-game duplicates, protocol overhead, aria2's quick re-announces and ctorrent's missing
+ * Besides exact copies and credit within protocol overhead, the tracker's message on completing reaches aria2's log,
+ * and no cheat rule may fire for any of these honest clients: end-game duplicates, protocol overhead, aria2's quick re-announces and ctorrent's missing
  * {@code completed} are normal. Runs on the real clock. Skipped where the clients are not installed, unless
  * {@code SWARMKEEPER_REAL_CLIENTS=required} (as in {@code .ci/run}). Each client's log is kept under
  * {@code target/real-clients/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "tracker.port=0"})
+        properties = {"tracker.admin.token=" + TrackerIntegrationTest.ADMIN_TOKEN, "tracker.port=0",
+                // The standings a test sets stay as set: no evaluation of the ratio policy runs meanwhile.
+                "tracker.policy.evaluate-interval=1d"})
 class RealClientsSwarmTest {
 
     private static final int SIZE = 24 << 20;
@@ -60,6 +72,9 @@ class RealClientsSwarmTest {
     private static final Map<String, String> ADDRESSES = Map.of("transmission", "127.0.0.31", "aria2", "127.0.0.32",
             "qbittorrent", "127.0.0.33", "rtorrent", "127.0.0.34", "deluge", "127.0.0.35", "ctorrent", "127.0.0.36");
     private static final Duration DOWNLOAD_LIMIT = Duration.ofMinutes(3);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What a leecher completing this torrent is told in its client: the seed time its snatch obliges it to. */
+    private static final String HIT_AND_RUN_MESSAGE = "hit-and-run: seed this torrent 72 h 0 min more by ";
 
     @LocalServerPort
     int port;
@@ -73,7 +88,11 @@ class RealClientsSwarmTest {
     @Autowired
     Ledger ledger;
 
-    private final Path work = Path.of("target", "real-clients").toAbsolutePath();
+    @Autowired
+    PeerGrades grades;
+
+    /** Each test's clients' files and logs, kept for a look after the run. */
+    private Path work = Path.of("target", "real-clients").toAbsolutePath();
     private final List<Process> processes = new ArrayList<>();
     private AdminClient admin;
 
@@ -129,7 +148,7 @@ class RealClientsSwarmTest {
                 "--interface=" + ADDRESSES.get("aria2"), "--listen-port=" + TrackerProcess.freePort(), "--seed-time=0",
                 "--console-log-level=notice", "--summary-interval=0", "--bt-save-metadata=false",
                 "--follow-torrent=mem", work.resolve("aria2.torrent").toString());
-        Path qbittorrentDir = startQbittorrent();
+        Qbittorrent qbittorrent = startQbittorrent("qbittorrent", ADDRESSES.get("qbittorrent"));
         Path rtorrentDir = startRtorrent();
         Path delugeDir = startDeluge();
         Path ctorrentDir = directory("ctorrent/data");
@@ -140,6 +159,8 @@ class RealClientsSwarmTest {
         // A file can be whole on disk before its client has checked its last pieces and counts itself done, so
         // each client's own signal is awaited: the libtorrent clients' left=0 comes with their "completed".
         assertThat(aria2.waitFor(DOWNLOAD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("aria2 quits once done").isTrue();
+        assertThat(Files.readString(work.resolve("aria2/aria2.log"))).as("the tracker's message in aria2's log")
+                .contains("Tracker returned warning message: " + HIT_AND_RUN_MESSAGE);
         assertThat(ctorrent.waitFor(DOWNLOAD_LIMIT.toSeconds(), TimeUnit.SECONDS)).as("ctorrent quits once done")
                 .isTrue();
         Await.until("qBittorrent announced left=0", DOWNLOAD_LIMIT,
@@ -148,7 +169,7 @@ class RealClientsSwarmTest {
                 () -> announcedComplete(swarm, users.get("deluge").id()));
         Await.until("rTorrent's download.finished event", DOWNLOAD_LIMIT,
                 () -> Files.exists(work.resolve("rtorrent/finished")));
-        for (Path done : List.of(aria2Dir, qbittorrentDir, rtorrentDir, delugeDir, ctorrentDir)) {
+        for (Path done : List.of(aria2Dir, qbittorrent.data(), rtorrentDir, delugeDir, ctorrentDir)) {
             assertThat(sha256(done.resolve("payload.bin"))).as("the copy in " + done).isEqualTo(payloadSha256);
         }
 
@@ -224,6 +245,60 @@ class RealClientsSwarmTest {
         run(work, "transmission-remote", "127.0.0.1:" + rpcPort, "--exit");
     }
 
+    /**
+     * Two qBittorrents of different standing leech one swarm of eight seeders nobody can reach (announced from
+     * loopback addresses where nothing listens): the tracker's reply to each, as qBittorrent counts its peers,
+     * holds every seeder for the user in good standing and a quarter of them for the user on ratio watch, who is
+     * also told so in the client.
+     */
+    @Test
+    void gradedPeerListsAndTheWatchMessageReachQbittorrent() throws Exception {
+        RequiredTools.requireOnPath(List.of("mktorrent", "qbittorrent-nox"));
+        admin = new AdminClient(port, TrackerIntegrationTest.ADMIN_TOKEN);
+        work = Path.of("target", "real-clients-graded").toAbsolutePath();
+        WorkDirectory.fresh(work);
+        byte[] payload = new byte[1 << 20];
+        new Random().nextBytes(payload);
+        Files.write(work.resolve("payload.bin"), payload);
+        Map<String, AdminClient.CreatedUser> users = new TreeMap<>();
+        String infoHash = null;
+        for (String name : List.of("good", "watched")) {
+            users.put(name, createUser(name));
+            run(work, "mktorrent", "-p", "-l", "16", "-a", "http://127.0.0.1:" + clients.port() + "/announce/"
+                    + users.get(name).passkey(), "-o", work.resolve(name + ".torrent").toString(), "payload.bin");
+            infoHash = infoHash(Files.readAllBytes(work.resolve(name + ".torrent")));
+        }
+        assertThat(admin.post("/api/torrents", "{\"infoHash\":\"" + infoHash + "\",\"name\":\"graded\",\"size\":"
+                + payload.length + "}").status()).isEqualTo(201);
+        for (int i = 0; i < 8; i++) {
+            new TestClient(clients.port(), createUser("seeder" + i).passkey(), InfoHash.fromHex(infoHash), "-qB4520-",
+                    "127.0.0." + (60 + i)).announce(0, 0, 0, AnnounceEvent.STARTED);
+        }
+        // On ratio watch, as an evaluation of the ratio policy leaves a user who downloaded without uploading.
+        jdbc.update("""
+                INSERT INTO user_standing (user_id, ratio, required_ratio, seeding_share, watch_started_at,
+                                           watch_ends_at, watch_downloaded_at_start, evaluated_at)
+                VALUES (?, 0, 0.15, 0, now(), now() + interval '14 days', 0, now())""", users.get("watched").id());
+        grades.reload();
+
+        Qbittorrent good = startQbittorrent("good", "127.0.0.51");
+        Qbittorrent watched = startQbittorrent("watched", "127.0.0.52");
+        String hash = infoHash;
+        Await.until("both qBittorrents have the tracker's reply", Duration.ofSeconds(60),
+                () -> Stream.of(good, watched).allMatch(client -> answered(trackerEntry(client, hash))));
+        // Each was listed to the other only if it announced second.
+        assertThat(trackerEntry(good, hash).get("num_peers").asInt()).as("every seeder").isBetween(8, 9);
+        JsonNode watchedEntry = trackerEntry(watched, hash);
+        assertThat(watchedEntry.get("num_peers").asInt()).as("a quarter of the seeders").isBetween(2, 3);
+        assertThat(watchedEntry.get("msg").asString()).isEqualTo("ratio watch: your ratio 0.00 is under the required "
+                + "0.15; seed to raise it within 14 days, or you lose leech rights");
+    }
+
+    /** Whether qBittorrent's entry for this tracker shows a reply with peers. */
+    private static boolean answered(JsonNode tracker) {
+        return tracker != null && tracker.get("num_peers").asInt() > 0;
+    }
+
     private List<Map<String, Object>> history(String infoHash) {
         return jdbc.queryForList("SELECT u.name, h.completed_at, h.raw_downloaded, h.raw_uploaded, p.active, p.bytes_left"
                 + " FROM user_torrent_history h JOIN users u ON u.id = h.user_id JOIN torrents t ON t.id = h.torrent_id"
@@ -267,10 +342,18 @@ class RealClientsSwarmTest {
         return daemon;
     }
 
-    /** qBittorrent 4.5 (libtorrent 2.0) leeching from 127.0.0.33; the legal notice is accepted in its config. */
-    private Path startQbittorrent() throws IOException {
-        Path profile = directory("qbittorrent/profile/qBittorrent/config");
-        Path data = directory("qbittorrent/data");
+    /** A qBittorrent started by {@link #startQbittorrent}: where it saves, and its Web API's port on 127.0.0.1. */
+    private record Qbittorrent(Path data, int webUiPort) {
+    }
+
+    /**
+     * qBittorrent 4.5 (libtorrent 2.0) as {@code name}, leeching {@code name.torrent} from {@code address}; the legal
+     * notice is accepted in its config, and its Web API answers 127.0.0.1 without a login.
+     */
+    private Qbittorrent startQbittorrent(String name, String address) throws IOException {
+        Path profile = directory(name + "/profile/qBittorrent/config");
+        Path data = directory(name + "/data");
+        int webUiPort = TrackerProcess.freePort();
         Files.writeString(profile.resolve("qBittorrent.conf"), """
                 [LegalNotice]
                 Accepted=true
@@ -289,12 +372,35 @@ class RealClientsSwarmTest {
                 [Preferences]
                 WebUI\\Address=127.0.0.1
                 WebUI\\Port=%d
+                WebUI\\LocalHostAuth=false
                 Connection\\UPnP=false
-                """.formatted(TrackerProcess.freePort(), ADDRESSES.get("qbittorrent"), data,
-                TrackerProcess.freePort()));
-        start("qbittorrent", work, "qbittorrent-nox", "--profile=" + work.resolve("qbittorrent/profile"),
-                "--save-path=" + data, work.resolve("qbittorrent.torrent").toString());
-        return data;
+                """.formatted(TrackerProcess.freePort(), address, data, webUiPort));
+        start(name, work, "qbittorrent-nox", "--profile=" + work.resolve(name + "/profile"),
+                "--save-path=" + data, work.resolve(name + ".torrent").toString());
+        return new Qbittorrent(data, webUiPort);
+    }
+
+    /** This tracker's entry in qBittorrent's list of the torrent's trackers (Web API), or null before it has one. */
+    private static JsonNode trackerEntry(Qbittorrent qbittorrent, String infoHash) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + qbittorrent.webUiPort() + "/api/v2/torrents/trackers?hash=" + infoHash)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                return null;
+            }
+            for (JsonNode tracker : JSON.readTree(answer.body())) {
+                if (tracker.get("url").asString().contains("/announce/")) {
+                    return tracker;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // its Web API is not up yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** rTorrent 0.9.8 (libtorrent 0.13.8) as a daemon leeching from 127.0.0.34. */

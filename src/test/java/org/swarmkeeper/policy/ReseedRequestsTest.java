@@ -38,12 +38,15 @@ class ReseedRequestsTest extends TrackerIntegrationTest {
     private MeterRegistry meters;
 
     @Test
-    void aSwarmWithoutASeederForADayAsksItsSnatchersAndRewardsTheOneWhoReseeds() throws Exception {
+    void aSwarmWithoutASeederForADayAsksItsSnatchersAndRewardsTheOneWhoReseedsOnce() throws Exception {
         InfoHash torrent = newTorrent(GIB);
         CreatedUser first = newUser();
         CreatedUser second = newUser();
         snatchAndLeave(first, torrent, GIB, "127.0.12.1");
         snatchAndLeave(second, torrent, GIB, "127.0.12.2");
+        // The second snatcher keeps a leecher of their own in the swarm: asking them to reseed (and rewarding it)
+        // would pay for reviving a torrent they keep dead.
+        client(second, torrent, "-TR3000-", "127.0.12.6").announce(0, 0, GIB, STARTED);
         CreatedUser waiting = newUser();
         client(waiting, torrent, "-TR3000-", "127.0.12.3").announce(0, 0, GIB, STARTED);
         clock.advance(Duration.ofMinutes(10)); // past the check interval since the context's first evaluation
@@ -65,11 +68,12 @@ class ReseedRequestsTest extends TrackerIntegrationTest {
             // Other tests' torrents in the shared database may be asked for as well.
             assertThat(requests("requested") - requestedBefore).isGreaterThanOrEqualTo(1);
             assertThat(notifications(listener)).contains("{\"request\":" + request + ",\"torrent\":"
-                    + torrentId(torrent) + ",\"users\":2}");
+                    + torrentId(torrent) + ",\"users\":1}");
         }
         assertThat(events(first.id())).filteredOn(line -> line.startsWith("reseed/")).first().asString()
                 .startsWith("reseed/requested/reseed_requested: reseed request: t-" + torrent.hex());
-        assertThat(events(waiting.id())).noneMatch(line -> line.startsWith("reseed/"));
+        assertThat(events(waiting.id())).as("never snatched it").noneMatch(line -> line.startsWith("reseed/"));
+        assertThat(events(second.id())).as("leeching it").noneMatch(line -> line.startsWith("reseed/"));
 
         TestClient elsewhere = client(first, newTorrent(GIB), "-qB4520-", "127.0.12.4");
         assertThat(elsewhere.announce(0, 0, GIB, STARTED).text("warning message")).isEqualTo("reseed request: t-"
