@@ -231,8 +231,7 @@ public class AnnounceService {
             } else {
                 // Nothing recorded, baseline untouched: the client's next announce reports these bytes again.
                 deferred.increment();
-                outcome = swarm.peersFor(user.id(), !leeching, request.event() == AnnounceEvent.STOPPED
-                        ? ListShape.NONE : shape);
+                outcome = swarm.peersFor(user.id(), !leeching, leaving ? ListShape.NONE : shape);
                 warning = LEDGER_FULL_WARNING;
             }
         }
@@ -284,7 +283,7 @@ public class AnnounceService {
         }
     }
 
-    /** An unrecorded announce asks the client to come back after {@code min interval} (BEP 31's {@code retry in}). */
+    /** An unrecorded announce asks the client to come back after {@code min interval} ({@code retry in}). */
     private byte[] answer(SwarmCounts counts, PeerList peers, AnnounceRequest request, InetAddress address,
                           String warning, int interval, boolean recorded) {
         int minInterval = intervals.minInterval();

@@ -85,8 +85,9 @@ class AbuseLimitsTest extends TrackerIntegrationTest {
         String scrape = "/scrape/" + user.passkey() + "?info_hash=" + TestClient.encoded(torrent);
         assertThat(client.request(scrape).bencode().has("files")).isTrue();
         assertThat(client.request(scrape).bencode().has("files")).isTrue();
-        assertThat(client.request(scrape).bencode().text("failure reason"))
-                .isEqualTo("scrape limit reached: at most 2 scrapes per 60 s");
+        Bencode limited = client.request(scrape).bencode();
+        assertThat(limited.text("failure reason")).isEqualTo("scrape limit reached: at most 2 scrapes per 60 s");
+        assertThat(limited.integer("retry in")).as("a temporary refusal: minutes until the window ends").isEqualTo(1);
         assertThat(client.announce(0, 0, 0, AnnounceEvent.STARTED).has("failure reason")).as("announces go on").isFalse();
     }
 

@@ -65,6 +65,7 @@ class ClientServerLimitsTest extends TrackerIntegrationTest {
         assertThat(answer.has("failure reason")).isFalse();
         assertThat(answer.text("warning message")).startsWith("tracker is busy: this announce was not recorded");
         assertThat(answer.integer("interval")).isPositive();
+        assertThat(answer.integer("retry in")).as("minutes: min interval (BEP 31's key)").isEqualTo(15);
         flushLedger();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM peers WHERE user_id = ?", Long.class, user.id()))
                 .isZero();
