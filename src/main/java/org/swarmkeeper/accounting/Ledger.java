@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.CreditGrant;
 import org.swarmkeeper.swarm.PeerState;
+import org.swarmkeeper.swarm.PeerKey;
 
 /**
  * The coalescing buffer between the announce path and PostgreSQL. Announces record into the pending batch;
@@ -69,7 +70,7 @@ public class Ledger {
         }
         synchronized (this) {
             return pending.peers.size() < maxPendingPeers
-                    || pending.peers.containsKey(LedgerBatch.PeerKey.of(torrentId, userId, peerId));
+                    || pending.peers.containsKey(PeerKey.of(torrentId, userId, peerId));
         }
     }
 

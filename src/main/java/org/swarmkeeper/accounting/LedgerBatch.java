@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.CreditGrant;
+import org.swarmkeeper.swarm.PeerKey;
 import org.swarmkeeper.swarm.PeerState;
 
 /**
@@ -18,19 +19,6 @@ import org.swarmkeeper.swarm.PeerState;
  * without the credit derived from it. Not thread-safe: owned by the {@link Ledger}'s lock.
  */
 final class LedgerBatch {
-
-    /** The peer_id as its three numbers ({@link PeerId#bytes0to7} …): recording a peer builds no PeerId. */
-    record PeerKey(long torrentId, long userId, long peerIdBytes0to7, long peerIdBytes8to15, int peerIdBytes16to19) {
-
-        static PeerKey of(long torrentId, long userId, PeerId peerId) {
-            return new PeerKey(torrentId, userId, peerId.bytes0to7(), peerId.bytes8to15(), peerId.bytes16to19());
-        }
-
-        static PeerKey of(long torrentId, PeerState state) {
-            return new PeerKey(torrentId, state.userId(), state.peerIdBytes0to7(), state.peerIdBytes8to15(),
-                    state.peerIdBytes16to19());
-        }
-    }
 
     record HistoryKey(long userId, long torrentId) {
     }

@@ -21,6 +21,7 @@ import org.swarmkeeper.policy.PolicyEvents;
 import org.swarmkeeper.policy.ReseedRequests;
 import org.swarmkeeper.policy.SeedObligations;
 import org.swarmkeeper.protocol.PeerId;
+import org.swarmkeeper.swarm.PeerKey;
 import org.swarmkeeper.swarm.SwarmCounts;
 import org.swarmkeeper.users.UserAccount;
 
@@ -41,10 +42,6 @@ class ClientMessages {
         }
     }
 
-    /** A peer that was sent a message, kept until its period is over. */
-    private record Messaged(long torrentId, long userId, long peerId0to7, long peerId8to15, int peerId16to19) {
-    }
-
     /** Past this many peers within their period, messages wait: what a node keeps for them stays bounded. */
     static final int MAX_MESSAGED = 1_000_000;
     /** {@link #due}'s answers for a peer never sent a message, and for one sent one within the period. */
@@ -58,7 +55,7 @@ class ClientMessages {
     private final ReseedRequests reseeds;
     private final Clock clock;
     private final long periodMillis;
-    private final ConcurrentMap<Messaged, Long> sentAt = new ConcurrentHashMap<>();
+    private final ConcurrentMap<PeerKey, Long> sentAt = new ConcurrentHashMap<>();
     private final Map<Kind, Counter> sent = new EnumMap<>(Kind.class);
 
     ClientMessages(MessageProperties properties, PolicyEvents events, SeedObligations obligations,
@@ -93,8 +90,7 @@ class ClientMessages {
         if (reseed == null && !watched && !lastSeeder) {
             return null;
         }
-        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
-                peerId.bytes16to19());
+        PeerKey peer = PeerKey.of(torrentId, user.id(), peerId);
         long last = due(peer, nowMillis);
         if (last == NOT_DUE) {
             return null;
@@ -133,8 +129,7 @@ class ClientMessages {
         if (!properties.enabled()) {
             return null;
         }
-        Messaged peer = new Messaged(torrentId, user.id(), peerId.bytes0to7(), peerId.bytes8to15(),
-                peerId.bytes16to19());
+        PeerKey peer = PeerKey.of(torrentId, user.id(), peerId);
         long last = due(peer, nowMillis);
         SeedObligations.Unmet unmet = last == NOT_DUE ? null : obligations.unmet(user, torrentId);
         if (unmet == null) {
@@ -146,7 +141,7 @@ class ClientMessages {
     }
 
     /** When the peer was last sent a message ({@link #NEVER}), or {@link #NOT_DUE} within the period. */
-    private long due(Messaged peer, long nowMillis) {
+    private long due(PeerKey peer, long nowMillis) {
         Long last = sentAt.get(peer);
         if (last == null) {
             return sentAt.size() >= MAX_MESSAGED ? NOT_DUE : NEVER;
@@ -158,7 +153,7 @@ class ClientMessages {
      * Records the message as sent to this peer now, unless another announce of the peer was sent one since
      * {@code last}; logged under {@code torrentId}, the torrent it is about.
      */
-    private boolean send(Messaged peer, long last, long torrentId, Kind kind, String text, long nowMillis) {
+    private boolean send(PeerKey peer, long last, long torrentId, Kind kind, String text, long nowMillis) {
         if (last == NEVER ? sentAt.putIfAbsent(peer, nowMillis) != null : !sentAt.replace(peer, last, nowMillis)) {
             return false;
         }

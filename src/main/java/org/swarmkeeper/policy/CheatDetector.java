@@ -26,6 +26,7 @@ import org.swarmkeeper.torrents.RegisteredTorrent;
 import org.swarmkeeper.users.AccountChanges;
 import org.swarmkeeper.users.UserAccount;
 import org.swarmkeeper.users.UserDirectory;
+import org.swarmkeeper.swarm.PeerKey;
 
 /**
  * Online cheat detection: every announce is compared with the peer's previous one before the swarm records it
@@ -89,9 +90,6 @@ public class CheatDetector {
             transfer[1] = saturatedAdd(transfer[1], uploaded);
             currentDownloaded = saturatedAdd(currentDownloaded, counted);
         }
-    }
-
-    private record PeerKey(long torrentId, long userId, PeerId peerId) {
     }
 
     /** What an inspection asks of the announce. */
@@ -226,7 +224,7 @@ public class CheatDetector {
             lastPrune = nowMillis;
             resets.values().removeIf(old -> nowMillis - old.since() >= window);
         }
-        Resets counted = resets.compute(new PeerKey(torrent.id(), user.id(), request.peerId()), (key, current) ->
+        Resets counted = resets.compute(PeerKey.of(torrent.id(), user.id(), request.peerId()), (key, current) ->
                 current == null || nowMillis - current.since() >= window ? new Resets(nowMillis, 1)
                         : new Resets(current.since(), current.count() + 1));
         if (counted.count() != properties.resetLimit() + 1) {

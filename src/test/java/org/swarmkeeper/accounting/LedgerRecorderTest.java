@@ -12,6 +12,7 @@ import org.swarmkeeper.protocol.PeerId;
 import org.swarmkeeper.swarm.PeerChange;
 import org.swarmkeeper.swarm.PeerState;
 import org.swarmkeeper.swarm.SwarmProperties;
+import org.swarmkeeper.swarm.PeerKey;
 
 /** Credit rules with explicit clocks: time accrues, and upload is believed, only over a peer's active time. */
 class LedgerRecorderTest {
@@ -146,7 +147,7 @@ class LedgerRecorderTest {
 
     /** The credit of the one peer recorded. */
     private LedgerBatch.HistoryDelta onlyCredit() {
-        Map<LedgerBatch.PeerKey, LedgerBatch.PeerEntry> peers = new HashMap<>(ledger.drain().peers);
+        Map<PeerKey, LedgerBatch.PeerEntry> peers = new HashMap<>(ledger.drain().peers);
         assertThat(peers).hasSize(1);
         return peers.values().iterator().next().credit;
     }
