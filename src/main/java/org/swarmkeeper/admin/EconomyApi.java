@@ -176,17 +176,16 @@ class EconomyApi {
     @PostMapping("/users/{id}/points/spend")
     UserPoints spend(@PathVariable long id, @RequestBody JsonNode body) {
         Map<String, String> errors = new LinkedHashMap<>();
-        PointPurchases.Item item = null;
         int quantity = 1;
         if (body == null || !body.isObject()) {
             throw ApiProblems.invalid(Map.of("body", "a JSON object with item and quantity"));
         }
         JsonNode itemNode = body.get("item");
-        if (itemNode == null || !itemNode.isString() || PointPurchases.Item.of(itemNode.asString()).isEmpty()) {
+        PointPurchases.Item item = itemNode != null && itemNode.isString()
+                ? PointPurchases.Item.of(itemNode.asString()).orElse(null) : null;
+        if (item == null) {
             errors.put("item", "one of " + String.join(", ",
                     Arrays.stream(PointPurchases.Item.values()).map(PointPurchases.Item::code).toList()));
-        } else {
-            item = PointPurchases.Item.of(itemNode.asString()).orElseThrow();
         }
         if (body.has("quantity")) {
             JsonNode quantityNode = body.get("quantity");

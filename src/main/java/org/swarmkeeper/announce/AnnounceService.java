@@ -210,8 +210,9 @@ public class AnnounceService {
         boolean recorded;
         synchronized (swarm) { // the swarm's rules and the announce they admit as one step
             PeerState previous = swarm.peer(user.id(), request.peerId());
+            // Whether the user already leeches here matters only to a leeching announce (a download slot).
             Decision decision = policy.checkPeer(user, torrent, request, previous, swarm.activePeersOf(user.id()),
-                    swarm.leeching(user.id()), address, properties.minInterval(), now);
+                    leeching && swarm.leeching(user.id()), address, properties.minInterval(), now);
             if (decision != null && decision.denied()) {
                 throw new Refusal(decision.code(), decision.message());
             }
